@@ -1,0 +1,106 @@
+//! Validation errors that name the field, so forms can show a message beside
+//! it and the API can return them in a problem-details body.
+
+use serde::Serialize;
+
+/// One problem with one field of the input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    /// The field's name as the form and the API call it, e.g. `given_name`.
+    pub field: String,
+    /// A sentence a person can act on, e.g. "Enter a first name".
+    pub message: String,
+}
+
+/// All the problems found with one input, in the order of the form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{}", self.summary())]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn single(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = Self::new();
+        errors.add(field, message);
+        errors
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The message for one field, if it has one (the first).
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+
+    pub fn summary(&self) -> String {
+        self.0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// `Ok(value)` when no problem was found.
+    pub fn into_result<T>(self, value: T) -> Result<T, FieldErrors> {
+        if self.is_empty() { Ok(value) } else { Err(self) }
+    }
+}
+
+/// Trims a text field and checks its length; empty becomes `None`.
+pub fn optional_text(errors: &mut FieldErrors, field: &str, value: Option<&str>, max_chars: usize) -> Option<String> {
+    let trimmed = value.map(str::trim).unwrap_or("");
+    if trimmed.is_empty() {
+        return None;
+    }
+    if trimmed.chars().count() > max_chars {
+        errors.add(field, format!("Must be {max_chars} characters or fewer"));
+    }
+    Some(trimmed.to_owned())
+}
+
+/// Trims a text field that must be given.
+pub fn required_text(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<&str>,
+    max_chars: usize,
+    missing: &str,
+) -> String {
+    match optional_text(errors, field, value, max_chars) {
+        Some(text) => text,
+        None => {
+            errors.add(field, missing);
+            String::new()
+        }
+    }
+}
+
+/// Parses an ISO date (`2026-11-22`) typed into a form or sent to the API.
+pub fn optional_date(errors: &mut FieldErrors, field: &str, value: Option<&str>) -> Option<time::Date> {
+    let trimmed = value.map(str::trim).unwrap_or("");
+    if trimmed.is_empty() {
+        return None;
+    }
+    match time::Date::parse(trimmed, &time::format_description::well_known::Iso8601::DATE) {
+        Ok(date) => Some(date),
+        Err(_) => {
+            errors.add(
+                field,
+                "Enter a real date in the form YYYY-MM-DD, for example 2026-09-01",
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! The Goldthread domain: the plan model, the changes that build it, and the
+//! checks and review rules that help people write a good plan.
+//!
+//! Nothing in this crate does I/O. Storage and the web layer live in the
+//! `goldthread` crate and translate between this model and SQL or HTTP.
+
+pub mod checks;
+pub mod error;
+pub mod person;
+pub mod plan;
+pub mod plan_type;
+pub mod user;

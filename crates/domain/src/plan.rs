@@ -1,0 +1,766 @@
+//! A support plan and the log of changes it is built from (SPEC P2–P4, R5).
+//!
+//! A plan is never edited in place. Every edit is a [`Change`] appended to
+//! the plan's log as a [`ChangeRecord`] (who, when, why); the plan as it
+//! stands is what you get by applying the log in order ([`Plan::replay`]).
+//! That is what makes "the plan as agreed on date X", comparisons, review
+//! markers and strike-through possible without ever losing history.
+//!
+//! Each record carries a sequence number. A save names the version it was
+//! based on; storage refuses a save whose base is no longer the latest, so
+//! two people editing at once cannot overwrite each other.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::error::{FieldErrors, optional_date, optional_text, required_text};
+
+/// Where a plan is in its life (SPEC P3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    /// Being written; not yet agreed by everyone.
+    Draft,
+    /// Every required party has committed to it.
+    Agreed,
+    /// A review is in progress.
+    UnderReview,
+    /// Replaced by a newer plan (e.g. after an MSP's 3rd review).
+    Superseded,
+    /// Ended.
+    Closed,
+}
+
+impl PlanStatus {
+    pub const ALL: [PlanStatus; 5] = [
+        PlanStatus::Draft,
+        PlanStatus::Agreed,
+        PlanStatus::UnderReview,
+        PlanStatus::Superseded,
+        PlanStatus::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "draft",
+            PlanStatus::Agreed => "agreed",
+            PlanStatus::UnderReview => "under_review",
+            PlanStatus::Superseded => "superseded",
+            PlanStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<PlanStatus> {
+        PlanStatus::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "Draft",
+            PlanStatus::Agreed => "Agreed",
+            PlanStatus::UnderReview => "Under review",
+            PlanStatus::Superseded => "Superseded",
+            PlanStatus::Closed => "Closed",
+        }
+    }
+
+    /// Active plans count towards "at most one active plan of a type".
+    pub fn is_active(self) -> bool {
+        !matches!(self, PlanStatus::Superseded | PlanStatus::Closed)
+    }
+
+    /// The moves the lifecycle allows from here.
+    pub fn next(self) -> &'static [PlanStatus] {
+        use PlanStatus::*;
+        match self {
+            Draft => &[Agreed, Closed],
+            Agreed => &[UnderReview, Superseded, Closed],
+            UnderReview => &[Agreed, Superseded, Closed],
+            Superseded | Closed => &[],
+        }
+    }
+}
+
+/// What a party does in the plan (SPEC P4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyRole {
+    /// The young person, resident or adult the plan is for.
+    Person,
+    ParentCarer,
+    CircleOfSupport,
+    Teacher,
+    Senco,
+    KeyWorker,
+    SocialWorker,
+    HealthProfessional,
+    YouthWorker,
+    VoluntaryOrganisation,
+    Other,
+}
+
+impl PartyRole {
+    pub const ALL: [PartyRole; 11] = [
+        PartyRole::Person,
+        PartyRole::ParentCarer,
+        PartyRole::CircleOfSupport,
+        PartyRole::Teacher,
+        PartyRole::Senco,
+        PartyRole::KeyWorker,
+        PartyRole::SocialWorker,
+        PartyRole::HealthProfessional,
+        PartyRole::YouthWorker,
+        PartyRole::VoluntaryOrganisation,
+        PartyRole::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartyRole::Person => "person",
+            PartyRole::ParentCarer => "parent_carer",
+            PartyRole::CircleOfSupport => "circle_of_support",
+            PartyRole::Teacher => "teacher",
+            PartyRole::Senco => "senco",
+            PartyRole::KeyWorker => "key_worker",
+            PartyRole::SocialWorker => "social_worker",
+            PartyRole::HealthProfessional => "health_professional",
+            PartyRole::YouthWorker => "youth_worker",
+            PartyRole::VoluntaryOrganisation => "voluntary_organisation",
+            PartyRole::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PartyRole::Person => "The person the plan is for",
+            PartyRole::ParentCarer => "Parent or carer",
+            PartyRole::CircleOfSupport => "Circle of support",
+            PartyRole::Teacher => "Teacher",
+            PartyRole::Senco => "SENCO",
+            PartyRole::KeyWorker => "Key worker",
+            PartyRole::SocialWorker => "Social worker",
+            PartyRole::HealthProfessional => "Health professional",
+            PartyRole::YouthWorker => "Youth worker",
+            PartyRole::VoluntaryOrganisation => "Voluntary organisation",
+            PartyRole::Other => "Other",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<PartyRole> {
+        PartyRole::ALL.into_iter().find(|r| r.as_str() == value)
+    }
+}
+
+/// Someone involved in the plan (SPEC P4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Party {
+    pub id: Uuid,
+    pub name: String,
+    pub role: PartyRole,
+    /// School, trust, council service, charity…
+    pub agency: Option<String>,
+    /// Relationship to the person ("Mum", "Sister", "Friend").
+    pub relationship: Option<String>,
+    /// Telephone or e-mail.
+    pub contact: Option<String>,
+    /// The Goldthread user this party is, when they have an account; such
+    /// a party is granted access to the plan.
+    pub user_id: Option<Uuid>,
+}
+
+/// A party as typed into the form or sent to the API.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct PartyInput {
+    pub name: Option<String>,
+    /// One of the `PartyRole` values, e.g. `parent_carer`.
+    pub role: Option<String>,
+    pub agency: Option<String>,
+    pub relationship: Option<String>,
+    pub contact: Option<String>,
+    /// The id of a Goldthread user, to give this party access to the plan.
+    pub user_id: Option<Uuid>,
+    /// Make this party the Lead Professional / coordinator.
+    #[serde(default)]
+    pub lead: bool,
+}
+
+impl PartyInput {
+    pub fn parse(&self, id: Uuid) -> Result<Party, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = required_text(&mut errors, "name", self.name.as_deref(), 200, "Enter the party's name");
+        let role = match self.role.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+            None => {
+                errors.add("role", "Choose the party's role");
+                PartyRole::Other
+            }
+            Some(value) => PartyRole::parse(value).unwrap_or_else(|| {
+                errors.add("role", format!("Unknown role \"{value}\""));
+                PartyRole::Other
+            }),
+        };
+        let agency = optional_text(&mut errors, "agency", self.agency.as_deref(), 200);
+        let relationship = optional_text(&mut errors, "relationship", self.relationship.as_deref(), 200);
+        let contact = optional_text(&mut errors, "contact", self.contact.as_deref(), 200);
+        errors.into_result(Party {
+            id,
+            name,
+            role,
+            agency,
+            relationship,
+            contact,
+            user_id: self.user_id,
+        })
+    }
+}
+
+/// The plan's own details, as typed into the form or sent to the API.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct PlanDetailsInput {
+    pub title: Option<String>,
+    /// `YYYY-MM-DD`
+    pub start_date: Option<String>,
+    /// Weeks between formal reviews; empty for the plan type's default.
+    pub review_interval_weeks: Option<u32>,
+}
+
+/// The plan's own details, checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PlanDetails {
+    pub title: String,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub start_date: Option<Date>,
+    pub review_interval_weeks: Option<u32>,
+}
+
+impl PlanDetailsInput {
+    pub fn parse(&self, default_title: &str) -> Result<PlanDetails, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let title =
+            optional_text(&mut errors, "title", self.title.as_deref(), 200).unwrap_or_else(|| default_title.to_owned());
+        let start_date = optional_date(&mut errors, "start_date", self.start_date.as_deref());
+        if let Some(weeks) = self.review_interval_weeks
+            && !(1..=104).contains(&weeks)
+        {
+            errors.add(
+                "review_interval_weeks",
+                "Review interval must be between 1 and 104 weeks",
+            );
+        }
+        errors.into_result(PlanDetails {
+            title,
+            start_date,
+            review_interval_weeks: self.review_interval_weeks,
+        })
+    }
+}
+
+/// One change to a plan. Serialized with a `type` tag; new kinds of change
+/// are added as new variants, never by changing the meaning of old ones,
+/// because old records are replayed for ever.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Change {
+    Created {
+        person_id: Uuid,
+        plan_type: String,
+        /// The plan's number for this person and type (MSP "Number ……").
+        number: u32,
+        details: PlanDetails,
+    },
+    DetailsEdited {
+        details: PlanDetails,
+    },
+    PartyAdded {
+        party: Party,
+    },
+    PartyEdited {
+        party: Party,
+    },
+    PartyRemoved {
+        party_id: Uuid,
+    },
+    LeadProfessionalSet {
+        party_id: Option<Uuid>,
+    },
+    StatusChanged {
+        to: PlanStatus,
+    },
+}
+
+impl Change {
+    /// A short description for the history page.
+    pub fn describe(&self, plan: &Plan) -> String {
+        match self {
+            Change::Created { plan_type, number, .. } => format!("Created {plan_type} plan number {number}"),
+            Change::DetailsEdited { details } => format!("Edited plan details (title \"{}\")", details.title),
+            Change::PartyAdded { party } => format!("Added {} ({})", party.name, party.role.label()),
+            Change::PartyEdited { party } => format!("Edited {}", party.name),
+            Change::PartyRemoved { party_id } => {
+                format!(
+                    "Removed {}",
+                    plan.party(*party_id).map_or("a party", |p| p.name.as_str())
+                )
+            }
+            Change::LeadProfessionalSet { party_id: Some(id) } => format!(
+                "Made {} the Lead Professional",
+                plan.party(*id).map_or("a party", |p| p.name.as_str())
+            ),
+            Change::LeadProfessionalSet { party_id: None } => "Removed the Lead Professional".into(),
+            Change::StatusChanged { to } => format!("Status changed to {}", to.label()),
+        }
+    }
+}
+
+/// A change as kept in the plan's log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ChangeRecord {
+    /// 1 for the change that created the plan, then 2, 3… with no gaps.
+    pub seq: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub at: OffsetDateTime,
+    pub author_id: Option<Uuid>,
+    pub author_name: String,
+    pub reason: Option<String>,
+    pub change: Change,
+}
+
+/// Why a change cannot be made to the plan as it stands.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    #[error("{0}")]
+    Invalid(FieldErrors),
+    #[error("the change log is out of order: expected change {expected}, got {got}")]
+    OutOfOrder { expected: i64, got: i64 },
+    #[error("a plan's log must start with its creation")]
+    NotCreated,
+}
+
+impl From<FieldErrors> for RuleError {
+    fn from(errors: FieldErrors) -> Self {
+        RuleError::Invalid(errors)
+    }
+}
+
+/// A support plan as it stands after its log has been applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Plan {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    /// The id of its plan type, e.g. `MSP`.
+    pub plan_type: String,
+    pub number: u32,
+    #[serde(flatten)]
+    pub details: PlanDetails,
+    pub status: PlanStatus,
+    pub parties: Vec<Party>,
+    pub lead_party_id: Option<Uuid>,
+    /// The sequence number of the last change applied; send it back as
+    /// `base_version` when saving.
+    pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: OffsetDateTime,
+}
+
+impl Plan {
+    /// Builds the plan from its whole log, checking it as it goes.
+    pub fn replay<'a>(id: Uuid, log: impl IntoIterator<Item = &'a ChangeRecord>) -> Result<Plan, RuleError> {
+        let mut records = log.into_iter();
+        let first = records.next().ok_or(RuleError::NotCreated)?;
+        let mut plan = Plan::from_creation(id, first)?;
+        for record in records {
+            plan.apply(record)?;
+        }
+        Ok(plan)
+    }
+
+    /// The plan made by its first change.
+    pub fn from_creation(id: Uuid, record: &ChangeRecord) -> Result<Plan, RuleError> {
+        let Change::Created {
+            person_id,
+            plan_type,
+            number,
+            details,
+        } = &record.change
+        else {
+            return Err(RuleError::NotCreated);
+        };
+        if record.seq != 1 {
+            return Err(RuleError::OutOfOrder {
+                expected: 1,
+                got: record.seq,
+            });
+        }
+        Ok(Plan {
+            id,
+            person_id: *person_id,
+            plan_type: plan_type.clone(),
+            number: *number,
+            details: details.clone(),
+            status: PlanStatus::Draft,
+            parties: Vec::new(),
+            lead_party_id: None,
+            version: 1,
+            created_at: record.at,
+            updated_at: record.at,
+        })
+    }
+
+    pub fn party(&self, id: Uuid) -> Option<&Party> {
+        self.parties.iter().find(|p| p.id == id)
+    }
+
+    pub fn is_lead(&self, party_id: &Uuid) -> bool {
+        self.lead_party_id.as_ref() == Some(party_id)
+    }
+
+    pub fn lead_party(&self) -> Option<&Party> {
+        self.lead_party_id.and_then(|id| self.party(id))
+    }
+
+    /// Once a plan has been agreed, every change must say why (SPEC R5).
+    pub fn reason_required(&self) -> bool {
+        self.status != PlanStatus::Draft
+    }
+
+    /// Checks a proposed change against the plan as it stands. Storage calls
+    /// this before appending, so a refused change leaves no trace.
+    pub fn check(&self, change: &Change, reason: Option<&str>) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let has_reason = reason.is_some_and(|r| !r.trim().is_empty());
+        let terminal = !self.status.is_active();
+        if terminal {
+            errors.add(
+                "status",
+                format!(
+                    "This plan is {}; it can no longer be changed",
+                    self.status.label().to_lowercase()
+                ),
+            );
+            return Err(errors);
+        }
+        match change {
+            Change::Created { .. } => errors.add("type", "The plan already exists"),
+            Change::DetailsEdited { .. } => {}
+            Change::PartyAdded { party } => {
+                if self.party(party.id).is_some() {
+                    errors.add("id", "A party with this id is already in the plan");
+                }
+                if let Some(user_id) = party.user_id
+                    && self.parties.iter().any(|p| p.user_id == Some(user_id))
+                {
+                    errors.add("user_id", "That user is already a party to this plan");
+                }
+            }
+            Change::PartyEdited { party } => {
+                if self.party(party.id).is_none() {
+                    errors.add("party_id", "There is no such party in this plan");
+                }
+                if let Some(user_id) = party.user_id
+                    && self
+                        .parties
+                        .iter()
+                        .any(|p| p.user_id == Some(user_id) && p.id != party.id)
+                {
+                    errors.add("user_id", "That user is already a party to this plan");
+                }
+            }
+            Change::PartyRemoved { party_id } => {
+                if self.party(*party_id).is_none() {
+                    errors.add("party_id", "There is no such party in this plan");
+                }
+            }
+            Change::LeadProfessionalSet { party_id } => {
+                if let Some(id) = party_id
+                    && self.party(*id).is_none()
+                {
+                    errors.add("party_id", "The Lead Professional must be one of the plan's parties");
+                }
+            }
+            Change::StatusChanged { to } => {
+                if !self.status.next().contains(to) {
+                    errors.add(
+                        "status",
+                        format!(
+                            "A plan that is {} cannot become {}",
+                            self.status.label().to_lowercase(),
+                            to.label().to_lowercase()
+                        ),
+                    );
+                }
+                if !has_reason {
+                    errors.add("reason", "Say why the plan's status is changing");
+                }
+            }
+        }
+        if self.reason_required() && !has_reason && errors.get("reason").is_none() {
+            errors.add("reason", "This plan has been agreed: say why you are changing it");
+        }
+        errors.into_result(())
+    }
+
+    /// Applies one recorded change. Records come from storage in order; a
+    /// gap or a change the rules refuse means the log is corrupt.
+    pub fn apply(&mut self, record: &ChangeRecord) -> Result<(), RuleError> {
+        let expected = self.version + 1;
+        if record.seq != expected {
+            return Err(RuleError::OutOfOrder {
+                expected,
+                got: record.seq,
+            });
+        }
+        match &record.change {
+            Change::Created { .. } => {
+                return Err(RuleError::Invalid(FieldErrors::single(
+                    "type",
+                    "The plan already exists",
+                )));
+            }
+            Change::DetailsEdited { details } => self.details = details.clone(),
+            Change::PartyAdded { party } => self.parties.push(party.clone()),
+            Change::PartyEdited { party } => {
+                if let Some(existing) = self.parties.iter_mut().find(|p| p.id == party.id) {
+                    *existing = party.clone();
+                }
+            }
+            Change::PartyRemoved { party_id } => {
+                self.parties.retain(|p| p.id != *party_id);
+                if self.lead_party_id == Some(*party_id) {
+                    self.lead_party_id = None;
+                }
+            }
+            Change::LeadProfessionalSet { party_id } => self.lead_party_id = *party_id,
+            Change::StatusChanged { to } => self.status = *to,
+        }
+        self.version = record.seq;
+        self.updated_at = record.at;
+        Ok(())
+    }
+
+    /// A hash of what the plan says (not of when it was saved), so that an
+    /// agreement can name exactly the version that was agreed (SPEC A1).
+    pub fn content_hash(&self) -> String {
+        #[derive(Serialize)]
+        struct Content<'a> {
+            plan_type: &'a str,
+            number: u32,
+            details: &'a PlanDetails,
+            parties: &'a [Party],
+            lead_party_id: Option<Uuid>,
+        }
+        let content = Content {
+            plan_type: &self.plan_type,
+            number: self.number,
+            details: &self.details,
+            parties: &self.parties,
+            lead_party_id: self.lead_party_id,
+        };
+        let json = serde_json::to_vec(&content).expect("plan content serializes");
+        hex::encode(Sha256::digest(json))
+    }
+}
+
+/// Checks that a person may have a new plan of this type: at most one plan
+/// of a type is active at a time (SPEC P2).
+pub fn check_one_active(
+    existing: &[(String, PlanStatus)],
+    plan_type: &str,
+    type_name: &str,
+) -> Result<(), FieldErrors> {
+    if existing.iter().any(|(t, s)| t == plan_type && s.is_active()) {
+        return Err(FieldErrors::single(
+            "plan_type",
+            format!("This person already has an active {type_name}; close or supersede it before starting another"),
+        ));
+    }
+    Ok(())
+}
+
+/// The number the next plan of a type gets for a person.
+pub fn next_plan_number(existing_numbers: impl IntoIterator<Item = u32>) -> u32 {
+    existing_numbers.into_iter().max().unwrap_or(0) + 1
+}
+
+/// Parses an optional reason typed into a form.
+pub fn parse_reason(value: Option<&str>) -> Result<Option<String>, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let reason = optional_text(&mut errors, "reason", value, 2000);
+    errors.into_result(reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn record(seq: i64, change: Change) -> ChangeRecord {
+        ChangeRecord {
+            seq,
+            at: datetime!(2026-11-22 10:00 UTC) + time::Duration::minutes(seq),
+            author_id: None,
+            author_name: "Priya Shah".into(),
+            reason: None,
+            change,
+        }
+    }
+
+    fn created() -> ChangeRecord {
+        record(
+            1,
+            Change::Created {
+                person_id: Uuid::nil(),
+                plan_type: "MSP".into(),
+                number: 1,
+                details: PlanDetails {
+                    title: "Leo's My Support Plan".into(),
+                    start_date: None,
+                    review_interval_weeks: None,
+                },
+            },
+        )
+    }
+
+    fn party(name: &str, role: PartyRole) -> Party {
+        Party {
+            id: Uuid::new_v4(),
+            name: name.into(),
+            role,
+            agency: None,
+            relationship: None,
+            contact: None,
+            user_id: None,
+        }
+    }
+
+    #[test]
+    fn replay_builds_the_plan_from_its_log() {
+        let claire = party("Claire Martin", PartyRole::ParentCarer);
+        let priya = party("Priya Shah", PartyRole::Senco);
+        let log = vec![
+            created(),
+            record(2, Change::PartyAdded { party: claire.clone() }),
+            record(3, Change::PartyAdded { party: priya.clone() }),
+            record(
+                4,
+                Change::LeadProfessionalSet {
+                    party_id: Some(priya.id),
+                },
+            ),
+            record(5, Change::PartyRemoved { party_id: priya.id }),
+        ];
+        let plan = Plan::replay(Uuid::nil(), &log).unwrap();
+        assert_eq!(plan.version, 5);
+        assert_eq!(plan.parties, vec![claire]);
+        assert_eq!(plan.lead_party_id, None, "removing the lead clears the lead");
+        assert_eq!(plan.status, PlanStatus::Draft);
+    }
+
+    #[test]
+    fn a_gap_in_the_log_is_refused() {
+        let log = vec![created(), record(3, Change::StatusChanged { to: PlanStatus::Agreed })];
+        assert_eq!(
+            Plan::replay(Uuid::nil(), &log),
+            Err(RuleError::OutOfOrder { expected: 2, got: 3 })
+        );
+    }
+
+    #[test]
+    fn lifecycle_moves_are_checked_and_need_a_reason() {
+        let plan = Plan::replay(Uuid::nil(), &[created()]).unwrap();
+        let errors = plan
+            .check(
+                &Change::StatusChanged {
+                    to: PlanStatus::UnderReview,
+                },
+                Some("why"),
+            )
+            .unwrap_err();
+        assert!(errors.get("status").unwrap().contains("cannot become under review"));
+        let errors = plan
+            .check(&Change::StatusChanged { to: PlanStatus::Agreed }, None)
+            .unwrap_err();
+        assert!(errors.get("reason").is_some());
+        assert!(
+            plan.check(
+                &Change::StatusChanged { to: PlanStatus::Agreed },
+                Some("Everyone signed")
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn an_agreed_plan_needs_a_reason_for_every_change() {
+        let mut plan = Plan::replay(Uuid::nil(), &[created()]).unwrap();
+        plan.apply(&record(2, Change::StatusChanged { to: PlanStatus::Agreed }))
+            .unwrap();
+        let add = Change::PartyAdded {
+            party: party("Dr Tom Price", PartyRole::HealthProfessional),
+        };
+        assert!(plan.check(&add, None).unwrap_err().get("reason").is_some());
+        assert!(plan.check(&add, Some("SALT joined at review")).is_ok());
+    }
+
+    #[test]
+    fn a_closed_plan_cannot_change() {
+        let mut plan = Plan::replay(Uuid::nil(), &[created()]).unwrap();
+        plan.apply(&record(2, Change::StatusChanged { to: PlanStatus::Closed }))
+            .unwrap();
+        let add = Change::PartyAdded {
+            party: party("Kai Bennett", PartyRole::Person),
+        };
+        assert!(plan.check(&add, Some("x")).unwrap_err().get("status").is_some());
+    }
+
+    #[test]
+    fn lead_must_be_a_party() {
+        let plan = Plan::replay(Uuid::nil(), &[created()]).unwrap();
+        let errors = plan
+            .check(
+                &Change::LeadProfessionalSet {
+                    party_id: Some(Uuid::new_v4()),
+                },
+                None,
+            )
+            .unwrap_err();
+        assert!(errors.get("party_id").is_some());
+    }
+
+    #[test]
+    fn content_hash_ignores_timestamps_but_not_content() {
+        let a = Plan::replay(Uuid::nil(), &[created()]).unwrap();
+        let mut b = a.clone();
+        b.updated_at = datetime!(2030-01-01 0:00 UTC);
+        assert_eq!(a.content_hash(), b.content_hash());
+        b.details.title = "Other".into();
+        assert_ne!(a.content_hash(), b.content_hash());
+    }
+
+    #[test]
+    fn one_active_plan_per_type() {
+        let existing = vec![
+            ("MSP".to_owned(), PlanStatus::Agreed),
+            ("SH".to_owned(), PlanStatus::Closed),
+        ];
+        assert!(check_one_active(&existing, "MSP", "My Support Plan").is_err());
+        assert!(check_one_active(&existing, "SH", "Supported housing plan").is_ok());
+        assert_eq!(next_plan_number([1, 2]), 3);
+        assert_eq!(next_plan_number([]), 1);
+    }
+
+    #[test]
+    fn changes_round_trip_through_json_with_a_type_tag() {
+        let change = Change::StatusChanged {
+            to: PlanStatus::UnderReview,
+        };
+        let json = serde_json::to_string(&change).unwrap();
+        assert_eq!(json, r#"{"type":"status_changed","to":"under_review"}"#);
+        assert_eq!(serde_json::from_str::<Change>(&json).unwrap(), change);
+    }
+}

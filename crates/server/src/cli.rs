@@ -1,0 +1,336 @@
+//! The command line: the contract that scripts and administrators rely on.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use goldthread_domain::error::FieldErrors;
+use goldthread_domain::user::NewUser;
+
+use crate::config::{Config, DatabaseUrl};
+use crate::startup::{self, Application};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Parser)]
+#[command(name = "goldthread", version, about = "Goldthread: person-centred support planning")]
+pub struct Cli {
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB
+    /// [default: sqlite://goldthread-data/goldthread.db]
+    #[arg(long = "database", env = "DATABASE_URL", global = true, hide_env_values = true)]
+    database: Option<String>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web server.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "GOLDTHREAD_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Load the fictional example organisation into an empty database.
+        #[arg(long)]
+        demo: bool,
+        /// The address people use to reach Goldthread, e.g.
+        /// https://goldthread.example.org (https marks cookies Secure).
+        #[arg(long, env = "GOLDTHREAD_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// A folder of the organisation's own plan types (*.toml).
+        #[arg(long, env = "GOLDTHREAD_PLAN_TYPES")]
+        plan_types: Option<PathBuf>,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Check SMART-ness of a goal, outcome or target and print JSON.
+    Smart {
+        /// The text to check, e.g. "attend school four days a week until July"
+        text: String,
+    },
+    /// Create or upgrade the database schema and exit.
+    Migrate,
+    /// Load the fictional example organisation into an empty database.
+    Demo,
+    /// Rebuild every plan's current state from its history.
+    RebuildProjections,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, practitioner or viewer
+        #[arg(long)]
+        role: String,
+    },
+    /// List users.
+    List,
+    /// Set a user's password, read from standard input.
+    SetPassword {
+        #[arg(long)]
+        email: String,
+    },
+    /// Stop a user signing in (their history stays).
+    Deactivate {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Print a new API token for a user (only its hash is stored).
+    Create {
+        #[arg(long)]
+        email: String,
+        /// What the token is for.
+        #[arg(long, default_value = "command line")]
+        label: String,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: could not start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let database = cli
+        .database
+        .map(DatabaseUrl::new)
+        .unwrap_or_else(DatabaseUrl::default_sqlite);
+    let base_config = |addr, public_url, plan_types_dir| Config {
+        database: database.clone(),
+        addr,
+        public_url,
+        plan_types_dir,
+    };
+    let local: SocketAddr = "127.0.0.1:0".parse().expect("valid address");
+    match cli.command {
+        Command::Serve {
+            addr,
+            demo,
+            public_url,
+            plan_types,
+        } => {
+            let config = base_config(addr, public_url, plan_types);
+            let store = startup::connect(&config).await?;
+            let demo_loaded = if demo {
+                crate::demo::load_if_empty(&store).await?
+            } else {
+                false
+            };
+            let app = Application::build_with_store(config.clone(), store.clone()).await?;
+            let url = config
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", display_addr(addr, app.port())));
+            println!(
+                "Goldthread is running at {url}/  (database: {})",
+                config.database.redacted()
+            );
+            if demo_loaded || (demo && crate::demo::is_demo(&store).await?) {
+                println!("{}", crate::demo::SIGN_IN_HELP);
+            } else if store.count_users().await? == 0 {
+                println!(
+                    "No users yet: add one with `goldthread user add --email you@example.org --name \"Your Name\" --role admin`"
+                );
+            }
+            println!("Press Ctrl+C to stop.");
+            app.run_until_stopped().await?;
+            store.close().await;
+        }
+        Command::User { command } => {
+            let store = startup::connect(&base_config(local, None, None)).await?;
+            user_command(&store, command).await?;
+        }
+        Command::Token {
+            command: TokenCommand::Create { email, label },
+        } => {
+            let store = startup::connect(&base_config(local, None, None)).await?;
+            let Some(user) = store.user_by_email(&email).await? else {
+                bail!("no user with the email address {email}");
+            };
+            if !user.active {
+                bail!("{email} is deactivated");
+            }
+            let token = crate::auth::new_api_token();
+            store
+                .create_api_token(user.id, &label, &crate::auth::token_hash(&token))
+                .await?;
+            println!("{token}");
+        }
+        Command::Smart { text } => {
+            let report = goldthread_domain::checks::smart::check(&text);
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        }
+        Command::Migrate => {
+            let store = startup::connect(&base_config(local, None, None)).await?;
+            println!("The {} database is up to date.", store.backend());
+        }
+        Command::Demo => {
+            let store = startup::connect(&base_config(local, None, None)).await?;
+            if crate::demo::load_if_empty(&store).await? {
+                println!("Loaded the example organisation.\n{}", crate::demo::SIGN_IN_HELP);
+            } else {
+                bail!("the database already has users; the example organisation is only loaded into an empty database");
+            }
+        }
+        Command::RebuildProjections => {
+            let store = startup::connect(&base_config(local, None, None)).await?;
+            let progress = std::io::stderr().is_terminal();
+            let (count, drifted) = store
+                .rebuild_plan_projections(|done, total| {
+                    if progress {
+                        eprint!("\rRebuilding plans: {done}/{total}");
+                        let _ = std::io::stderr().flush();
+                    }
+                })
+                .await?;
+            if progress {
+                eprintln!();
+            }
+            println!("Rebuilt {count} plans from their history; {drifted} had drifted and were corrected.");
+        }
+    }
+    Ok(())
+}
+
+fn display_addr(addr: SocketAddr, port: u16) -> String {
+    let host = if addr.ip().is_unspecified() {
+        "localhost".to_owned()
+    } else {
+        addr.ip().to_string()
+    };
+    format!("{host}:{port}")
+}
+
+async fn user_command(store: &Store, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add { email, name, role } => {
+            let password = read_password()?;
+            let new_user = NewUser::parse(&email, &name, &role, &password).map_err(field_errors)?;
+            let hash = crate::auth::hash_password(password).await?;
+            let user = store.create_user(&new_user, &hash).await.map_err(store_error)?;
+            println!(
+                "Added {} <{}> as {}.",
+                user.name,
+                user.email,
+                user.role.label().to_lowercase()
+            );
+        }
+        UserCommand::List => {
+            for user in store.list_users().await? {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    user.email,
+                    user.name,
+                    user.role.as_str(),
+                    if user.active { "active" } else { "deactivated" }
+                );
+            }
+        }
+        UserCommand::SetPassword { email } => {
+            let Some(user) = store.user_by_email(&email).await? else {
+                bail!("no user with the email address {email}")
+            };
+            let password = read_password()?;
+            let mut errors = FieldErrors::new();
+            goldthread_domain::user::check_password(&mut errors, "password", &password);
+            if !errors.is_empty() {
+                return Err(field_errors(errors));
+            }
+            store
+                .set_password_hash(user.id, &crate::auth::hash_password(password).await?)
+                .await?;
+            println!("Password changed for {email}.");
+        }
+        UserCommand::Deactivate { email } => {
+            let Some(user) = store.user_by_email(&email).await? else {
+                bail!("no user with the email address {email}")
+            };
+            store.set_user_active(user.id, false).await?;
+            println!("{email} can no longer sign in.");
+        }
+    }
+    Ok(())
+}
+
+/// Reads one line from standard input (a pipe or a prompt), without the
+/// line ending.
+fn read_password() -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password: ");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .context("could not read the password from standard input")?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    if password.is_empty() {
+        bail!("no password given on standard input");
+    }
+    Ok(password)
+}
+
+fn field_errors(errors: FieldErrors) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{}",
+        errors
+            .0
+            .iter()
+            .map(|e| format!("--{}: {}", e.field.replace('_', "-"), e.message))
+            .collect::<Vec<_>>()
+            .join("\n")
+    )
+}
+
+fn store_error(error: StoreError) -> anyhow::Error {
+    match error {
+        StoreError::Invalid(errors) => field_errors(errors),
+        other => other.into(),
+    }
+}

@@ -1,0 +1,17 @@
+//! Goldthread: person-centred support planning.
+//!
+//! - `goldthread_domain` (its own crate) holds the plan model and its rules.
+//! - [`store`] translates between the domain and SQL (SQLite or PostgreSQL).
+//! - [`web`] translates between HTTP (HTML pages and the JSON API) and the
+//!   domain.
+//! - [`startup`] builds the application exactly as production runs it;
+//!   tests start it the same way.
+//! - [`cli`] is the command line.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod startup;
+pub mod store;
+pub mod web;

@@ -1,0 +1,117 @@
+//! Builds the application: the same code path for `goldthread serve` and
+//! for the integration tests.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use goldthread_domain::plan_type::Registry;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::store::Store;
+use crate::web::{self, AppState};
+
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    store: Store,
+}
+
+impl Application {
+    /// Connects to the database (migrating it), loads the plan types and
+    /// binds the listening socket. Port 0 picks a free port.
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let store = connect(&config).await?;
+        Application::build_with_store(config, store).await
+    }
+
+    pub async fn build_with_store(config: Config, store: Store) -> anyhow::Result<Application> {
+        let plan_types = load_plan_types(&config)?;
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .with_context(|| format!("could not listen on {}", config.addr))?;
+        let state = AppState::new(store.clone(), plan_types, config);
+        let router = web::router(state);
+        Ok(Application {
+            listener,
+            router,
+            store,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+pub async fn connect(config: &Config) -> anyhow::Result<Store> {
+    prepare_sqlite_folder(config.database.expose())?;
+    Store::connect(config.database.expose())
+        .await
+        .with_context(|| format!("could not open the database at {}", config.database.redacted()))
+}
+
+/// Creates the folder of a SQLite file URL, so the default works in a
+/// fresh checkout.
+fn prepare_sqlite_folder(url: &str) -> anyhow::Result<()> {
+    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        let path = path.split('?').next().unwrap_or(path);
+        if let Some(parent) = std::path::Path::new(path).parent()
+            && !parent.as_os_str().is_empty()
+            && path != ":memory:"
+        {
+            std::fs::create_dir_all(parent).with_context(|| format!("could not create {}", parent.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The built-in plan types plus an organisation's own from a folder.
+pub fn load_plan_types(config: &Config) -> anyhow::Result<Arc<Registry>> {
+    let mut registry = Registry::builtin();
+    if let Some(dir) = &config.plan_types_dir {
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .with_context(|| format!("could not read the plan types folder {}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).with_context(|| format!("could not read {}", path.display()))?;
+            let name = path.display().to_string();
+            registry.add(&name, &text).map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+    }
+    Ok(Arc::new(registry))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

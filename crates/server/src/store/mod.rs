@@ -1,0 +1,226 @@
+//! Storage: translates between the domain and SQL.
+//!
+//! One code path serves SQLite (the embedded default) and PostgreSQL (the
+//! scale-out store): the same SQL text, with `$1` placeholders and
+//! `RETURNING`, runs on both. [`on_pool!`] expands a block once per backend
+//! so that each gets its own concrete sqlx types without the `Any` driver.
+//!
+//! Every method that returns personal data takes the [`Actor`] it acts for
+//! and applies the access rules in its query: a plan the actor may not see
+//! is simply not found.
+
+mod people;
+mod plans;
+mod sessions;
+mod sign_in;
+mod users;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use goldthread_domain::error::FieldErrors;
+use goldthread_domain::plan::ChangeRecord;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use time::OffsetDateTime;
+
+pub use people::{PersonChange, PersonSummary};
+pub use plans::{PlanFilter, PlanSummary};
+pub use users::{Team, User};
+
+/// Expands `$body` once for each backend with `$pool` bound to that
+/// backend's pool, so the same SQL and decoding code serves both.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            $crate::store::Store::Sqlite($pool) => $body,
+            $crate::store::Store::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// The database, whichever it is.
+#[derive(Clone)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Store::Sqlite(_) => "Store::Sqlite",
+            Store::Postgres(_) => "Store::Postgres",
+        })
+    }
+}
+
+/// What went wrong in storage, classified by kind so callers can answer
+/// the user properly.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// It does not exist, or the actor may not see it (the two are
+    /// deliberately indistinguishable).
+    #[error("not found")]
+    NotFound,
+    /// The actor may see it but not do this.
+    #[error("not allowed")]
+    Forbidden,
+    /// The save was based on an old version; nothing was written.
+    #[error("the record was changed by someone else (now at version {})", .0.current_version)]
+    Conflict(Box<Conflict>),
+    /// The input breaks a rule; nothing was written.
+    #[error("{0}")]
+    Invalid(FieldErrors),
+    /// Stored data that cannot be read back (a bug or tampering).
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// What someone else saved since the version a save was based on.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Conflict {
+    pub current_version: i64,
+    /// One line per change made since, e.g. "Sam Okafor at 10:02: Added …".
+    pub changes: Vec<String>,
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub records: Vec<ChangeRecord>,
+}
+
+impl From<FieldErrors> for StoreError {
+    fn from(errors: FieldErrors) -> Self {
+        StoreError::Invalid(errors)
+    }
+}
+
+impl StoreError {
+    pub(crate) fn corrupt(what: impl std::fmt::Display) -> Self {
+        StoreError::Corrupt(what.to_string())
+    }
+
+    /// Is this a unique-key violation (a race lost, a duplicate e-mail)?
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.kind() == sqlx::error::ErrorKind::UniqueViolation)
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl Store {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`), creating a SQLite
+    /// file if it is missing, and brings the schema up to date.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Store::Postgres(pool)
+        } else if url.starts_with("sqlite:") {
+            // WAL lets readers run beside the one writer; synchronous=FULL
+            // makes every acknowledged commit survive a power cut, not only
+            // a crash of the process.
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Store::Sqlite(pool)
+        } else {
+            return Err(StoreError::Invalid(FieldErrors::single(
+                "database",
+                "The database URL must start with sqlite: or postgres://",
+            )));
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Store::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Store::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Answers when the database can be read.
+    pub async fn ping(&self) -> Result<()> {
+        on_pool!(self, pool => {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Runs one SQL statement as it is, returning the rows it changed or
+    /// the database's message. For tests and repair scripts only: it
+    /// bypasses every rule of the domain (but not the database's own).
+    #[doc(hidden)]
+    pub async fn execute_unchecked(&self, sql: &str) -> std::result::Result<u64, String> {
+        on_pool!(self, pool => {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+}
+
+/// Milliseconds since the Unix epoch, as stored.
+pub fn to_millis(at: OffsetDateTime) -> i64 {
+    (at.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+pub fn from_millis(ms: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// Now, truncated to the millisecond so that what is stored reads back equal.
+pub fn now() -> OffsetDateTime {
+    from_millis(to_millis(OffsetDateTime::now_utc()))
+}
+
+pub(crate) fn parse_uuid(value: &str) -> Result<uuid::Uuid> {
+    uuid::Uuid::parse_str(value).map_err(|e| StoreError::corrupt(format!("bad id {value:?}: {e}")))
+}
+
+/// `%term%` for LIKE, with the wildcard characters of the term escaped
+/// (queries say `ESCAPE '\'`).
+pub(crate) fn like_pattern(term: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in term.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}

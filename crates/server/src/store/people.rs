@@ -1,0 +1,279 @@
+//! People (SPEC P1). The current record is a projection of the person's
+//! append-only history in `person_changes`.
+
+use goldthread_domain::person::{Person, PersonDetails};
+use goldthread_domain::user::Actor;
+use sqlx::AssertSqlSafe;
+use uuid::Uuid;
+
+use super::{Conflict, Result, Store, StoreError, from_millis, like_pattern, now, on_pool, parse_uuid, to_millis};
+
+/// Is person `pe` visible to the actor? `$1` is the actor's id, `$2` true
+/// for administrators. A person is visible to whoever added them and to
+/// everyone who may see one of their plans.
+pub(super) const PERSON_VISIBLE: &str = "($2 OR EXISTS (SELECT 1 FROM person_access a WHERE a.person_id = pe.id AND a.user_id = $1) \
+     OR EXISTS (SELECT 1 FROM plans p WHERE p.person_id = pe.id AND (\
+        p.id IN (SELECT plan_id FROM plan_access WHERE user_id = $1) \
+        OR p.id IN (SELECT pa.plan_id FROM plan_access pa JOIN team_members tm ON tm.team_id = pa.team_id WHERE tm.user_id = $1))))";
+
+/// One line of a list of people.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct PersonSummary {
+    pub id: Uuid,
+    pub given_name: String,
+    pub family_name: String,
+    pub known_as: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub date_of_birth: Option<time::Date>,
+    pub setting: Option<String>,
+}
+
+/// One entry of a person's history.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct PersonChange {
+    pub seq: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub at: time::OffsetDateTime,
+    pub author_name: String,
+    pub reason: Option<String>,
+    pub details: PersonDetails,
+}
+
+fn parse_details(json: &str) -> Result<PersonDetails> {
+    serde_json::from_str(json).map_err(|e| StoreError::corrupt(format!("person details: {e}")))
+}
+
+impl Store {
+    pub async fn create_person(&self, actor: &Actor, details: &PersonDetails) -> Result<Person> {
+        if !actor.can_write() {
+            return Err(StoreError::Forbidden);
+        }
+        let id = Uuid::new_v4();
+        let at = to_millis(now());
+        let json = serde_json::to_string(details).expect("details serialize");
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO people (id, details, family_name, given_name, search_text, version, created_by, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $7)",
+            )
+            .bind(id.to_string())
+            .bind(&json)
+            .bind(details.family_name.to_lowercase())
+            .bind(details.given_name.to_lowercase())
+            .bind(details.search_text())
+            .bind(actor.id.to_string())
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO person_changes (person_id, seq, at, author_id, author_name, reason, details) VALUES ($1, 1, $2, $3, $4, NULL, $5)",
+            )
+            .bind(id.to_string())
+            .bind(at)
+            .bind(actor.id.to_string())
+            .bind(&actor.name)
+            .bind(&json)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("INSERT INTO person_access (person_id, user_id, granted_at) VALUES ($1, $2, $3)")
+                .bind(id.to_string())
+                .bind(actor.id.to_string())
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(Person {
+            id,
+            details: details.clone(),
+            version: 1,
+        })
+    }
+
+    /// The person, if the actor may see them.
+    pub async fn person(&self, actor: &Actor, id: Uuid) -> Result<Person> {
+        let sql = format!("SELECT pe.details, pe.version FROM people pe WHERE pe.id = $3 AND {PERSON_VISIBLE}");
+        let row: Option<(String, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                .bind(actor.id.to_string())
+                .bind(actor.is_admin())
+                .bind(id.to_string())
+                .fetch_optional(pool)
+                .await?
+        });
+        let (json, version) = row.ok_or(StoreError::NotFound)?;
+        Ok(Person {
+            id,
+            details: parse_details(&json)?,
+            version,
+        })
+    }
+
+    /// Saves new details for a person, based on the version the editor saw.
+    pub async fn update_person(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        base_version: i64,
+        details: &PersonDetails,
+        reason: Option<&str>,
+    ) -> Result<Person> {
+        let current = self.person(actor, id).await?;
+        if !actor.can_write() {
+            return Err(StoreError::Forbidden);
+        }
+        if current.version != base_version {
+            return Err(self.person_conflict(id, base_version, current.version).await);
+        }
+        let next = base_version + 1;
+        let at = to_millis(now());
+        let json = serde_json::to_string(details).expect("details serialize");
+        let updated = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            // Writing first takes the write lock at once (SQLite) or the row
+            // lock (PostgreSQL); the version condition makes a lost race
+            // update nothing.
+            let updated = sqlx::query(
+                "UPDATE people SET details = $1, family_name = $2, given_name = $3, search_text = $4, version = $5, updated_at = $6 \
+                 WHERE id = $7 AND version = $8",
+            )
+            .bind(&json)
+            .bind(details.family_name.to_lowercase())
+            .bind(details.given_name.to_lowercase())
+            .bind(details.search_text())
+            .bind(next)
+            .bind(at)
+            .bind(id.to_string())
+            .bind(base_version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated == 1 {
+                sqlx::query(
+                    "INSERT INTO person_changes (person_id, seq, at, author_id, author_name, reason, details) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(id.to_string())
+                .bind(next)
+                .bind(at)
+                .bind(actor.id.to_string())
+                .bind(&actor.name)
+                .bind(reason)
+                .bind(&json)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+            }
+            updated
+        });
+        if updated == 0 {
+            let now_version = self.person(actor, id).await?.version;
+            return Err(self.person_conflict(id, base_version, now_version).await);
+        }
+        Ok(Person {
+            id,
+            details: details.clone(),
+            version: next,
+        })
+    }
+
+    async fn person_conflict(&self, id: Uuid, base_version: i64, current_version: i64) -> StoreError {
+        let changes = match self.person_changes_since(id, base_version).await {
+            Ok(changes) => changes
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} changed the record at {}",
+                        c.author_name,
+                        crate::web::format::date_time(c.at)
+                    )
+                })
+                .collect(),
+            Err(e) => return e,
+        };
+        StoreError::Conflict(Box::new(Conflict {
+            current_version,
+            changes,
+            records: vec![],
+        }))
+    }
+
+    async fn person_changes_since(&self, id: Uuid, after: i64) -> Result<Vec<PersonChange>> {
+        let rows: Vec<(i64, i64, String, Option<String>, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT seq, at, author_name, reason, details FROM person_changes WHERE person_id = $1 AND seq > $2 ORDER BY seq",
+            )
+            .bind(id.to_string())
+            .bind(after)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(seq, at, author_name, reason, details)| {
+                Ok(PersonChange {
+                    seq,
+                    at: from_millis(at),
+                    author_name,
+                    reason,
+                    details: parse_details(&details)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The person's whole history, oldest first, if the actor may see them.
+    pub async fn person_history(&self, actor: &Actor, id: Uuid) -> Result<Vec<PersonChange>> {
+        self.person(actor, id).await?;
+        self.person_changes_since(id, 0).await
+    }
+
+    /// People the actor may see whose name matches `query` (all when
+    /// empty), by family name, at most `limit` from `offset`.
+    pub async fn search_people(
+        &self,
+        actor: &Actor,
+        query: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<PersonSummary>, i64)> {
+        let pattern = like_pattern(query);
+        let filter = format!("{PERSON_VISIBLE} AND pe.search_text LIKE $3 ESCAPE '\\'");
+        let list_sql = format!(
+            "SELECT pe.id, pe.details FROM people pe WHERE {filter} ORDER BY pe.family_name, pe.given_name, pe.id LIMIT $4 OFFSET $5"
+        );
+        let count_sql = format!("SELECT COUNT(*) FROM people pe WHERE {filter}");
+        let (rows, total): (Vec<(String, String)>, i64) = on_pool!(self, pool => {
+            let rows = sqlx::query_as(AssertSqlSafe(list_sql.as_str()))
+                .bind(actor.id.to_string())
+                .bind(actor.is_admin())
+                .bind(&pattern)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(pool)
+                .await?;
+            let total = sqlx::query_scalar(AssertSqlSafe(count_sql.as_str()))
+                .bind(actor.id.to_string())
+                .bind(actor.is_admin())
+                .bind(&pattern)
+                .fetch_one(pool)
+                .await?;
+            (rows, total)
+        });
+        let people = rows
+            .into_iter()
+            .map(|(id, json)| {
+                let details = parse_details(&json)?;
+                Ok(PersonSummary {
+                    id: parse_uuid(&id)?,
+                    given_name: details.given_name,
+                    family_name: details.family_name,
+                    known_as: details.known_as,
+                    date_of_birth: details.date_of_birth,
+                    setting: details.setting,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((people, total))
+    }
+}

@@ -1,0 +1,280 @@
+//! Users, API tokens and teams.
+
+use goldthread_domain::error::FieldErrors;
+use goldthread_domain::user::{Actor, NewUser, Role};
+use sqlx::AssertSqlSafe;
+use sqlx::Row;
+use uuid::Uuid;
+
+use super::{Result, Store, StoreError, from_millis, now, on_pool, parse_uuid, to_millis};
+
+/// A user as listed to administrators (never with the password hash).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: time::OffsetDateTime,
+}
+
+impl User {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            id: self.id,
+            name: self.name.clone(),
+            email: self.email.clone(),
+            role: self.role,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Team {
+    pub id: Uuid,
+    pub name: String,
+    pub members: Vec<Uuid>,
+}
+
+const USER_COLUMNS: &str = "id, email, name, role, active, created_at";
+
+fn user_from_row<R: Row>(row: &R) -> Result<User>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> bool: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    let role: String = row.try_get("role")?;
+    Ok(User {
+        id: parse_uuid(&row.try_get::<String, _>("id")?)?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::corrupt(format!("unknown role {role}")))?,
+        active: row.try_get("active")?,
+        created_at: from_millis(row.try_get("created_at")?),
+    })
+}
+
+impl Store {
+    /// Adds a user; `password_hash` is already an Argon2id PHC string.
+    pub async fn create_user(&self, user: &NewUser, password_hash: &str) -> Result<User> {
+        let id = Uuid::new_v4();
+        let sql = format!(
+            "INSERT INTO users (id, email, name, role, password_hash, active, created_at) \
+             VALUES ($1, $2, $3, $4, $5, TRUE, $6) RETURNING {USER_COLUMNS}"
+        );
+        let result = on_pool!(self, pool => {
+            sqlx::query(AssertSqlSafe(sql.as_str()))
+                .bind(id.to_string())
+                .bind(user.email.as_str())
+                .bind(&user.name)
+                .bind(user.role.as_str())
+                .bind(password_hash)
+                .bind(to_millis(now()))
+                .fetch_one(pool)
+                .await
+                .map_err(StoreError::from)
+                .and_then(|row| user_from_row(&row))
+        });
+        match result {
+            Err(e) if e.is_unique_violation() => Err(StoreError::Invalid(FieldErrors::single(
+                "email",
+                "A user with this email address already exists",
+            ))),
+            other => other,
+        }
+    }
+
+    /// The user and password hash for signing in, if the account is active.
+    pub async fn user_for_sign_in(&self, email: &str) -> Result<Option<(User, String)>> {
+        let sql = format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1 AND active = TRUE");
+        on_pool!(self, pool => {
+            match sqlx::query(AssertSqlSafe(sql.as_str())).bind(email).fetch_optional(pool).await? {
+                Some(row) => Ok(Some((user_from_row(&row)?, row.try_get("password_hash")?))),
+                None => Ok(None),
+            }
+        })
+    }
+
+    pub async fn user(&self, id: Uuid) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        on_pool!(self, pool => {
+            match sqlx::query(AssertSqlSafe(sql.as_str())).bind(id.to_string()).fetch_optional(pool).await? {
+                Some(row) => Ok(Some(user_from_row(&row)?)),
+                None => Ok(None),
+            }
+        })
+    }
+
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
+        on_pool!(self, pool => {
+            match sqlx::query(AssertSqlSafe(sql.as_str())).bind(email.trim().to_lowercase()).fetch_optional(pool).await? {
+                Some(row) => Ok(Some(user_from_row(&row)?)),
+                None => Ok(None),
+            }
+        })
+    }
+
+    pub async fn list_users(&self) -> Result<Vec<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY name, email");
+        on_pool!(self, pool => {
+            sqlx::query(AssertSqlSafe(sql.as_str())).fetch_all(pool).await?.iter().map(user_from_row).collect()
+        })
+    }
+
+    pub async fn count_users(&self) -> Result<i64> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users").fetch_one(pool).await?)
+        })
+    }
+
+    pub async fn set_user_active(&self, id: Uuid, active: bool) -> Result<()> {
+        let done = on_pool!(self, pool => {
+            sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+                .bind(active)
+                .bind(id.to_string())
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        if done == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    pub async fn set_password_hash(&self, id: Uuid, password_hash: &str) -> Result<()> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(password_hash)
+                .bind(id.to_string())
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Stores the hash of a new API token for a user.
+    pub async fn create_api_token(&self, user_id: Uuid, label: &str, token_hash: &str) -> Result<Uuid> {
+        let id = Uuid::new_v4();
+        on_pool!(self, pool => {
+            sqlx::query("INSERT INTO api_tokens (id, user_id, token_hash, label, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(id.to_string())
+                .bind(user_id.to_string())
+                .bind(token_hash)
+                .bind(label)
+                .bind(to_millis(now()))
+                .execute(pool)
+                .await?;
+        });
+        Ok(id)
+    }
+
+    /// The active user a token hash belongs to.
+    pub async fn user_for_token(&self, token_hash: &str) -> Result<Option<User>> {
+        let sql = "SELECT u.id, u.email, u.name, u.role, u.active, u.created_at FROM api_tokens t \
+                   JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND u.active = TRUE";
+        let user = on_pool!(self, pool => {
+            match sqlx::query(sql).bind(token_hash).fetch_optional(pool).await? {
+                Some(row) => Some(user_from_row(&row)?),
+                None => None,
+            }
+        });
+        if user.is_some() {
+            on_pool!(self, pool => {
+                sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
+                    .bind(to_millis(now()))
+                    .bind(token_hash)
+                    .execute(pool)
+                    .await?;
+            });
+        }
+        Ok(user)
+    }
+
+    pub async fn create_team(&self, name: &str) -> Result<Team> {
+        let id = Uuid::new_v4();
+        let result = on_pool!(self, pool => {
+            sqlx::query("INSERT INTO teams (id, name, created_at) VALUES ($1, $2, $3)")
+                .bind(id.to_string())
+                .bind(name.trim())
+                .bind(to_millis(now()))
+                .execute(pool)
+                .await
+                .map(|_| ())
+                .map_err(StoreError::from)
+        });
+        match result {
+            Err(e) if e.is_unique_violation() => Err(StoreError::Invalid(FieldErrors::single(
+                "name",
+                "A team with this name already exists",
+            ))),
+            Err(e) => Err(e),
+            Ok(_) => Ok(Team {
+                id,
+                name: name.trim().to_owned(),
+                members: vec![],
+            }),
+        }
+    }
+
+    pub async fn add_team_member(&self, team_id: Uuid, user_id: Uuid) -> Result<()> {
+        on_pool!(self, pool => {
+            sqlx::query("INSERT INTO team_members (team_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(team_id.to_string())
+                .bind(user_id.to_string())
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    pub async fn list_teams(&self) -> Result<Vec<Team>> {
+        let rows: Vec<(String, String, Option<String>)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT t.id, t.name, m.user_id FROM teams t LEFT JOIN team_members m ON m.team_id = t.id ORDER BY t.name",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        let mut teams: Vec<Team> = Vec::new();
+        for (id, name, member) in rows {
+            let id = parse_uuid(&id)?;
+            if teams.last().is_none_or(|t| t.id != id) {
+                teams.push(Team {
+                    id,
+                    name,
+                    members: vec![],
+                });
+            }
+            if let Some(member) = member {
+                teams
+                    .last_mut()
+                    .expect("pushed above")
+                    .members
+                    .push(parse_uuid(&member)?);
+            }
+        }
+        Ok(teams)
+    }
+
+    /// Gives a team access to a plan. Only administrators may grant.
+    pub async fn grant_plan_to_team(&self, actor: &Actor, plan_id: Uuid, team_id: Uuid) -> Result<()> {
+        if !actor.is_admin() {
+            return Err(StoreError::Forbidden);
+        }
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO plan_access (plan_id, team_id, source, granted_at) VALUES ($1, $2, 'grant', $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(plan_id.to_string())
+            .bind(team_id.to_string())
+            .bind(to_millis(now()))
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,175 @@
+//! The JSON API under `/api/v1` (SPEC O3). Clients authenticate with a
+//! personal access token (`Authorization: Bearer …`). The OpenAPI document
+//! at `/api/v1/openapi.json` is generated from these handlers.
+
+mod people;
+mod plan_types;
+mod plans;
+mod problem;
+mod users;
+
+use axum::Router;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use goldthread_domain::user::Actor;
+use serde::de::DeserializeOwned;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+pub use problem::ApiError;
+
+use super::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Goldthread API",
+        description = "Person-centred support planning. Everything the web pages can do. Authenticate with `Authorization: Bearer <token>`; create a token on your account page or with `goldthread token create`. Errors are RFC 9457 problem details.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    servers((url = "/api/v1")),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags(
+        (name = "people", description = "People plans are for (SPEC P1)"),
+        (name = "plans", description = "Plans, their parties, status and history (SPEC P2–P4, R5)"),
+        (name = "plan-types", description = "The kinds of plan, defined as data"),
+        (name = "users", description = "Users and the caller's own account"),
+        (name = "checks", description = "Checks that help the writer")
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("gt_…")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The API's routes and its OpenAPI document, built together so that they
+/// cannot drift apart.
+pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(people::router())
+        .merge(plans::router())
+        .merge(plan_types::router())
+        .merge(users::router())
+        .split_for_parts()
+}
+
+/// The OpenAPI document, as served.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().1
+}
+
+pub fn router() -> Router<AppState> {
+    let (router, openapi) = routes();
+    let json = openapi.to_pretty_json().expect("the OpenAPI document serializes");
+    router
+        .route(
+            "/openapi.json",
+            get(move || {
+                let json = json.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], json).into_response() }
+            }),
+        )
+        .fallback(|| async { ApiError::not_found() })
+}
+
+/// The caller, identified by their bearer token.
+pub struct ApiUser(pub Actor);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(ApiError::unauthorized)?;
+        match state.store.user_for_token(&crate::auth::token_hash(token)).await? {
+            Some(user) => Ok(ApiUser(user.actor())),
+            None => Err(ApiError::unauthorized()),
+        }
+    }
+}
+
+/// A JSON body; a malformed one gets a 400 problem naming what is wrong,
+/// an oversized one 413.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(ApiError::from_json_rejection(rejection)),
+        }
+    }
+}
+
+/// Query strings that do not parse get a 400 problem.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(ApiQuery(value)),
+            Err(rejection) => Err(ApiError::bad_request(rejection.body_text())),
+        }
+    }
+}
+
+/// Ids in paths: a malformed one is simply not found.
+pub fn parse_id(value: &str) -> Result<uuid::Uuid, ApiError> {
+    uuid::Uuid::parse_str(value).map_err(|_| ApiError::not_found())
+}
+
+/// A page of a collection.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// `limit` (1–200, default 50) and `offset` of a list.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Paging {
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+impl Paging {
+    pub fn limit(&self) -> i64 {
+        self.limit.unwrap_or(50).clamp(1, 200)
+    }
+
+    pub fn offset(&self) -> i64 {
+        self.offset.unwrap_or(0).max(0)
+    }
+}

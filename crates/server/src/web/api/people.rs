@@ -1,0 +1,127 @@
+//! `/api/v1/people`
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use goldthread_domain::person::{Person, PersonInput};
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::problem::Problem;
+use super::{ApiError, ApiJson, ApiQuery, ApiUser, Page, Paging, parse_id};
+use crate::store::PersonChange;
+use crate::store::PersonSummary;
+use crate::web::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_people, create_person))
+        .routes(routes!(get_person, update_person))
+        .routes(routes!(person_history))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct SearchParams {
+    /// Part of a name (first, last or known as); empty for everyone.
+    q: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// People you may see, by family name.
+#[utoipa::path(get, path = "/people", tag = "people", params(SearchParams),
+    responses((status = 200, body = Page<PersonSummary>), (status = 401, body = Problem)))]
+async fn list_people(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiQuery(params): ApiQuery<SearchParams>,
+) -> Result<axum::Json<Page<PersonSummary>>, ApiError> {
+    let paging = Paging {
+        limit: params.limit,
+        offset: params.offset,
+    };
+    let (items, total) = state
+        .store
+        .search_people(
+            &actor,
+            params.q.as_deref().unwrap_or(""),
+            paging.limit(),
+            paging.offset(),
+        )
+        .await?;
+    Ok(axum::Json(Page {
+        items,
+        total,
+        limit: paging.limit(),
+        offset: paging.offset(),
+    }))
+}
+
+/// Add a person. You may then see them and start plans for them.
+#[utoipa::path(post, path = "/people", tag = "people", request_body = PersonInput,
+    responses((status = 201, body = Person), (status = 422, body = Problem), (status = 400, body = Problem)))]
+async fn create_person(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiJson(input): ApiJson<PersonInput>,
+) -> Result<impl IntoResponse, ApiError> {
+    let details = input.parse(crate::store::now().date())?;
+    let person = state.store.create_person(&actor, &details).await?;
+    Ok((
+        StatusCode::CREATED,
+        [(axum::http::header::LOCATION, format!("/api/v1/people/{}", person.id))],
+        axum::Json(person),
+    ))
+}
+
+#[utoipa::path(get, path = "/people/{id}", tag = "people", params(("id" = String, Path)),
+    responses((status = 200, body = Person), (status = 404, body = Problem)))]
+async fn get_person(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Person>, ApiError> {
+    Ok(axum::Json(state.store.person(&actor, parse_id(&id)?).await?))
+}
+
+/// New details for a person, based on the version you read.
+#[derive(Deserialize, utoipa::ToSchema)]
+struct PersonUpdate {
+    /// The `version` of the person you read; a newer one gets 409.
+    base_version: i64,
+    reason: Option<String>,
+    #[serde(flatten)]
+    details: PersonInput,
+}
+
+/// Replace a person's details. Send every field (missing ones are cleared).
+#[utoipa::path(put, path = "/people/{id}", tag = "people", params(("id" = String, Path)), request_body = PersonUpdate,
+    responses((status = 200, body = Person), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn update_person(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(update): ApiJson<PersonUpdate>,
+) -> Result<axum::Json<Person>, ApiError> {
+    let id = parse_id(&id)?;
+    state.store.person(&actor, id).await?;
+    let details = update.details.parse(crate::store::now().date())?;
+    let person = state
+        .store
+        .update_person(&actor, id, update.base_version, &details, update.reason.as_deref())
+        .await?;
+    Ok(axum::Json(person))
+}
+
+/// Every saved version of the person's details, oldest first.
+#[utoipa::path(get, path = "/people/{id}/history", tag = "people", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<PersonChange>), (status = 404, body = Problem)))]
+async fn person_history(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Vec<PersonChange>>, ApiError> {
+    Ok(axum::Json(state.store.person_history(&actor, parse_id(&id)?).await?))
+}

@@ -1,0 +1,361 @@
+//! `/api/v1/plans`: plans, their parties, status and history.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use goldthread_domain::error::FieldErrors;
+use goldthread_domain::plan::{Change, ChangeRecord, PartyInput, Plan, PlanDetailsInput, PlanStatus};
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::problem::Problem;
+use super::{ApiError, ApiJson, ApiQuery, ApiUser, Page, Paging, parse_id};
+use crate::store::{PlanFilter, PlanSummary};
+use crate::web::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_plans, create_plan))
+        .routes(routes!(get_plan, update_plan))
+        .routes(routes!(list_changes, append_change))
+        .routes(routes!(add_party))
+        .routes(routes!(update_party, remove_party))
+        .routes(routes!(change_status))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct PlanQuery {
+    person_id: Option<Uuid>,
+    /// A plan type id, e.g. `MSP`.
+    plan_type: Option<String>,
+    status: Option<PlanStatus>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// Plans you may see, most recently changed first.
+#[utoipa::path(get, path = "/plans", tag = "plans", params(PlanQuery),
+    responses((status = 200, body = Page<PlanSummary>), (status = 401, body = Problem)))]
+async fn list_plans(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiQuery(query): ApiQuery<PlanQuery>,
+) -> Result<axum::Json<Page<PlanSummary>>, ApiError> {
+    let paging = Paging {
+        limit: query.limit,
+        offset: query.offset,
+    };
+    let filter = PlanFilter {
+        person_id: query.person_id,
+        plan_type: query.plan_type,
+        status: query.status,
+        limit: paging.limit(),
+        offset: paging.offset(),
+    };
+    let (items, total) = state.store.list_plans(&actor, &filter).await?;
+    Ok(axum::Json(Page {
+        items,
+        total,
+        limit: filter.limit,
+        offset: filter.offset,
+    }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct NewPlan {
+    person_id: Uuid,
+    /// A plan type id, e.g. `MSP`; see `/plan-types`.
+    plan_type: String,
+    /// Defaults to "<name>'s <plan type>".
+    title: Option<String>,
+    /// `YYYY-MM-DD`
+    start_date: Option<String>,
+    review_interval_weeks: Option<u32>,
+}
+
+/// Start a plan for a person. At most one plan of a type is active per person.
+#[utoipa::path(post, path = "/plans", tag = "plans", request_body = NewPlan,
+    responses((status = 201, body = Plan), (status = 404, body = Problem, description = "No such person, or not yours to see"), (status = 422, body = Problem)))]
+async fn create_plan(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiJson(body): ApiJson<NewPlan>,
+) -> Result<impl IntoResponse, ApiError> {
+    let person = state.store.person(&actor, body.person_id).await?;
+    let plan_type = state
+        .plan_types
+        .get(body.plan_type.trim())
+        .ok_or_else(|| FieldErrors::single("plan_type", format!("There is no plan type \"{}\"", body.plan_type)))?;
+    let default_title = format!("{}'s {}", person.details.preferred_name(), plan_type.short_name);
+    let details = PlanDetailsInput {
+        title: body.title,
+        start_date: body.start_date,
+        review_interval_weeks: body.review_interval_weeks,
+    }
+    .parse(&default_title)?;
+    let plan = state
+        .store
+        .create_plan(&actor, person.id, &plan_type.id, &plan_type.name, details)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        [(axum::http::header::LOCATION, format!("/api/v1/plans/{}", plan.id))],
+        axum::Json(plan),
+    ))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct VersionQuery {
+    /// Show the plan as it stood after this change (see `/plans/{id}/changes`).
+    version: Option<i64>,
+}
+
+/// The plan as it stands, or as it stood at an earlier version.
+#[utoipa::path(get, path = "/plans/{id}", tag = "plans", params(("id" = String, Path), VersionQuery),
+    responses((status = 200, body = Plan), (status = 404, body = Problem)))]
+async fn get_plan(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<VersionQuery>,
+) -> Result<axum::Json<Plan>, ApiError> {
+    let id = parse_id(&id)?;
+    let plan = match query.version {
+        Some(version) => state.store.plan_at(&actor, id, version).await?,
+        None => state.store.plan(&actor, id).await?,
+    };
+    Ok(axum::Json(plan))
+}
+
+/// Every change names the version it is based on and, once the plan has
+/// been agreed, why it is made.
+#[derive(Deserialize, utoipa::ToSchema)]
+struct DetailsUpdate {
+    /// The plan's `version` when you read it; if anyone saved since, 409.
+    base_version: i64,
+    reason: Option<String>,
+    title: Option<String>,
+    start_date: Option<String>,
+    review_interval_weeks: Option<u32>,
+}
+
+/// Change the plan's title, start date or review interval.
+#[utoipa::path(put, path = "/plans/{id}", tag = "plans", params(("id" = String, Path)), request_body = DetailsUpdate,
+    responses((status = 200, body = Plan), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn update_plan(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<DetailsUpdate>,
+) -> Result<axum::Json<Plan>, ApiError> {
+    let id = parse_id(&id)?;
+    let plan = state.store.plan(&actor, id).await?;
+    let details = PlanDetailsInput {
+        title: body.title,
+        start_date: body.start_date,
+        review_interval_weeks: body.review_interval_weeks,
+    }
+    .parse(&plan.details.title)?;
+    let plan = state
+        .store
+        .change_plan(
+            &actor,
+            id,
+            body.base_version,
+            body.reason.as_deref(),
+            Change::DetailsEdited { details },
+        )
+        .await?;
+    Ok(axum::Json(plan))
+}
+
+/// The plan's whole history: every change, oldest first, with who, when and why.
+#[utoipa::path(get, path = "/plans/{id}/changes", tag = "plans", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<ChangeRecord>), (status = 404, body = Problem)))]
+async fn list_changes(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Vec<ChangeRecord>>, ApiError> {
+    Ok(axum::Json(state.store.plan_history(&actor, parse_id(&id)?).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct NewChange {
+    base_version: i64,
+    reason: Option<String>,
+    change: Change,
+}
+
+/// Append any change to the plan's log (the general form of every edit).
+#[utoipa::path(post, path = "/plans/{id}/changes", tag = "plans", params(("id" = String, Path)), request_body = NewChange,
+    responses((status = 201, body = Plan), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn append_change(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NewChange>,
+) -> Result<impl IntoResponse, ApiError> {
+    if matches!(body.change, Change::Created { .. }) {
+        return Err(FieldErrors::single("change", "Start a plan with POST /plans").into());
+    }
+    let plan = state
+        .store
+        .change_plan(
+            &actor,
+            parse_id(&id)?,
+            body.base_version,
+            body.reason.as_deref(),
+            body.change,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(plan)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct PartyBody {
+    base_version: i64,
+    reason: Option<String>,
+    #[serde(flatten)]
+    party: PartyInput,
+}
+
+/// Add someone involved. With `user_id`, that user may then see the plan;
+/// with `lead: true` they become the Lead Professional.
+#[utoipa::path(post, path = "/plans/{id}/parties", tag = "plans", params(("id" = String, Path)), request_body = PartyBody,
+    responses((status = 201, body = Plan), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn add_party(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PartyBody>,
+) -> Result<impl IntoResponse, ApiError> {
+    let id = parse_id(&id)?;
+    let plan = save_party(&state, &actor, id, Uuid::new_v4(), body, true).await?;
+    Ok((StatusCode::CREATED, axum::Json(plan)))
+}
+
+/// Change someone's details (and whether they are the Lead Professional).
+#[utoipa::path(put, path = "/plans/{id}/parties/{party_id}", tag = "plans", params(("id" = String, Path), ("party_id" = String, Path)), request_body = PartyBody,
+    responses((status = 200, body = Plan), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn update_party(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path((id, party_id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<PartyBody>,
+) -> Result<axum::Json<Plan>, ApiError> {
+    let id = parse_id(&id)?;
+    let party_id = parse_id(&party_id)?;
+    if state.store.plan(&actor, id).await?.party(party_id).is_none() {
+        return Err(ApiError::not_found());
+    }
+    Ok(axum::Json(save_party(&state, &actor, id, party_id, body, false).await?))
+}
+
+async fn save_party(
+    state: &AppState,
+    actor: &goldthread_domain::user::Actor,
+    plan_id: Uuid,
+    party_id: Uuid,
+    body: PartyBody,
+    new: bool,
+) -> Result<Plan, ApiError> {
+    state.store.plan(actor, plan_id).await?;
+    if let Some(user_id) = body.party.user_id {
+        match state.store.user(user_id).await? {
+            Some(user) if user.active => {}
+            _ => return Err(FieldErrors::single("user_id", "There is no active user with this id").into()),
+        }
+    }
+    let party = body.party.parse(party_id)?;
+    let lead = body.party.lead;
+    let change = if new {
+        Change::PartyAdded { party }
+    } else {
+        Change::PartyEdited { party }
+    };
+    let mut plan = state
+        .store
+        .change_plan(actor, plan_id, body.base_version, body.reason.as_deref(), change)
+        .await?;
+    let is_lead = plan.lead_party_id == Some(party_id);
+    if lead != is_lead && (lead || !new) {
+        let change = Change::LeadProfessionalSet {
+            party_id: lead.then_some(party_id),
+        };
+        plan = state
+            .store
+            .change_plan(actor, plan_id, plan.version, body.reason.as_deref(), change)
+            .await?;
+    }
+    Ok(plan)
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct RemoveQuery {
+    base_version: i64,
+    reason: Option<String>,
+}
+
+/// Remove someone from the plan (their earlier involvement stays in the history).
+#[utoipa::path(delete, path = "/plans/{id}/parties/{party_id}", tag = "plans", params(("id" = String, Path), ("party_id" = String, Path), RemoveQuery),
+    responses((status = 200, body = Plan), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn remove_party(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path((id, party_id)): Path<(String, String)>,
+    ApiQuery(query): ApiQuery<RemoveQuery>,
+) -> Result<axum::Json<Plan>, ApiError> {
+    let id = parse_id(&id)?;
+    let party_id = parse_id(&party_id)?;
+    if state.store.plan(&actor, id).await?.party(party_id).is_none() {
+        return Err(ApiError::not_found());
+    }
+    let plan = state
+        .store
+        .change_plan(
+            &actor,
+            id,
+            query.base_version,
+            query.reason.as_deref(),
+            Change::PartyRemoved { party_id },
+        )
+        .await?;
+    Ok(axum::Json(plan))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct StatusBody {
+    base_version: i64,
+    /// Required: why the status changes.
+    reason: Option<String>,
+    status: PlanStatus,
+}
+
+/// Move the plan through its lifecycle: draft → agreed → under review →
+/// agreed …, or superseded / closed.
+#[utoipa::path(post, path = "/plans/{id}/status", tag = "plans", params(("id" = String, Path)), request_body = StatusBody,
+    responses((status = 200, body = Plan), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn change_status(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<StatusBody>,
+) -> Result<axum::Json<Plan>, ApiError> {
+    let plan = state
+        .store
+        .change_plan(
+            &actor,
+            parse_id(&id)?,
+            body.base_version,
+            body.reason.as_deref(),
+            Change::StatusChanged { to: body.status },
+        )
+        .await?;
+    Ok(axum::Json(plan))
+}

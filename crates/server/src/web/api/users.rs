@@ -1,0 +1,91 @@
+//! `/api/v1/users` (administrators), `/api/v1/me` and `/api/v1/checks`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use goldthread_domain::checks::smart::SmartReport;
+use goldthread_domain::user::NewUser;
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::problem::Problem;
+use super::{ApiError, ApiJson, ApiUser};
+use crate::store::User;
+use crate::web::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(me))
+        .routes(routes!(smart_check))
+}
+
+/// The caller's own account.
+#[utoipa::path(get, path = "/me", tag = "users", responses((status = 200, body = User), (status = 401, body = Problem)))]
+async fn me(State(state): State<AppState>, ApiUser(actor): ApiUser) -> Result<axum::Json<User>, ApiError> {
+    state
+        .store
+        .user(actor.id)
+        .await?
+        .map(axum::Json)
+        .ok_or_else(ApiError::unauthorized)
+}
+
+/// All users (administrators only).
+#[utoipa::path(get, path = "/users", tag = "users", responses((status = 200, body = Vec<User>), (status = 403, body = Problem)))]
+async fn list_users(State(state): State<AppState>, ApiUser(actor): ApiUser) -> Result<axum::Json<Vec<User>>, ApiError> {
+    if !actor.is_admin() {
+        return Err(ApiError::forbidden());
+    }
+    Ok(axum::Json(state.store.list_users().await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct NewUserBody {
+    email: String,
+    name: String,
+    /// `admin`, `practitioner` or `viewer`
+    role: String,
+    /// At least 10 characters.
+    password: String,
+}
+
+/// Add a user (administrators only).
+#[utoipa::path(post, path = "/users", tag = "users", request_body = NewUserBody,
+    responses((status = 201, body = User), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn create_user(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiJson(body): ApiJson<NewUserBody>,
+) -> Result<impl IntoResponse, ApiError> {
+    if !actor.is_admin() {
+        return Err(ApiError::forbidden());
+    }
+    let new_user = NewUser::parse(&body.email, &body.name, &body.role, &body.password)?;
+    let hash = crate::auth::hash_password(body.password).await.map_err(|e| {
+        tracing::error!(error = %e, "hashing a password");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal server error",
+            "Could not store the password.",
+        )
+    })?;
+    let user = state.store.create_user(&new_user, &hash).await?;
+    Ok((StatusCode::CREATED, axum::Json(user)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct SmartRequest {
+    /// An outcome, step or target as written.
+    text: String,
+}
+
+/// SMART check of an outcome, step or target (SPEC Q1): what is missing
+/// and what is fine, in plain words.
+#[utoipa::path(post, path = "/checks/smart", tag = "checks", request_body = SmartRequest,
+    responses((status = 200, body = SmartReport), (status = 400, body = Problem)))]
+async fn smart_check(_caller: ApiUser, ApiJson(body): ApiJson<SmartRequest>) -> axum::Json<SmartReport> {
+    axum::Json(goldthread_domain::checks::smart::check(&body.text))
+}

@@ -1,0 +1,57 @@
+//! How dates and times are shown to people (GOV.UK style: "14 March 2018").
+
+use time::{Date, OffsetDateTime};
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+pub fn date(date: Date) -> String {
+    format!(
+        "{} {} {}",
+        date.day(),
+        MONTHS[usize::from(u8::from(date.month())) - 1],
+        date.year()
+    )
+}
+
+pub fn opt_date(value: Option<Date>) -> String {
+    value.map(date).unwrap_or_default()
+}
+
+/// For templates, which pass references.
+pub fn when(at: &OffsetDateTime) -> String {
+    date_time(*at)
+}
+
+/// "22 November 2026 at 10:02 UTC"
+pub fn date_time(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!("{} at {:02}:{:02} UTC", date(at.date()), at.hour(), at.minute())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    #[test]
+    fn formats_like_gov_uk() {
+        assert_eq!(date(date!(2018 - 03 - 14)), "14 March 2018");
+        assert_eq!(
+            date_time(datetime!(2026-11-22 09:05 UTC)),
+            "22 November 2026 at 09:05 UTC"
+        );
+    }
+}

@@ -1,0 +1,140 @@
+//! HTTP: the server-rendered pages and the JSON API, around the domain and
+//! the store.
+//!
+//! - [`pages`]: HTML for people using a browser (works without JavaScript).
+//! - [`api`]: `/api/v1`, JSON for scripts and other systems, with an
+//!   OpenAPI document generated from the handlers.
+//! - [`session`]: sign-in state, CSRF protection and who is acting.
+
+pub mod api;
+pub mod assets;
+pub mod error;
+pub mod format;
+pub mod pages;
+pub mod session;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use goldthread_domain::plan_type::Registry;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::config::Config;
+use crate::store::Store;
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub plan_types: Arc<Registry>,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn new(store: Store, plan_types: Arc<Registry>, config: Config) -> Self {
+        AppState {
+            store,
+            plan_types,
+            config: Arc::new(config),
+        }
+    }
+
+    /// A plan type's display name, or its id when it is not loaded.
+    pub fn plan_type_name(&self, id: &str) -> String {
+        self.plan_types
+            .get(id)
+            .map_or_else(|| id.to_owned(), |t| t.name.clone())
+    }
+}
+
+/// Largest request body accepted (forms and JSON); larger gets 413.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// Content Security Policy: no inline script or style, nothing from
+/// elsewhere, no framing.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+    font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+pub fn router(state: AppState) -> Router {
+    let session_layer = SessionManagerLayer::new(state.store.clone())
+        .with_name(if state.config.secure_cookies() {
+            "__Host-goldthread"
+        } else {
+            "goldthread"
+        })
+        .with_secure(state.config.secure_cookies())
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
+
+    let pages = pages::router()
+        .layer(axum::middleware::from_fn(session::csrf_guard))
+        .layer(session_layer);
+
+    let mut app = Router::new()
+        .route("/healthz", get(healthz))
+        .nest("/api/v1", api::router())
+        .merge(pages)
+        .nest_service("/assets", axum::routing::get(assets::serve))
+        .fallback(pages::not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        // Personal data must not linger in shared caches or the browser's
+        // back-forward cache; assets set their own caching.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    if state.config.secure_cookies() {
+        app = app.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ));
+    }
+    app.layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// 200 when the server and its database are usable.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}

@@ -1,0 +1,805 @@
+//! Plans: start one for a person, view it, its parties, its status and its
+//! history (SPEC P2–P4, R5). The plan's full content is added section by
+//! section on the same pattern: a form, a change, a redirect.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use goldthread_domain::error::FieldErrors;
+use goldthread_domain::person::Person;
+use goldthread_domain::plan::{Change, Party, PartyInput, PartyRole, Plan, PlanDetailsInput, PlanStatus};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::people::parse_id;
+use super::{Ctx, FormErrors, render, render_invalid};
+use crate::store::{PlanFilter, PlanSummary, StoreError};
+use crate::web::AppState;
+use crate::web::error::PageError;
+use crate::web::session::CurrentUser;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/plans", get(index))
+        .route("/people/{id}/plans/new", get(new_page).post(create))
+        .route("/plans/{id}", get(show))
+        .route("/plans/{id}/history", get(history))
+        .route("/plans/{id}/versions/{version}", get(version))
+        .route("/plans/{id}/details", get(details_page).post(save_details))
+        .route("/plans/{id}/parties/new", get(new_party_page).post(add_party))
+        .route(
+            "/plans/{id}/parties/{party_id}/edit",
+            get(edit_party_page).post(edit_party),
+        )
+        .route("/plans/{id}/parties/{party_id}/remove", post(remove_party))
+        .route("/plans/{id}/status", get(status_page).post(change_status))
+}
+
+#[derive(Template)]
+#[template(path = "plans/index.html")]
+struct IndexPage {
+    ctx: Ctx,
+    plans: Vec<PlanSummary>,
+    total: i64,
+    status: String,
+}
+
+#[derive(Deserialize)]
+struct IndexQuery {
+    status: Option<String>,
+}
+
+async fn index(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<IndexQuery>,
+) -> Result<Response, PageError> {
+    let status = query.status.as_deref().and_then(PlanStatus::parse);
+    let filter = PlanFilter {
+        status,
+        limit: 200,
+        ..Default::default()
+    };
+    let (plans, total) = state.store.list_plans(&user.actor(), &filter).await?;
+    render(&IndexPage {
+        ctx: Ctx::for_user(&user, "plans"),
+        plans,
+        total,
+        status: status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+    })
+}
+
+/// A plan type offered on the "start a plan" page.
+struct TypeOption {
+    id: String,
+    name: String,
+    description: String,
+}
+
+#[derive(Template)]
+#[template(path = "plans/new.html")]
+struct NewPage {
+    ctx: Ctx,
+    person: Person,
+    types: Vec<TypeOption>,
+    values: NewPlanForm,
+    errors: FormErrors,
+}
+
+#[derive(Default, Deserialize)]
+struct NewPlanForm {
+    plan_type: Option<String>,
+    title: Option<String>,
+    start_date: Option<String>,
+}
+
+fn type_options(state: &AppState) -> Vec<TypeOption> {
+    state
+        .plan_types
+        .all()
+        .map(|t| TypeOption {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            description: t.description.clone(),
+        })
+        .collect()
+}
+
+pub fn v(value: &Option<String>) -> &str {
+    value.as_deref().unwrap_or("")
+}
+
+async fn new_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let person = state.store.person(&user.actor(), parse_id(&id)?).await?;
+    if !user.user.role.can_write() {
+        return Err(StoreError::Forbidden.into());
+    }
+    render(&NewPage {
+        ctx: Ctx::for_user(&user, "people"),
+        person,
+        types: type_options(&state),
+        values: NewPlanForm::default(),
+        errors: FormErrors::default(),
+    })
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(values): Form<NewPlanForm>,
+) -> Result<Response, PageError> {
+    let actor = user.actor();
+    let person = state.store.person(&actor, parse_id(&id)?).await?;
+    let result = create_plan(&state, &actor, &person, &values).await;
+    match result {
+        Ok(plan) => Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response()),
+        Err(StoreError::Invalid(errors)) => render_invalid(&NewPage {
+            ctx: Ctx::for_user(&user, "people"),
+            person,
+            types: type_options(&state),
+            values,
+            errors: FormErrors(errors),
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn create_plan(
+    state: &AppState,
+    actor: &goldthread_domain::user::Actor,
+    person: &Person,
+    values: &NewPlanForm,
+) -> Result<Plan, StoreError> {
+    let plan_type = match values.plan_type.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => return Err(FieldErrors::single("plan_type", "Choose the kind of plan").into()),
+        Some(id) => state
+            .plan_types
+            .get(id)
+            .ok_or_else(|| FieldErrors::single("plan_type", format!("There is no plan type \"{id}\"")))?,
+    };
+    let default_title = format!("{}'s {}", person.details.preferred_name(), plan_type.short_name);
+    let input = PlanDetailsInput {
+        title: values.title.clone(),
+        start_date: values.start_date.clone(),
+        review_interval_weeks: None,
+    };
+    let details = input.parse(&default_title)?;
+    state
+        .store
+        .create_plan(actor, person.id, &plan_type.id, &plan_type.name, details)
+        .await
+}
+
+/// A plan as its page shows it.
+struct PlanView {
+    plan: Plan,
+    person: Person,
+    type_name: String,
+    start_date: String,
+    lead_name: String,
+    updated: String,
+}
+
+async fn load_view(state: &AppState, user: &CurrentUser, id: &str) -> Result<PlanView, PageError> {
+    let actor = user.actor();
+    let plan = state.store.plan(&actor, parse_id(id)?).await?;
+    view_of(state, user, plan).await
+}
+
+async fn view_of(state: &AppState, user: &CurrentUser, plan: Plan) -> Result<PlanView, PageError> {
+    let person = state.store.person(&user.actor(), plan.person_id).await?;
+    Ok(PlanView {
+        type_name: state.plan_type_name(&plan.plan_type),
+        start_date: crate::web::format::opt_date(plan.details.start_date),
+        lead_name: plan.lead_party().map(|p| p.name.clone()).unwrap_or_default(),
+        updated: crate::web::format::date_time(plan.updated_at),
+        person,
+        plan,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "plans/show.html")]
+struct ShowPage {
+    ctx: Ctx,
+    view: PlanView,
+    /// Set when showing an earlier version.
+    as_of: Option<(i64, String)>,
+}
+
+async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response, PageError> {
+    let view = load_view(&state, &user, &id).await?;
+    render(&ShowPage {
+        ctx: Ctx::for_user(&user, "plans"),
+        view,
+        as_of: None,
+    })
+}
+
+async fn version(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, version)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let version: i64 = version.parse().map_err(|_| PageError::NotFound)?;
+    let plan = state.store.plan_at(&user.actor(), parse_id(&id)?, version).await?;
+    let at = crate::web::format::date_time(plan.updated_at);
+    let view = view_of(&state, &user, plan).await?;
+    render(&ShowPage {
+        ctx: Ctx::for_user(&user, "plans"),
+        view,
+        as_of: Some((version, at)),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "plans/history.html")]
+struct HistoryPage {
+    ctx: Ctx,
+    view: PlanView,
+    entries: Vec<HistoryEntry>,
+}
+
+struct HistoryEntry {
+    seq: i64,
+    at: String,
+    author: String,
+    reason: Option<String>,
+    summary: String,
+}
+
+async fn history(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let view = load_view(&state, &user, &id).await?;
+    let log = state.store.plan_history(&user.actor(), view.plan.id).await?;
+    // Describe each change against the plan as it stood just before it, so
+    // that a removed party is still named.
+    let mut entries = Vec::with_capacity(log.len());
+    let mut before: Option<Plan> = None;
+    for record in &log {
+        let summary = match &before {
+            Some(plan) => record.change.describe(plan),
+            None => record.change.describe(&view.plan),
+        };
+        entries.push(HistoryEntry {
+            seq: record.seq,
+            at: crate::web::format::date_time(record.at),
+            author: record.author_name.clone(),
+            reason: record.reason.clone(),
+            summary,
+        });
+        match before.as_mut() {
+            None => before = Plan::from_creation(view.plan.id, record).ok(),
+            Some(plan) => {
+                let _ = plan.apply(record);
+            }
+        }
+    }
+    entries.reverse();
+    render(&HistoryPage {
+        ctx: Ctx::for_user(&user, "plans"),
+        view,
+        entries,
+    })
+}
+
+/// The version a form was based on, and why the change is made.
+#[derive(Default, Deserialize)]
+struct ChangeMeta {
+    base_version: Option<String>,
+    reason: Option<String>,
+}
+
+impl ChangeMeta {
+    fn base(&self) -> i64 {
+        self.base_version
+            .as_deref()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "plans/details.html")]
+struct DetailsPage {
+    ctx: Ctx,
+    view: PlanView,
+    title: String,
+    start_date: String,
+    review_interval_weeks: String,
+    reason: String,
+    base_version: i64,
+    errors: FormErrors,
+    conflict: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct DetailsForm {
+    title: Option<String>,
+    start_date: Option<String>,
+    review_interval_weeks: Option<String>,
+    #[serde(flatten)]
+    meta: ChangeMeta,
+}
+
+async fn details_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let view = load_view(&state, &user, &id).await?;
+    let plan = &view.plan;
+    render(&DetailsPage {
+        ctx: Ctx::for_user(&user, "plans"),
+        title: plan.details.title.clone(),
+        start_date: plan.details.start_date.map(|d| d.to_string()).unwrap_or_default(),
+        review_interval_weeks: plan
+            .details
+            .review_interval_weeks
+            .map(|w| w.to_string())
+            .unwrap_or_default(),
+        reason: String::new(),
+        base_version: plan.version,
+        errors: FormErrors::default(),
+        conflict: vec![],
+        view,
+    })
+}
+
+async fn save_details(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<DetailsForm>,
+) -> Result<Response, PageError> {
+    let view = load_view(&state, &user, &id).await?;
+    let mut errors = FieldErrors::new();
+    let weeks = match form
+        .review_interval_weeks
+        .as_deref()
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+    {
+        None => None,
+        Some(w) => match w.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.add(
+                    "review_interval_weeks",
+                    "Enter the number of weeks as a whole number, like 13",
+                );
+                None
+            }
+        },
+    };
+    let input = PlanDetailsInput {
+        title: form.title.clone(),
+        start_date: form.start_date.clone(),
+        review_interval_weeks: weeks,
+    };
+    let result = match input.parse(&view.plan.details.title) {
+        Ok(details) if errors.is_empty() => {
+            state
+                .store
+                .change_plan(
+                    &user.actor(),
+                    view.plan.id,
+                    form.meta.base(),
+                    form.meta.reason.as_deref(),
+                    Change::DetailsEdited { details },
+                )
+                .await
+        }
+        Ok(_) => Err(StoreError::Invalid(errors)),
+        Err(mut more) => {
+            more.0.extend(errors.0);
+            Err(StoreError::Invalid(more))
+        }
+    };
+    match result {
+        Ok(plan) => Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response()),
+        Err(e) => {
+            let (errors, conflict, base) = refusal(e, form.meta.base())?;
+            render_invalid(&DetailsPage {
+                ctx: Ctx::for_user(&user, "plans"),
+                title: v(&form.title).to_owned(),
+                start_date: v(&form.start_date).to_owned(),
+                review_interval_weeks: v(&form.review_interval_weeks).to_owned(),
+                reason: v(&form.meta.reason).to_owned(),
+                base_version: base,
+                errors: FormErrors(errors),
+                conflict,
+                view,
+            })
+        }
+    }
+}
+
+/// Splits a refused save into what the form shows again: field errors, or
+/// the list of changes someone else made (and the version to base the next
+/// save on). Anything else is an error page.
+fn refusal(error: StoreError, base: i64) -> Result<(FieldErrors, Vec<String>, i64), PageError> {
+    match error {
+        StoreError::Invalid(errors) => Ok((errors, vec![], base)),
+        StoreError::Conflict(conflict) => Ok((FieldErrors::new(), conflict.changes.clone(), conflict.current_version)),
+        other => Err(other.into()),
+    }
+}
+
+/// Roles offered for a party.
+struct RoleOption {
+    value: &'static str,
+    label: &'static str,
+}
+
+fn role_options() -> Vec<RoleOption> {
+    PartyRole::ALL
+        .iter()
+        .map(|r| RoleOption {
+            value: r.as_str(),
+            label: r.label(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "plans/party.html")]
+struct PartyPage {
+    ctx: Ctx,
+    view: PlanView,
+    party_id: Option<Uuid>,
+    values: PartyForm,
+    roles: Vec<RoleOption>,
+    base_version: i64,
+    errors: FormErrors,
+    conflict: Vec<String>,
+}
+
+#[derive(Default, Deserialize)]
+struct PartyForm {
+    name: Option<String>,
+    role: Option<String>,
+    agency: Option<String>,
+    relationship: Option<String>,
+    contact: Option<String>,
+    /// E-mail of a Goldthread user, to give them access to the plan.
+    account_email: Option<String>,
+    lead: Option<String>,
+    #[serde(flatten)]
+    meta: ChangeMeta,
+}
+
+impl PartyForm {
+    fn from_party(party: &Party, account_email: Option<String>, lead: bool) -> PartyForm {
+        PartyForm {
+            name: Some(party.name.clone()),
+            role: Some(party.role.as_str().to_owned()),
+            agency: party.agency.clone(),
+            relationship: party.relationship.clone(),
+            contact: party.contact.clone(),
+            account_email,
+            lead: lead.then(|| "yes".to_owned()),
+            meta: ChangeMeta::default(),
+        }
+    }
+
+    fn is_lead(&self) -> bool {
+        self.lead.as_deref() == Some("yes")
+    }
+}
+
+async fn new_party_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let view = load_view(&state, &user, &id).await?;
+    render(&PartyPage {
+        ctx: Ctx::for_user(&user, "plans"),
+        base_version: view.plan.version,
+        view,
+        party_id: None,
+        values: PartyForm::default(),
+        roles: role_options(),
+        errors: FormErrors::default(),
+        conflict: vec![],
+    })
+}
+
+/// Turns the party form into the party, looking up the account by e-mail.
+async fn party_from_form(state: &AppState, form: &PartyForm, id: Uuid) -> Result<Party, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let user_id = match form.account_email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        None => None,
+        Some(email) => match state.store.user_by_email(email).await {
+            Ok(Some(user)) if user.active => Some(user.id),
+            Ok(_) => {
+                errors.add(
+                    "account_email",
+                    "There is no active Goldthread user with this email address",
+                );
+                None
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "looking up a party's account");
+                errors.add("account_email", "Could not check this email address; try again");
+                None
+            }
+        },
+    };
+    let input = PartyInput {
+        name: form.name.clone(),
+        role: form.role.clone(),
+        agency: form.agency.clone(),
+        relationship: form.relationship.clone(),
+        contact: form.contact.clone(),
+        user_id,
+        lead: form.is_lead(),
+    };
+    match input.parse(id) {
+        Ok(party) if errors.is_empty() => Ok(party),
+        Ok(_) => Err(errors),
+        Err(mut more) => {
+            more.0.extend(errors.0);
+            Err(more)
+        }
+    }
+}
+
+async fn add_party(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<PartyForm>,
+) -> Result<Response, PageError> {
+    let view = load_view(&state, &user, &id).await?;
+    let result = match party_from_form(&state, &form, Uuid::new_v4()).await {
+        Ok(party) => {
+            save_party(
+                &state,
+                &user,
+                &view.plan,
+                form.meta.base(),
+                form.meta.reason.as_deref(),
+                party,
+                form.is_lead(),
+                true,
+            )
+            .await
+        }
+        Err(errors) => Err(StoreError::Invalid(errors)),
+    };
+    party_result(&user, view, None, form, result)
+}
+
+/// Saves a party and, when asked, makes them the Lead Professional: two
+/// changes, the second based on the first.
+#[allow(clippy::too_many_arguments)]
+async fn save_party(
+    state: &AppState,
+    user: &CurrentUser,
+    plan: &Plan,
+    base: i64,
+    reason: Option<&str>,
+    party: Party,
+    lead: bool,
+    new: bool,
+) -> Result<Plan, StoreError> {
+    let actor = user.actor();
+    let party_id = party.id;
+    let change = if new {
+        Change::PartyAdded { party }
+    } else {
+        Change::PartyEdited { party }
+    };
+    let mut saved = state.store.change_plan(&actor, plan.id, base, reason, change).await?;
+    let is_lead = saved.lead_party_id == Some(party_id);
+    if lead != is_lead && (lead || !new) {
+        let change = Change::LeadProfessionalSet {
+            party_id: lead.then_some(party_id),
+        };
+        saved = state
+            .store
+            .change_plan(&actor, plan.id, saved.version, reason, change)
+            .await?;
+    }
+    Ok(saved)
+}
+
+fn party_result(
+    user: &CurrentUser,
+    view: PlanView,
+    party_id: Option<Uuid>,
+    form: PartyForm,
+    result: Result<Plan, StoreError>,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(plan) => Ok(Redirect::to(&format!("/plans/{}#parties", plan.id)).into_response()),
+        Err(e) => {
+            let (errors, conflict, base) = refusal(e, form.meta.base())?;
+            render_invalid(&PartyPage {
+                ctx: Ctx::for_user(user, "plans"),
+                view,
+                party_id,
+                values: form,
+                roles: role_options(),
+                base_version: base,
+                errors: FormErrors(errors),
+                conflict,
+            })
+        }
+    }
+}
+
+async fn edit_party_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, party_id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let view = load_view(&state, &user, &id).await?;
+    let party_id = parse_id(&party_id)?;
+    let party = view.plan.party(party_id).ok_or(PageError::NotFound)?.clone();
+    let email = match party.user_id {
+        Some(uid) => state.store.user(uid).await?.map(|u| u.email),
+        None => None,
+    };
+    let lead = view.plan.lead_party_id == Some(party_id);
+    render(&PartyPage {
+        ctx: Ctx::for_user(&user, "plans"),
+        base_version: view.plan.version,
+        values: PartyForm::from_party(&party, email, lead),
+        view,
+        party_id: Some(party_id),
+        roles: role_options(),
+        errors: FormErrors::default(),
+        conflict: vec![],
+    })
+}
+
+async fn edit_party(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, party_id)): Path<(String, String)>,
+    Form(form): Form<PartyForm>,
+) -> Result<Response, PageError> {
+    let view = load_view(&state, &user, &id).await?;
+    let party_id = parse_id(&party_id)?;
+    let result = match party_from_form(&state, &form, party_id).await {
+        Ok(party) => {
+            save_party(
+                &state,
+                &user,
+                &view.plan,
+                form.meta.base(),
+                form.meta.reason.as_deref(),
+                party,
+                form.is_lead(),
+                false,
+            )
+            .await
+        }
+        Err(errors) => Err(StoreError::Invalid(errors)),
+    };
+    party_result(&user, view, Some(party_id), form, result)
+}
+
+async fn remove_party(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, party_id)): Path<(String, String)>,
+    Form(meta): Form<ChangeMeta>,
+) -> Result<Response, PageError> {
+    let view = load_view(&state, &user, &id).await?;
+    let party_id = parse_id(&party_id)?;
+    let party = view.plan.party(party_id).ok_or(PageError::NotFound)?.clone();
+    let result = state
+        .store
+        .change_plan(
+            &user.actor(),
+            view.plan.id,
+            meta.base(),
+            meta.reason.as_deref(),
+            Change::PartyRemoved { party_id },
+        )
+        .await;
+    let form = PartyForm {
+        meta,
+        ..PartyForm::from_party(&party, None, false)
+    };
+    party_result(&user, view, Some(party_id), form, result)
+}
+
+#[derive(Template)]
+#[template(path = "plans/status.html")]
+struct StatusPage {
+    ctx: Ctx,
+    view: PlanView,
+    options: Vec<(&'static str, &'static str)>,
+    chosen: String,
+    reason: String,
+    base_version: i64,
+    errors: FormErrors,
+    conflict: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    status: Option<String>,
+    #[serde(flatten)]
+    meta: ChangeMeta,
+}
+
+fn status_options(plan: &Plan) -> Vec<(&'static str, &'static str)> {
+    plan.status.next().iter().map(|s| (s.as_str(), s.label())).collect()
+}
+
+async fn status_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let view = load_view(&state, &user, &id).await?;
+    render(&StatusPage {
+        ctx: Ctx::for_user(&user, "plans"),
+        options: status_options(&view.plan),
+        base_version: view.plan.version,
+        view,
+        chosen: String::new(),
+        reason: String::new(),
+        errors: FormErrors::default(),
+        conflict: vec![],
+    })
+}
+
+async fn change_status(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<StatusForm>,
+) -> Result<Response, PageError> {
+    let view = load_view(&state, &user, &id).await?;
+    let result = match form.status.as_deref().and_then(PlanStatus::parse) {
+        None => Err(StoreError::Invalid(FieldErrors::single(
+            "status",
+            "Choose the plan's new status",
+        ))),
+        Some(to) => {
+            state
+                .store
+                .change_plan(
+                    &user.actor(),
+                    view.plan.id,
+                    form.meta.base(),
+                    form.meta.reason.as_deref(),
+                    Change::StatusChanged { to },
+                )
+                .await
+        }
+    };
+    match result {
+        Ok(plan) => Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response()),
+        Err(e) => {
+            let (errors, conflict, base) = refusal(e, form.meta.base())?;
+            render_invalid(&StatusPage {
+                ctx: Ctx::for_user(&user, "plans"),
+                options: status_options(&view.plan),
+                view,
+                chosen: v(&form.status).to_owned(),
+                reason: v(&form.meta.reason).to_owned(),
+                base_version: base,
+                errors: FormErrors(errors),
+                conflict,
+            })
+        }
+    }
+}

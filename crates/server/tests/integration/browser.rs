@@ -1,0 +1,268 @@
+//! End-to-end in a real headless Chromium (Debian's `chromium` and
+//! `chromium-driver`), driven through WebDriver. Screenshots are saved in
+//! `test-artifacts/` at the top of the repository.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::both;
+use crate::helpers::{Backend, PASSWORD, spawn_app};
+
+/// A chromedriver process, stopped when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn start_driver() -> Driver {
+    let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".to_owned());
+    let port = free_port();
+    let child = Command::new(&binary)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("the browser tests need chromedriver at {binary} (apt-get install chromium-driver): {e}")
+        });
+    let driver = Driver { child, port };
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return driver;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start on port {port}");
+}
+
+async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".to_owned(),
+        json!({
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
+                "--window-size=1280,1000", format!("--user-data-dir={}", profile.display())
+            ]
+        }),
+    );
+    // chromedriver is on loopback: plain HTTP, no TLS stack needed.
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a Chromium session starts")
+}
+
+pub fn artifacts_dir() -> PathBuf {
+    let dir = std::env::var("GOLDTHREAD_TEST_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts"));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    std::fs::write(artifacts_dir().join(name), png).unwrap();
+}
+
+async fn fill(client: &Client, css: &str, text: &str) {
+    let field = client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no field {css}: {e}"));
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("nothing to click at {css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Waits (up to 10 s) for the page's heading to become `expected`, and
+/// returns the heading seen last, so a navigation that has not finished
+/// yet is not mistaken for the wrong page.
+async fn heading_becomes(client: &Client, expected: &str) -> String {
+    let mut seen = String::new();
+    for _ in 0..100 {
+        if let Ok(h1) = client.find(Locator::Css("h1")).await {
+            seen = h1.text().await.unwrap_or_default();
+            if seen == expected {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    seen
+}
+
+async fn sign_in_create_find_plan_sign_out(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.user("priya@example.org", "Priya Shah", "practitioner").await;
+    let driver = start_driver().await;
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path()).await;
+    let name = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+
+    client.goto(&app.url("/")).await.unwrap();
+    assert_eq!(
+        heading_becomes(&client, "Sign in to Goldthread").await,
+        "Sign in to Goldthread"
+    );
+    fill(&client, "#email", "priya@example.org").await;
+    fill(&client, "#password", PASSWORD).await;
+    click(&client, "form[action='/sign-in'] button").await;
+    assert_eq!(heading_becomes(&client, "Plans you can see").await, "Plans you can see");
+
+    // Add a person, making a mistake first.
+    client.goto(&app.url("/people/new")).await.unwrap();
+    fill(&client, "#given_name", "Leo").await;
+    click(&client, "main form button[type=submit]").await;
+    let summary = client
+        .wait()
+        .for_element(Locator::Css(".govuk-error-summary"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(summary.contains("Enter a last name"), "{summary}");
+    assert_eq!(
+        client
+            .find(Locator::Css("#given_name"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Leo")
+    );
+    fill(&client, "#family_name", "Martin").await;
+    fill(&client, "#known_as", "Leo").await;
+    click(&client, "main form button[type=submit]").await;
+    assert_eq!(
+        heading_becomes(&client, "Leo Martin known as Leo").await,
+        "Leo Martin known as Leo"
+    );
+
+    // Find him by searching.
+    client
+        .find(Locator::LinkText("People"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(&client, "#q", "mart").await;
+    click(&client, "form[role=search] button").await;
+    let results = client
+        .wait()
+        .for_element(Locator::Css("#search-results"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(results.starts_with("1 person"), "{results}");
+    client
+        .find(Locator::LinkText("Leo Martin"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        heading_becomes(&client, "Leo Martin known as Leo").await,
+        "Leo Martin known as Leo"
+    );
+
+    // Start a My Support Plan for him and add his mum.
+    client
+        .find(Locator::LinkText("Start a plan"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click(&client, "input[value=MSP]").await;
+    click(&client, "main form button[type=submit]").await;
+    assert_eq!(
+        heading_becomes(&client, "Leo's My Support Plan").await,
+        "Leo's My Support Plan"
+    );
+    client
+        .find(Locator::LinkText("Add someone"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(&client, "#name", "Claire Martin").await;
+    client
+        .find(Locator::Css("#role"))
+        .await
+        .unwrap()
+        .select_by_value("parent_carer")
+        .await
+        .unwrap();
+    fill(&client, "#relationship", "Mum").await;
+    click(&client, "main form button[type=submit]").await;
+    let parties = client
+        .wait()
+        .for_element(Locator::Css("#parties + table"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        parties.contains("Claire Martin") && parties.contains("Parent or carer"),
+        "{parties}"
+    );
+    screenshot(&client, &format!("plan-page-{name}.png")).await;
+
+    // Sign out.
+    click(&client, "form[action='/sign-out'] button").await;
+    assert_eq!(
+        heading_becomes(&client, "Sign in to Goldthread").await,
+        "Sign in to Goldthread"
+    );
+    client.goto(&app.url("/people")).await.unwrap();
+    assert_eq!(
+        heading_becomes(&client, "Sign in to Goldthread").await,
+        "Sign in to Goldthread",
+        "signed out for real"
+    );
+    client.close().await.unwrap();
+}
+both!(sign_in_create_find_plan_sign_out);

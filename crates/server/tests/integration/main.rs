@@ -1,0 +1,14 @@
+//! Integration tests: the real server on a free port against a fresh
+//! database. Every test runs on SQLite and on PostgreSQL (see [`both!`]).
+//! One test binary, because linking is slow on small machines.
+
+mod helpers;
+
+mod access;
+mod api;
+mod browser;
+mod cli;
+mod concurrency;
+mod history;
+mod pages;
+mod sessions;
