@@ -32,7 +32,7 @@ struct SearchParams {
 
 /// People you may see, by family name.
 #[utoipa::path(get, path = "/people", tag = "people", params(SearchParams),
-    responses((status = 200, body = Page<PersonSummary>), (status = 401, body = Problem)))]
+    responses((status = 200, description = "OK", body = Page<PersonSummary>), (status = 401, description = "No valid API token", body = Problem)))]
 async fn list_people(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -61,7 +61,7 @@ async fn list_people(
 
 /// Add a person. You may then see them and start plans for them.
 #[utoipa::path(post, path = "/people", tag = "people", request_body = PersonInput,
-    responses((status = 201, body = Person), (status = 422, body = Problem), (status = 400, body = Problem)))]
+    responses((status = 201, description = "Created", body = Person), (status = 422, description = "Invalid input; errors names each field", body = Problem), (status = 400, description = "Malformed request", body = Problem)))]
 async fn create_person(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -77,7 +77,7 @@ async fn create_person(
 }
 
 #[utoipa::path(get, path = "/people/{id}", tag = "people", params(("id" = String, Path)),
-    responses((status = 200, body = Person), (status = 404, body = Problem)))]
+    responses((status = 200, description = "OK", body = Person), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
 async fn get_person(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -98,7 +98,7 @@ struct PersonUpdate {
 
 /// Replace a person's details. Send every field (missing ones are cleared).
 #[utoipa::path(put, path = "/people/{id}", tag = "people", params(("id" = String, Path)), request_body = PersonUpdate,
-    responses((status = 200, body = Person), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "OK", body = Person), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn update_person(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -117,7 +117,7 @@ async fn update_person(
 
 /// Every saved version of the person's details, oldest first.
 #[utoipa::path(get, path = "/people/{id}/history", tag = "people", params(("id" = String, Path)),
-    responses((status = 200, body = Vec<PersonChange>), (status = 404, body = Problem)))]
+    responses((status = 200, description = "OK", body = Vec<PersonChange>), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
 async fn person_history(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,

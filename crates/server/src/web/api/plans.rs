@@ -38,7 +38,7 @@ struct PlanQuery {
 
 /// Plans you may see, most recently changed first.
 #[utoipa::path(get, path = "/plans", tag = "plans", params(PlanQuery),
-    responses((status = 200, body = Page<PlanSummary>), (status = 401, body = Problem)))]
+    responses((status = 200, description = "OK", body = Page<PlanSummary>), (status = 401, description = "No valid API token", body = Problem)))]
 async fn list_plans(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -78,7 +78,7 @@ struct NewPlan {
 
 /// Start a plan for a person. At most one plan of a type is active per person.
 #[utoipa::path(post, path = "/plans", tag = "plans", request_body = NewPlan,
-    responses((status = 201, body = Plan), (status = 404, body = Problem, description = "No such person, or not yours to see"), (status = 422, body = Problem)))]
+    responses((status = 201, description = "Created", body = Plan), (status = 404, body = Problem, description = "No such person, or not yours to see"), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn create_plan(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -116,7 +116,7 @@ struct VersionQuery {
 
 /// The plan as it stands, or as it stood at an earlier version.
 #[utoipa::path(get, path = "/plans/{id}", tag = "plans", params(("id" = String, Path), VersionQuery),
-    responses((status = 200, body = Plan), (status = 404, body = Problem)))]
+    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
 async fn get_plan(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -145,7 +145,7 @@ struct DetailsUpdate {
 
 /// Change the plan's title, start date or review interval.
 #[utoipa::path(put, path = "/plans/{id}", tag = "plans", params(("id" = String, Path)), request_body = DetailsUpdate,
-    responses((status = 200, body = Plan), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn update_plan(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -175,7 +175,7 @@ async fn update_plan(
 
 /// The plan's whole history: every change, oldest first, with who, when and why.
 #[utoipa::path(get, path = "/plans/{id}/changes", tag = "plans", params(("id" = String, Path)),
-    responses((status = 200, body = Vec<ChangeRecord>), (status = 404, body = Problem)))]
+    responses((status = 200, description = "OK", body = Vec<ChangeRecord>), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
 async fn list_changes(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -193,7 +193,7 @@ struct NewChange {
 
 /// Append any change to the plan's log (the general form of every edit).
 #[utoipa::path(post, path = "/plans/{id}/changes", tag = "plans", params(("id" = String, Path)), request_body = NewChange,
-    responses((status = 201, body = Plan), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "Created", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn append_change(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -227,7 +227,7 @@ struct PartyBody {
 /// Add someone involved. With `user_id`, that user may then see the plan;
 /// with `lead: true` they become the Lead Professional.
 #[utoipa::path(post, path = "/plans/{id}/parties", tag = "plans", params(("id" = String, Path)), request_body = PartyBody,
-    responses((status = 201, body = Plan), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "Created", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn add_party(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -241,7 +241,7 @@ async fn add_party(
 
 /// Change someone's details (and whether they are the Lead Professional).
 #[utoipa::path(put, path = "/plans/{id}/parties/{party_id}", tag = "plans", params(("id" = String, Path), ("party_id" = String, Path)), request_body = PartyBody,
-    responses((status = 200, body = Plan), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn update_party(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -304,7 +304,7 @@ struct RemoveQuery {
 
 /// Remove someone from the plan (their earlier involvement stays in the history).
 #[utoipa::path(delete, path = "/plans/{id}/parties/{party_id}", tag = "plans", params(("id" = String, Path), ("party_id" = String, Path), RemoveQuery),
-    responses((status = 200, body = Plan), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn remove_party(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -340,7 +340,7 @@ struct StatusBody {
 /// Move the plan through its lifecycle: draft → agreed → under review →
 /// agreed …, or superseded / closed.
 #[utoipa::path(post, path = "/plans/{id}/status", tag = "plans", params(("id" = String, Path)), request_body = StatusBody,
-    responses((status = 200, body = Plan), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn change_status(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,

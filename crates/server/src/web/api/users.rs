@@ -22,7 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The caller's own account.
-#[utoipa::path(get, path = "/me", tag = "users", responses((status = 200, body = User), (status = 401, body = Problem)))]
+#[utoipa::path(get, path = "/me", tag = "users", responses((status = 200, description = "OK", body = User), (status = 401, description = "No valid API token", body = Problem)))]
 async fn me(State(state): State<AppState>, ApiUser(actor): ApiUser) -> Result<axum::Json<User>, ApiError> {
     state
         .store
@@ -33,7 +33,7 @@ async fn me(State(state): State<AppState>, ApiUser(actor): ApiUser) -> Result<ax
 }
 
 /// All users (administrators only).
-#[utoipa::path(get, path = "/users", tag = "users", responses((status = 200, body = Vec<User>), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/users", tag = "users", responses((status = 200, description = "OK", body = Vec<User>), (status = 403, description = "Your role does not allow this", body = Problem)))]
 async fn list_users(State(state): State<AppState>, ApiUser(actor): ApiUser) -> Result<axum::Json<Vec<User>>, ApiError> {
     if !actor.is_admin() {
         return Err(ApiError::forbidden());
@@ -53,7 +53,7 @@ struct NewUserBody {
 
 /// Add a user (administrators only).
 #[utoipa::path(post, path = "/users", tag = "users", request_body = NewUserBody,
-    responses((status = 201, body = User), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "Created", body = User), (status = 403, description = "Your role does not allow this", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn create_user(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -85,7 +85,7 @@ struct SmartRequest {
 /// SMART check of an outcome, step or target (SPEC Q1): what is missing
 /// and what is fine, in plain words.
 #[utoipa::path(post, path = "/checks/smart", tag = "checks", request_body = SmartRequest,
-    responses((status = 200, body = SmartReport), (status = 400, body = Problem)))]
+    responses((status = 200, description = "OK", body = SmartReport), (status = 400, description = "Malformed request", body = Problem)))]
 async fn smart_check(_caller: ApiUser, ApiJson(body): ApiJson<SmartRequest>) -> axum::Json<SmartReport> {
     axum::Json(goldthread_domain::checks::smart::check(&body.text))
 }
