@@ -5,8 +5,10 @@
 //! `goldthread` crate and translate between this model and SQL or HTTP.
 
 pub mod checks;
+pub mod content;
 pub mod error;
 pub mod person;
 pub mod plan;
 pub mod plan_type;
+pub mod rules;
 pub mod user;

@@ -15,7 +15,36 @@ use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::content::{
+    Authorship, Budget, CompulsoryMeasures, HealthChecklist, Item, ItemKind, OtherPlan, PlanContent,
+    SocialCareChecklist,
+};
 use crate::error::{FieldErrors, optional_date, optional_text, required_text};
+use crate::plan_type::PlanType;
+
+/// "14 March 2018", for messages.
+pub fn format_date(date: Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    format!(
+        "{} {} {}",
+        date.day(),
+        MONTHS[usize::from(u8::from(date.month())) - 1],
+        date.year()
+    )
+}
 
 /// Where a plan is in its life (SPEC P3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -287,6 +316,40 @@ pub enum Change {
     StatusChanged {
         to: PlanStatus,
     },
+    /// Sets the free texts of one section (keys not named are unchanged; an
+    /// empty text clears one) and who wrote them.
+    TextsSet {
+        /// The plan type's section key.
+        section: String,
+        texts: std::collections::BTreeMap<String, String>,
+        #[serde(default)]
+        authorship: Option<Authorship>,
+    },
+    ItemAdded {
+        item: Item,
+    },
+    ItemEdited {
+        item: Item,
+    },
+    ItemRemoved {
+        item_kind: ItemKind,
+        id: Uuid,
+    },
+    BudgetSet {
+        budget: Option<Budget>,
+    },
+    OtherPlansSet {
+        plans: Vec<OtherPlan>,
+    },
+    SocialCareChecklistSet {
+        checklist: Option<SocialCareChecklist>,
+    },
+    HealthChecklistSet {
+        checklist: Option<HealthChecklist>,
+    },
+    CompulsoryMeasuresSet {
+        measures: Option<CompulsoryMeasures>,
+    },
 }
 
 impl Change {
@@ -309,6 +372,34 @@ impl Change {
             ),
             Change::LeadProfessionalSet { party_id: None } => "Removed the Lead Professional".into(),
             Change::StatusChanged { to } => format!("Status changed to {}", to.label()),
+            Change::TextsSet { texts, .. } => {
+                let names: Vec<&str> = texts
+                    .keys()
+                    .map(|k| crate::plan_type::text_key(k).map_or(k.as_str(), |t| t.label))
+                    .collect();
+                format!("Wrote {}", names.join("; "))
+            }
+            Change::ItemAdded { item } => format!("Added {} {}", item.kind().noun(), item.summary()),
+            Change::ItemEdited { item } => format!("Changed {} {}", item.kind().noun(), item.summary()),
+            Change::ItemRemoved { item_kind, id } => match plan.content.item(*item_kind, *id) {
+                Some(item) => format!("Removed {} {}", item_kind.noun(), item.summary()),
+                None => format!("Removed a {}", item_kind.noun()),
+            },
+            Change::BudgetSet { budget: Some(b) } => {
+                format!(
+                    "Set the personal budget to £{:.2} a {}",
+                    b.amount_pence as f64 / 100.0,
+                    b.period.as_str()
+                )
+            }
+            Change::BudgetSet { budget: None } => "Removed the personal budget".into(),
+            Change::OtherPlansSet { plans } => format!("Recorded {} other plan(s) in place", plans.len()),
+            Change::SocialCareChecklistSet { .. } => "Updated the social care checklist".into(),
+            Change::HealthChecklistSet { .. } => "Updated the health checklist".into(),
+            Change::CompulsoryMeasuresSet { measures: Some(m) } if !m.in_place => {
+                "Recorded that there are no compulsory measures".into()
+            }
+            Change::CompulsoryMeasuresSet { .. } => "Updated the compulsory measures".into(),
         }
     }
 }
@@ -357,6 +448,9 @@ pub struct Plan {
     pub status: PlanStatus,
     pub parties: Vec<Party>,
     pub lead_party_id: Option<Uuid>,
+    /// What the plan says.
+    #[serde(default)]
+    pub content: PlanContent,
     /// The sequence number of the last change applied; send it back as
     /// `base_version` when saving.
     pub version: i64,
@@ -406,6 +500,7 @@ impl Plan {
             status: PlanStatus::Draft,
             parties: Vec::new(),
             lead_party_id: None,
+            content: PlanContent::default(),
             version: 1,
             created_at: record.at,
             updated_at: record.at,
@@ -429,9 +524,15 @@ impl Plan {
         self.status != PlanStatus::Draft
     }
 
-    /// Checks a proposed change against the plan as it stands. Storage calls
-    /// this before appending, so a refused change leaves no trace.
-    pub fn check(&self, change: &Change, reason: Option<&str>) -> Result<(), FieldErrors> {
+    /// Checks a proposed change against the plan as it stands and the rules
+    /// of its plan type (when it is loaded). Storage calls this before
+    /// appending, so a refused change leaves no trace.
+    pub fn check(
+        &self,
+        change: &Change,
+        reason: Option<&str>,
+        plan_type: Option<&PlanType>,
+    ) -> Result<(), FieldErrors> {
         let mut errors = FieldErrors::new();
         let has_reason = reason.is_some_and(|r| !r.trim().is_empty());
         let terminal = !self.status.is_active();
@@ -474,6 +575,31 @@ impl Plan {
             Change::PartyRemoved { party_id } => {
                 if self.party(*party_id).is_none() {
                     errors.add("party_id", "There is no such party in this plan");
+                } else if let Err(more) = crate::rules::check_party_removal(self, *party_id) {
+                    errors.0.extend(more.0);
+                }
+            }
+            Change::TextsSet { texts, .. } => merge(&mut errors, crate::rules::check_texts(texts)),
+            Change::ItemAdded { item } => merge(&mut errors, crate::rules::check_item(self, plan_type, item, true)),
+            Change::ItemEdited { item } => merge(&mut errors, crate::rules::check_item(self, plan_type, item, false)),
+            Change::ItemRemoved { item_kind, id } => {
+                merge(&mut errors, crate::rules::check_removal(self, *item_kind, *id))
+            }
+            Change::BudgetSet { budget } => {
+                if let Some(budget) = budget {
+                    merge(&mut errors, crate::rules::check_budget(budget));
+                }
+            }
+            Change::OtherPlansSet { plans } => merge(&mut errors, crate::rules::check_other_plans(plans)),
+            Change::SocialCareChecklistSet { .. } => {}
+            Change::HealthChecklistSet { checklist } => {
+                if let Some(checklist) = checklist {
+                    merge(&mut errors, crate::rules::check_health_checklist(checklist));
+                }
+            }
+            Change::CompulsoryMeasuresSet { measures } => {
+                if let Some(measures) = measures {
+                    merge(&mut errors, crate::rules::check_compulsory_measures(measures));
                 }
             }
             Change::LeadProfessionalSet { party_id } => {
@@ -537,6 +663,29 @@ impl Plan {
             }
             Change::LeadProfessionalSet { party_id } => self.lead_party_id = *party_id,
             Change::StatusChanged { to } => self.status = *to,
+            Change::TextsSet {
+                section,
+                texts,
+                authorship,
+            } => {
+                for (key, text) in texts {
+                    if text.trim().is_empty() {
+                        self.content.texts.remove(key);
+                    } else {
+                        self.content.texts.insert(key.clone(), text.clone());
+                    }
+                }
+                if let Some(authorship) = authorship {
+                    self.content.authorship.insert(section.clone(), authorship.clone());
+                }
+            }
+            Change::ItemAdded { item } | Change::ItemEdited { item } => self.content.put(item.clone()),
+            Change::ItemRemoved { item_kind, id } => self.content.remove(*item_kind, *id),
+            Change::BudgetSet { budget } => self.content.budget = budget.clone(),
+            Change::OtherPlansSet { plans } => self.content.other_plans = plans.clone(),
+            Change::SocialCareChecklistSet { checklist } => self.content.social_care_checklist = checklist.clone(),
+            Change::HealthChecklistSet { checklist } => self.content.health_checklist = checklist.clone(),
+            Change::CompulsoryMeasuresSet { measures } => self.content.compulsory_measures = measures.clone(),
         }
         self.version = record.seq;
         self.updated_at = record.at;
@@ -553,6 +702,7 @@ impl Plan {
             details: &'a PlanDetails,
             parties: &'a [Party],
             lead_party_id: Option<Uuid>,
+            content: &'a PlanContent,
         }
         let content = Content {
             plan_type: &self.plan_type,
@@ -560,9 +710,16 @@ impl Plan {
             details: &self.details,
             parties: &self.parties,
             lead_party_id: self.lead_party_id,
+            content: &self.content,
         };
         let json = serde_json::to_vec(&content).expect("plan content serializes");
         hex::encode(Sha256::digest(json))
+    }
+}
+
+fn merge(errors: &mut FieldErrors, result: Result<(), FieldErrors>) {
+    if let Err(more) = result {
+        errors.0.extend(more.0);
     }
 }
 
@@ -679,17 +836,19 @@ mod tests {
                     to: PlanStatus::UnderReview,
                 },
                 Some("why"),
+                None,
             )
             .unwrap_err();
         assert!(errors.get("status").unwrap().contains("cannot become under review"));
         let errors = plan
-            .check(&Change::StatusChanged { to: PlanStatus::Agreed }, None)
+            .check(&Change::StatusChanged { to: PlanStatus::Agreed }, None, None)
             .unwrap_err();
         assert!(errors.get("reason").is_some());
         assert!(
             plan.check(
                 &Change::StatusChanged { to: PlanStatus::Agreed },
-                Some("Everyone signed")
+                Some("Everyone signed"),
+                None
             )
             .is_ok()
         );
@@ -703,8 +862,8 @@ mod tests {
         let add = Change::PartyAdded {
             party: party("Dr Tom Price", PartyRole::HealthProfessional),
         };
-        assert!(plan.check(&add, None).unwrap_err().get("reason").is_some());
-        assert!(plan.check(&add, Some("SALT joined at review")).is_ok());
+        assert!(plan.check(&add, None, None).unwrap_err().get("reason").is_some());
+        assert!(plan.check(&add, Some("SALT joined at review"), None).is_ok());
     }
 
     #[test]
@@ -715,7 +874,7 @@ mod tests {
         let add = Change::PartyAdded {
             party: party("Kai Bennett", PartyRole::Person),
         };
-        assert!(plan.check(&add, Some("x")).unwrap_err().get("status").is_some());
+        assert!(plan.check(&add, Some("x"), None).unwrap_err().get("status").is_some());
     }
 
     #[test]
@@ -726,6 +885,7 @@ mod tests {
                 &Change::LeadProfessionalSet {
                     party_id: Some(Uuid::new_v4()),
                 },
+                None,
                 None,
             )
             .unwrap_err();

@@ -4,6 +4,7 @@
 
 use goldthread_domain::person::PersonInput;
 use goldthread_domain::plan::{Change, PartyInput, PlanDetailsInput, PlanStatus};
+use goldthread_domain::plan_type::Registry;
 use goldthread_domain::user::{Actor, NewUser};
 use time::macros::date;
 use uuid::Uuid;
@@ -71,6 +72,7 @@ async fn person(store: &Store, actor: &Actor, input: PersonInput) -> anyhow::Res
 
 #[allow(clippy::too_many_arguments)]
 async fn plan(
+    types: &Registry,
     store: &Store,
     actor: &Actor,
     person_id: Uuid,
@@ -104,7 +106,7 @@ async fn plan(
         let party = input.parse(Uuid::new_v4()).map_err(|e| anyhow::anyhow!("{e}"))?;
         let id = party.id;
         plan = store
-            .change_plan(actor, plan.id, plan.version, None, Change::PartyAdded { party })
+            .change_plan(actor, plan.id, plan.version, None, Change::PartyAdded { party }, types)
             .await?;
         if p.lead {
             plan = store
@@ -113,7 +115,7 @@ async fn plan(
                     plan.id,
                     plan.version,
                     None,
-                    Change::LeadProfessionalSet { party_id: Some(id) },
+                    Change::LeadProfessionalSet { party_id: Some(id) }, types,
                 )
                 .await?;
         }
@@ -125,7 +127,7 @@ async fn plan(
                 plan.id,
                 plan.version,
                 Some("Everyone involved agreed the plan at the planning meeting"),
-                Change::StatusChanged { to: PlanStatus::Agreed },
+                Change::StatusChanged { to: PlanStatus::Agreed }, types,
             )
             .await?;
     }
@@ -133,6 +135,7 @@ async fn plan(
 }
 
 async fn load(store: &Store) -> anyhow::Result<()> {
+    let types = Registry::builtin();
     user(store, ADMIN_EMAIL, "Alex Admin", "admin").await?;
     let priya = user(store, "priya.shah@example.org", "Priya Shah", "practitioner").await?;
     let sam = user(store, "sam.okafor@example.org", "Sam Okafor", "practitioner").await?;
@@ -172,6 +175,7 @@ async fn load(store: &Store) -> anyhow::Result<()> {
     priya_party.user = Some(priya.id);
     priya_party.lead = true;
     plan(
+        &types,
         store,
         &priya.actor(),
         leo,
@@ -215,6 +219,7 @@ async fn load(store: &Store) -> anyhow::Result<()> {
     sam_party.user = Some(sam.id);
     sam_party.lead = true;
     plan(
+        &types,
         store,
         &sam.actor(),
         jade,
@@ -251,6 +256,7 @@ async fn load(store: &Store) -> anyhow::Result<()> {
     )
     .await?;
     plan(
+        &types,
         store,
         &priya.actor(),
         amir,
@@ -289,6 +295,7 @@ async fn load(store: &Store) -> anyhow::Result<()> {
     hannah_party.user = Some(hannah.id);
     hannah_party.lead = true;
     plan(
+        &types,
         store,
         &hannah.actor(),
         ruby,
@@ -331,6 +338,7 @@ async fn load(store: &Store) -> anyhow::Result<()> {
     )
     .await?;
     plan(
+        &types,
         store,
         &hannah.actor(),
         kai,

@@ -5,6 +5,7 @@ use goldthread_domain::error::FieldErrors;
 use goldthread_domain::plan::{
     Change, ChangeRecord, Plan, PlanDetails, PlanStatus, check_one_active, next_plan_number,
 };
+use goldthread_domain::plan_type::Registry;
 use goldthread_domain::user::Actor;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
@@ -239,6 +240,7 @@ impl Store {
         base_version: i64,
         reason: Option<&str>,
         change: Change,
+        plan_types: &Registry,
     ) -> Result<Plan> {
         let mut plan = self.plan(actor, id).await?;
         if !actor.can_write() {
@@ -247,7 +249,7 @@ impl Store {
         if plan.version != base_version {
             return Err(self.plan_conflict(&plan, base_version).await);
         }
-        plan.check(&change, reason)?;
+        plan.check(&change, reason, plan_types.get(&plan.plan_type))?;
         let record = ChangeRecord {
             seq: base_version + 1,
             at: now(),

@@ -167,7 +167,7 @@ async fn update_plan(
             id,
             body.base_version,
             body.reason.as_deref(),
-            Change::DetailsEdited { details },
+            Change::DetailsEdited { details }, &state.plan_types,
         )
         .await?;
     Ok(axum::Json(plan))
@@ -210,7 +210,7 @@ async fn append_change(
             parse_id(&id)?,
             body.base_version,
             body.reason.as_deref(),
-            body.change,
+            body.change, &state.plan_types,
         )
         .await?;
     Ok((StatusCode::CREATED, axum::Json(plan)))
@@ -280,7 +280,7 @@ async fn save_party(
     };
     let mut plan = state
         .store
-        .change_plan(actor, plan_id, body.base_version, body.reason.as_deref(), change)
+        .change_plan(actor, plan_id, body.base_version, body.reason.as_deref(), change, &state.plan_types)
         .await?;
     let is_lead = plan.lead_party_id == Some(party_id);
     if lead != is_lead && (lead || !new) {
@@ -289,7 +289,7 @@ async fn save_party(
         };
         plan = state
             .store
-            .change_plan(actor, plan_id, plan.version, body.reason.as_deref(), change)
+            .change_plan(actor, plan_id, plan.version, body.reason.as_deref(), change, &state.plan_types)
             .await?;
     }
     Ok(plan)
@@ -323,7 +323,7 @@ async fn remove_party(
             id,
             query.base_version,
             query.reason.as_deref(),
-            Change::PartyRemoved { party_id },
+            Change::PartyRemoved { party_id }, &state.plan_types,
         )
         .await?;
     Ok(axum::Json(plan))
@@ -354,7 +354,7 @@ async fn change_status(
             parse_id(&id)?,
             body.base_version,
             body.reason.as_deref(),
-            Change::StatusChanged { to: body.status },
+            Change::StatusChanged { to: body.status }, &state.plan_types,
         )
         .await?;
     Ok(axum::Json(plan))

@@ -396,7 +396,7 @@ async fn save_details(
                     view.plan.id,
                     form.meta.base(),
                     form.meta.reason.as_deref(),
-                    Change::DetailsEdited { details },
+                    Change::DetailsEdited { details }, &state.plan_types,
                 )
                 .await
         }
@@ -602,7 +602,7 @@ async fn save_party(
     } else {
         Change::PartyEdited { party }
     };
-    let mut saved = state.store.change_plan(&actor, plan.id, base, reason, change).await?;
+    let mut saved = state.store.change_plan(&actor, plan.id, base, reason, change, &state.plan_types).await?;
     let is_lead = saved.lead_party_id == Some(party_id);
     if lead != is_lead && (lead || !new) {
         let change = Change::LeadProfessionalSet {
@@ -610,7 +610,7 @@ async fn save_party(
         };
         saved = state
             .store
-            .change_plan(&actor, plan.id, saved.version, reason, change)
+            .change_plan(&actor, plan.id, saved.version, reason, change, &state.plan_types)
             .await?;
     }
     Ok(saved)
@@ -709,7 +709,7 @@ async fn remove_party(
             view.plan.id,
             meta.base(),
             meta.reason.as_deref(),
-            Change::PartyRemoved { party_id },
+            Change::PartyRemoved { party_id }, &state.plan_types,
         )
         .await;
     let form = PartyForm {
@@ -781,7 +781,7 @@ async fn change_status(
                     view.plan.id,
                     form.meta.base(),
                     form.meta.reason.as_deref(),
-                    Change::StatusChanged { to },
+                    Change::StatusChanged { to }, &state.plan_types,
                 )
                 .await
         }
