@@ -18,7 +18,7 @@ fn main() {
 
     let govuk = web.join("node_modules/govuk-frontend/dist/govuk");
     let sass = web.join("node_modules/sass/sass.js");
-    if !govuk.exists() || !sass.exists() {
+    if !govuk.exists() || !sass.exists() || !web.join("node_modules/axe-core").exists() {
         run(
             Command::new("npm")
                 .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])

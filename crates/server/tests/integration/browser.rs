@@ -14,7 +14,7 @@ use crate::both;
 use crate::helpers::{Backend, PASSWORD, spawn_app};
 
 /// A chromedriver process, stopped when dropped.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
 }
@@ -30,7 +30,7 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-async fn start_driver() -> Driver {
+pub(crate) async fn start_driver() -> Driver {
     let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".to_owned());
     let port = free_port();
     let child = Command::new(&binary)
@@ -51,7 +51,7 @@ async fn start_driver() -> Driver {
     panic!("chromedriver did not start on port {port}");
 }
 
-async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
+pub(crate) async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
@@ -73,7 +73,7 @@ async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
         .expect("a Chromium session starts")
 }
 
-pub fn artifacts_dir() -> PathBuf {
+pub(crate) fn artifacts_dir() -> PathBuf {
     let dir = std::env::var("GOLDTHREAD_TEST_ARTIFACTS")
         .map(PathBuf::from)
         .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts"));
@@ -86,7 +86,7 @@ async fn screenshot(client: &Client, name: &str) {
     std::fs::write(artifacts_dir().join(name), png).unwrap();
 }
 
-async fn fill(client: &Client, css: &str, text: &str) {
+pub(crate) async fn fill(client: &Client, css: &str, text: &str) {
     let field = client
         .find(Locator::Css(css))
         .await
@@ -95,7 +95,7 @@ async fn fill(client: &Client, css: &str, text: &str) {
     field.send_keys(text).await.unwrap();
 }
 
-async fn click(client: &Client, css: &str) {
+pub(crate) async fn click(client: &Client, css: &str) {
     client
         .find(Locator::Css(css))
         .await

@@ -5,10 +5,12 @@
 mod helpers;
 
 mod access;
+mod accessibility;
 mod api;
 mod browser;
 mod cli;
 mod concurrency;
+mod content;
 mod history;
 mod pages;
 mod sessions;

@@ -4,6 +4,7 @@
 mod account;
 pub mod people;
 pub mod plans;
+pub mod sections;
 mod sign_in;
 mod users;
 
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .merge(sign_in::router())
         .merge(people::router())
         .merge(plans::router())
+        .merge(sections::router())
         .merge(users::router())
         .merge(account::router())
 }

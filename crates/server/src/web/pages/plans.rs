@@ -14,6 +14,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::people::parse_id;
+use super::sections::{Body, SectionView, section_views};
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::store::{PlanFilter, PlanSummary, StoreError};
 use crate::web::AppState;
@@ -27,6 +28,8 @@ pub fn router() -> Router<AppState> {
         .route("/plans/{id}", get(show))
         .route("/plans/{id}/history", get(history))
         .route("/plans/{id}/versions/{version}", get(version))
+        .route("/plans/{id}/as/{plan_type}", get(on_other_form))
+        .route("/plans/{id}/as", get(choose_other_form))
         .route("/plans/{id}/details", get(details_page).post(save_details))
         .route("/plans/{id}/parties/new", get(new_party_page).post(add_party))
         .route(
@@ -178,16 +181,16 @@ async fn create_plan(
 }
 
 /// A plan as its page shows it.
-struct PlanView {
-    plan: Plan,
-    person: Person,
-    type_name: String,
-    start_date: String,
-    lead_name: String,
-    updated: String,
+pub struct PlanView {
+    pub plan: Plan,
+    pub person: Person,
+    pub type_name: String,
+    pub start_date: String,
+    pub lead_name: String,
+    pub updated: String,
 }
 
-async fn load_view(state: &AppState, user: &CurrentUser, id: &str) -> Result<PlanView, PageError> {
+pub async fn load_view(state: &AppState, user: &CurrentUser, id: &str) -> Result<PlanView, PageError> {
     let actor = user.actor();
     let plan = state.store.plan(&actor, parse_id(id)?).await?;
     view_of(state, user, plan).await
@@ -212,15 +215,102 @@ struct ShowPage {
     view: PlanView,
     /// Set when showing an earlier version.
     as_of: Option<(i64, String)>,
+    sections: Vec<SectionView>,
+    /// May the sections be changed from this page?
+    can_edit: bool,
+    /// Set when the plan is shown on another type's form.
+    other_form: Option<OtherForm>,
+    /// The forms it can be shown on.
+    forms: Vec<(String, String)>,
+}
+
+impl ShowPage {
+    fn group_kind(&self, body: &Body) -> &'static str {
+        super::sections::group_kind(body)
+    }
+}
+
+struct OtherForm {
+    name: String,
+    gaps: Vec<goldthread_domain::plan_type::Gap>,
+}
+
+fn show_page(
+    state: &AppState,
+    user: &CurrentUser,
+    view: PlanView,
+    as_of: Option<(i64, String)>,
+    form: Option<&str>,
+) -> Result<ShowPage, PageError> {
+    let own = state.plan_types.get(&view.plan.plan_type);
+    let (layout, other_form) = match form {
+        Some(id) => {
+            let other = state.plan_types.get(id).ok_or(PageError::NotFound)?;
+            let content = &view.plan.content;
+            let gaps = goldthread_domain::plan_type::gaps(other, |kind, key| content.has_content(kind, key));
+            (
+                Some(other),
+                Some(OtherForm {
+                    name: other.name.clone(),
+                    gaps,
+                }),
+            )
+        }
+        None => (own, None),
+    };
+    let sections = match layout {
+        Some(plan_type) => section_views(&view.plan, plan_type, &view.person),
+        None => vec![],
+    };
+    let can_edit =
+        user.user.role.can_write() && as_of.is_none() && other_form.is_none() && view.plan.status.is_active();
+    let forms = state
+        .plan_types
+        .all()
+        .filter(|t| t.id != view.plan.plan_type)
+        .map(|t| (t.id.clone(), t.name.clone()))
+        .collect();
+    Ok(ShowPage {
+        ctx: Ctx::for_user(user, "plans"),
+        view,
+        as_of,
+        sections,
+        can_edit,
+        other_form,
+        forms,
+    })
 }
 
 async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response, PageError> {
     let view = load_view(&state, &user, &id).await?;
-    render(&ShowPage {
-        ctx: Ctx::for_user(&user, "plans"),
-        view,
-        as_of: None,
-    })
+    render(&show_page(&state, &user, view, None, None)?)
+}
+
+#[derive(Deserialize)]
+struct FormQuery {
+    form: Option<String>,
+}
+
+/// The "show on another form" chooser works without JavaScript.
+async fn choose_other_form(Path(id): Path<String>, Query(query): Query<FormQuery>) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let form = query
+        .form
+        .filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or_default();
+    Ok(Redirect::to(&format!("/plans/{id}/as/{form}")).into_response())
+}
+
+/// The plan shown on another type's form (PB: a person-led "blank sheet"
+/// plan on the official form), with what that form needs and the plan
+/// lacks listed as gaps.
+async fn on_other_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, plan_type)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let view = load_view(&state, &user, &id).await?;
+    render(&show_page(&state, &user, view, None, Some(&plan_type))?)
 }
 
 async fn version(
@@ -232,11 +322,7 @@ async fn version(
     let plan = state.store.plan_at(&user.actor(), parse_id(&id)?, version).await?;
     let at = crate::web::format::date_time(plan.updated_at);
     let view = view_of(&state, &user, plan).await?;
-    render(&ShowPage {
-        ctx: Ctx::for_user(&user, "plans"),
-        view,
-        as_of: Some((version, at)),
-    })
+    render(&show_page(&state, &user, view, Some((version, at)), None)?)
 }
 
 #[derive(Template)]
@@ -396,7 +482,8 @@ async fn save_details(
                     view.plan.id,
                     form.meta.base(),
                     form.meta.reason.as_deref(),
-                    Change::DetailsEdited { details }, &state.plan_types,
+                    Change::DetailsEdited { details },
+                    &state.plan_types,
                 )
                 .await
         }
@@ -428,7 +515,7 @@ async fn save_details(
 /// Splits a refused save into what the form shows again: field errors, or
 /// the list of changes someone else made (and the version to base the next
 /// save on). Anything else is an error page.
-fn refusal(error: StoreError, base: i64) -> Result<(FieldErrors, Vec<String>, i64), PageError> {
+pub fn refusal(error: StoreError, base: i64) -> Result<(FieldErrors, Vec<String>, i64), PageError> {
     match error {
         StoreError::Invalid(errors) => Ok((errors, vec![], base)),
         StoreError::Conflict(conflict) => Ok((FieldErrors::new(), conflict.changes.clone(), conflict.current_version)),
@@ -602,7 +689,10 @@ async fn save_party(
     } else {
         Change::PartyEdited { party }
     };
-    let mut saved = state.store.change_plan(&actor, plan.id, base, reason, change, &state.plan_types).await?;
+    let mut saved = state
+        .store
+        .change_plan(&actor, plan.id, base, reason, change, &state.plan_types)
+        .await?;
     let is_lead = saved.lead_party_id == Some(party_id);
     if lead != is_lead && (lead || !new) {
         let change = Change::LeadProfessionalSet {
@@ -709,7 +799,8 @@ async fn remove_party(
             view.plan.id,
             meta.base(),
             meta.reason.as_deref(),
-            Change::PartyRemoved { party_id }, &state.plan_types,
+            Change::PartyRemoved { party_id },
+            &state.plan_types,
         )
         .await;
     let form = PartyForm {
@@ -781,7 +872,8 @@ async fn change_status(
                     view.plan.id,
                     form.meta.base(),
                     form.meta.reason.as_deref(),
-                    Change::StatusChanged { to }, &state.plan_types,
+                    Change::StatusChanged { to },
+                    &state.plan_types,
                 )
                 .await
         }
