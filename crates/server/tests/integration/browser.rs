@@ -108,7 +108,7 @@ pub(crate) async fn click(client: &Client, css: &str) {
 /// Waits (up to 10 s) for the page's heading to become `expected`, and
 /// returns the heading seen last, so a navigation that has not finished
 /// yet is not mistaken for the wrong page.
-async fn heading_becomes(client: &Client, expected: &str) -> String {
+pub(crate) async fn heading_becomes(client: &Client, expected: &str) -> String {
     let mut seen = String::new();
     for _ in 0..100 {
         if let Ok(h1) = client.find(Locator::Css("h1")).await {

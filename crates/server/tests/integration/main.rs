@@ -13,4 +13,5 @@ mod concurrency;
 mod content;
 mod history;
 mod pages;
+mod plan_building;
 mod sessions;

@@ -23,6 +23,46 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(add_party))
         .routes(routes!(update_party, remove_party))
         .routes(routes!(change_status))
+        .routes(routes!(plan_checks))
+        .routes(routes!(golden_thread_picture))
+}
+
+/// Every check of the plan at once: the golden thread (gaps, and the thread
+/// itself for drawing), realism (hours, cost against budget, actions at
+/// once) and the SMART check of each outcome, step and target by id.
+#[utoipa::path(get, path = "/plans/{id}/checks", tag = "checks", params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = goldthread_domain::checks::AllChecks), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
+async fn plan_checks(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<String>,
+) -> Result<axum::Json<goldthread_domain::checks::AllChecks>, ApiError> {
+    let plan = state.store.plan(&actor, parse_id(&id)?).await?;
+    Ok(axum::Json(goldthread_domain::checks::all(
+        &plan,
+        state.plan_types.get(&plan.plan_type),
+    )))
+}
+
+/// The golden thread drawn as an SVG picture, gaps marked.
+#[utoipa::path(get, path = "/plans/{id}/golden-thread.svg", tag = "checks", params(("id" = String, Path)),
+    responses((status = 200, description = "An SVG image", content_type = "image/svg+xml", body = String), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
+async fn golden_thread_picture(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    use goldthread_domain::checks::{golden_thread, picture};
+    let plan = state.store.plan(&actor, parse_id(&id)?).await?;
+    let plan_type = state.plan_types.get(&plan.plan_type);
+    let svg = picture::golden_thread_svg(
+        &golden_thread::check(&plan, plan_type),
+        &picture::PictureLabels::for_plan_type(plan_type),
+    );
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+        svg,
+    ))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -167,7 +207,8 @@ async fn update_plan(
             id,
             body.base_version,
             body.reason.as_deref(),
-            Change::DetailsEdited { details }, &state.plan_types,
+            Change::DetailsEdited { details },
+            &state.plan_types,
         )
         .await?;
     Ok(axum::Json(plan))
@@ -210,7 +251,8 @@ async fn append_change(
             parse_id(&id)?,
             body.base_version,
             body.reason.as_deref(),
-            body.change, &state.plan_types,
+            body.change,
+            &state.plan_types,
         )
         .await?;
     Ok((StatusCode::CREATED, axum::Json(plan)))
@@ -280,7 +322,14 @@ async fn save_party(
     };
     let mut plan = state
         .store
-        .change_plan(actor, plan_id, body.base_version, body.reason.as_deref(), change, &state.plan_types)
+        .change_plan(
+            actor,
+            plan_id,
+            body.base_version,
+            body.reason.as_deref(),
+            change,
+            &state.plan_types,
+        )
         .await?;
     let is_lead = plan.lead_party_id == Some(party_id);
     if lead != is_lead && (lead || !new) {
@@ -289,7 +338,14 @@ async fn save_party(
         };
         plan = state
             .store
-            .change_plan(actor, plan_id, plan.version, body.reason.as_deref(), change, &state.plan_types)
+            .change_plan(
+                actor,
+                plan_id,
+                plan.version,
+                body.reason.as_deref(),
+                change,
+                &state.plan_types,
+            )
             .await?;
     }
     Ok(plan)
@@ -323,7 +379,8 @@ async fn remove_party(
             id,
             query.base_version,
             query.reason.as_deref(),
-            Change::PartyRemoved { party_id }, &state.plan_types,
+            Change::PartyRemoved { party_id },
+            &state.plan_types,
         )
         .await?;
     Ok(axum::Json(plan))
@@ -354,7 +411,8 @@ async fn change_status(
             parse_id(&id)?,
             body.base_version,
             body.reason.as_deref(),
-            Change::StatusChanged { to: body.status }, &state.plan_types,
+            Change::StatusChanged { to: body.status },
+            &state.plan_types,
         )
         .await?;
     Ok(axum::Json(plan))

@@ -30,6 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/plans/{id}/versions/{version}", get(version))
         .route("/plans/{id}/as/{plan_type}", get(on_other_form))
         .route("/plans/{id}/as", get(choose_other_form))
+        .route("/plans/{id}/golden-thread", get(golden_thread_page))
+        .route("/plans/{id}/golden-thread.svg", get(golden_thread_svg))
         .route("/plans/{id}/details", get(details_page).post(save_details))
         .route("/plans/{id}/parties/new", get(new_party_page).post(add_party))
         .route(
@@ -222,6 +224,39 @@ struct ShowPage {
     other_form: Option<OtherForm>,
     /// The forms it can be shown on.
     forms: Vec<(String, String)>,
+    checks: ChecksView,
+}
+
+/// The golden-thread and realism checks, as the plan page shows them.
+pub struct ChecksView {
+    pub thread_summary: String,
+    pub thread_gaps: Vec<String>,
+    pub unbroken: bool,
+    pub realism: Vec<String>,
+    pub weekly_hours: String,
+    pub weekly_cost: String,
+    pub budget: Option<String>,
+}
+
+fn checks_view(plan: &Plan, plan_type: Option<&goldthread_domain::plan_type::PlanType>) -> ChecksView {
+    use goldthread_domain::checks::{golden_thread, realism};
+    let thread = golden_thread::check(plan, plan_type);
+    let real = realism::check(plan);
+    ChecksView {
+        thread_summary: thread.summary.clone(),
+        unbroken: thread.unbroken,
+        thread_gaps: thread.gaps.iter().map(|g| g.message.clone()).collect(),
+        realism: real.warnings.iter().map(|w| w.message.clone()).collect(),
+        weekly_hours: realism::hours(real.weekly_hours),
+        weekly_cost: realism::pounds(real.weekly_cost_pence),
+        budget: real.budget_weekly_pence.map(|b| {
+            format!(
+                "{} a week budget; {} a week left after planned uses",
+                realism::pounds(b),
+                realism::pounds(real.budget_remaining_weekly_pence.unwrap_or(0))
+            )
+        }),
+    }
 }
 
 impl ShowPage {
@@ -270,6 +305,7 @@ fn show_page(
         .filter(|t| t.id != view.plan.plan_type)
         .map(|t| (t.id.clone(), t.name.clone()))
         .collect();
+    let checks = checks_view(&view.plan, own);
     Ok(ShowPage {
         ctx: Ctx::for_user(user, "plans"),
         view,
@@ -278,12 +314,62 @@ fn show_page(
         can_edit,
         other_form,
         forms,
+        checks,
     })
 }
 
 async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response, PageError> {
     let view = load_view(&state, &user, &id).await?;
     render(&show_page(&state, &user, view, None, None)?)
+}
+
+#[derive(Template)]
+#[template(path = "plans/golden_thread.html")]
+struct GoldenThreadPage {
+    ctx: Ctx,
+    view: PlanView,
+    svg: String,
+    checks: ChecksView,
+}
+
+/// The golden thread drawn (aspirations → needs → outcomes → provision),
+/// with the gaps listed beside it.
+async fn golden_thread_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let view = load_view(&state, &user, &id).await?;
+    let plan_type = state.plan_types.get(&view.plan.plan_type);
+    let svg = draw(&view.plan, plan_type);
+    let checks = checks_view(&view.plan, plan_type);
+    render(&GoldenThreadPage {
+        ctx: Ctx::for_user(&user, "plans"),
+        view,
+        svg,
+        checks,
+    })
+}
+
+fn draw(plan: &Plan, plan_type: Option<&goldthread_domain::plan_type::PlanType>) -> String {
+    use goldthread_domain::checks::{golden_thread, picture};
+    let thread = golden_thread::check(plan, plan_type);
+    picture::golden_thread_svg(&thread, &picture::PictureLabels::for_plan_type(plan_type))
+}
+
+/// The same picture as a file, to download or embed.
+async fn golden_thread_svg(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let view = load_view(&state, &user, &id).await?;
+    let svg = draw(&view.plan, state.plan_types.get(&view.plan.plan_type));
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+        svg,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]

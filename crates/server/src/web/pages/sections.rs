@@ -179,6 +179,8 @@ pub enum Body {
         outcomes: Vec<OutcomeView>,
         room: bool,
         max: String,
+        text_label: String,
+        measure_label: String,
     },
     Provision {
         lines: Vec<ProvisionView>,
@@ -357,6 +359,8 @@ pub fn section_views(
                     outcomes: outcome_views(plan, plan_type),
                     room: max.is_none_or(|m| content.outcomes.len() < m as usize),
                     max: max.map(|m| m.to_string()).unwrap_or_default(),
+                    text_label: section.label("text").to_owned(),
+                    measure_label: section.label("measure").to_owned(),
                 }
             }
             SectionKind::Provision => provision_body(plan, section),

@@ -1,0 +1,513 @@
+//! A practitioner builds complete plans through the pages, in a real
+//! browser: a full My Support Plan (3 outcomes with steps and targets, 6
+//! provision lines with owners, frequencies and costs) and a full Child's
+//! Plan. Screenshots of each plan page and its golden-thread picture are
+//! saved in `test-artifacts/`.
+
+use fantoccini::{Client, Locator};
+
+use crate::both;
+use crate::browser::{artifacts_dir, browser, click, fill, heading_becomes, start_driver};
+use crate::helpers::{Backend, PASSWORD, spawn_app};
+
+/// Submits the page's main form and waits to be back on the plan page.
+async fn save(client: &Client, plan_title: &str) {
+    click(client, "main form button[type=submit]").await;
+    let seen = heading_becomes(client, plan_title).await;
+    if seen != plan_title {
+        let errors = match client.find(Locator::Css(".govuk-error-summary")).await {
+            Ok(summary) => summary.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        panic!("expected to be back on “{plan_title}”, still on “{seen}”: {errors}");
+    }
+}
+
+async fn open(client: &Client, link_text: &str) {
+    match client.find(Locator::LinkText(link_text)).await {
+        Ok(link) => link.click().await.unwrap(),
+        Err(e) => {
+            let png = client.screenshot().await.unwrap_or_default();
+            std::fs::write(artifacts_dir().join("failure.png"), png).unwrap();
+            let url = client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+            let heading = client.find(Locator::Css("h1")).await.ok();
+            let heading = match heading {
+                Some(h) => h.text().await.unwrap_or_default(),
+                None => String::new(),
+            };
+            panic!("no link “{link_text}” on {url} (“{heading}”): {e}");
+        }
+    }
+}
+
+/// Opens the n-th (1-based) link with this text.
+async fn open_nth(client: &Client, link_text: &str, n: usize) {
+    let xpath = format!("//a[starts-with(normalize-space(.), '{link_text}')]");
+    let links = client.find_all(Locator::XPath(&xpath)).await.unwrap();
+    assert!(links.len() >= n, "only {} links “{link_text}”", links.len());
+    links[n - 1].click().await.unwrap();
+}
+
+async fn choose(client: &Client, name: &str, value: &str) {
+    click(client, &format!("input[name={name}][value={value}]")).await;
+}
+
+async fn select(client: &Client, css: &str, label: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .select_by_label(label)
+        .await
+        .unwrap();
+}
+
+async fn current_plan_url(client: &Client) -> String {
+    let url = client.current_url().await.unwrap();
+    format!(
+        "{}://{}:{}{}",
+        url.scheme(),
+        url.host_str().unwrap(),
+        url.port().unwrap(),
+        url.path()
+    )
+}
+
+async fn add_party(client: &Client, title: &str, name: &str, role: &str, agency: &str) {
+    open(client, "Add someone").await;
+    fill(client, "#name", name).await;
+    client
+        .find(Locator::Css("#role"))
+        .await
+        .unwrap()
+        .select_by_value(role)
+        .await
+        .unwrap();
+    fill(client, "#agency", agency).await;
+    save(client, title).await;
+}
+
+async fn text_of_page(client: &Client) -> String {
+    client.find(Locator::Css("main")).await.unwrap().text().await.unwrap()
+}
+
+/// A whole-page screenshot: the window is made as tall as the page first.
+async fn screenshot_page(client: &Client, url: &str, name: &str) {
+    client.goto(url).await.unwrap();
+    let height = client
+        .execute("return document.documentElement.scrollHeight;", vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_u64())
+        .unwrap_or(1000)
+        .clamp(800, 12_000) as u32;
+    client.set_window_size(1280, height + 100).await.unwrap();
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts_dir().join(name), png).unwrap();
+    client.set_window_size(1280, 1000).await.unwrap();
+}
+
+async fn build_msp_and_cp(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.user("priya@example.org", "Priya Shah", "practitioner").await;
+    let driver = start_driver().await;
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path()).await;
+    let db = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+
+    client.goto(&app.url("/sign-in")).await.unwrap();
+    fill(&client, "#email", "priya@example.org").await;
+    fill(&client, "#password", PASSWORD).await;
+    click(&client, "form[action='/sign-in'] button").await;
+    heading_becomes(&client, "Plans you can see").await;
+
+    // ---- My Support Plan for Leo -------------------------------------------------
+    client.goto(&app.url("/people/new")).await.unwrap();
+    fill(&client, "#given_name", "Leo").await;
+    fill(&client, "#family_name", "Martin").await;
+    fill(&client, "#date_of_birth", "2018-03-14").await;
+    click(&client, "main form button[type=submit]").await;
+    assert_eq!(heading_becomes(&client, "Leo Martin").await, "Leo Martin");
+    open(&client, "Start a plan").await;
+    choose(&client, "plan_type", "MSP").await;
+    fill(&client, "#start_date", "2026-09-07").await;
+    let title = "Leo's My Support Plan";
+    save(&client, title).await;
+    let msp = current_plan_url(&client).await;
+
+    add_party(&client, title, "Mrs Jones", "teacher", "Brookfield Primary").await;
+    add_party(
+        &client,
+        title,
+        "Ms Patel",
+        "other",
+        "Brookfield Primary – teaching assistant",
+    )
+    .await;
+    add_party(
+        &client,
+        title,
+        "Dr Tom Price",
+        "health_professional",
+        "NHS speech and language therapy",
+    )
+    .await;
+
+    // About me.
+    client.goto(&format!("{msp}/sections/profile/texts")).await.unwrap();
+    choose(&client, "written_by", "me_with_help").await;
+    fill(&client, "#helped_by", "Mum").await;
+    fill(
+        &client,
+        "#communication",
+        "Short, clear sentences and pictures. Give me time to answer.",
+    )
+    .await;
+    fill(
+        &client,
+        "#admire",
+        "I am kind and funny and I know every train on the line.",
+    )
+    .await;
+    save(&client, title).await;
+
+    // Needs and an aspiration.
+    for (area, need) in [
+        (
+            "communication_interaction",
+            "Finds it hard to ask for help in a busy classroom",
+        ),
+        ("social_emotional", "Becomes anxious at changes of routine"),
+        ("sensory_physical", "Sensitive to noise in the hall and playground"),
+    ] {
+        let section = if area == "communication_interaction" {
+            "needs_communication"
+        } else {
+            ""
+        };
+        let _ = section;
+        client.goto(&msp).await.unwrap();
+        let add = client.find_all(Locator::LinkText("Add a need")).await.unwrap();
+        add[0].click().await.unwrap();
+        // The first needs section may not offer this area; try each section.
+        if client
+            .find(Locator::Css(&format!("input[name=area][value={area}]")))
+            .await
+            .is_err()
+        {
+            for n in 2..=add.len() {
+                client.goto(&msp).await.unwrap();
+                open_nth(&client, "Add a need", n).await;
+                if client
+                    .find(Locator::Css(&format!("input[name=area][value={area}]")))
+                    .await
+                    .is_ok()
+                {
+                    break;
+                }
+            }
+        }
+        choose(&client, "area", area).await;
+        fill(&client, "#text", need).await;
+        save(&client, title).await;
+    }
+    open_nth(&client, "Add an aspiration", 1).await;
+    choose(&client, "term", "long").await;
+    fill(&client, "#text", "To drive trains when I grow up").await;
+    save(&client, title).await;
+
+    // Three outcomes, each with a step and a target. The first is vague on
+    // purpose: the SMART check says what is missing.
+    let outcomes = [
+        ("Leo will improve his communication", "communication_interaction"),
+        (
+            "By the end of key stage 2, Leo will ask an adult for help when he is stuck, 4 times out of 5, recorded by his TA",
+            "communication_interaction",
+        ),
+        (
+            "By July 2027, Leo will manage changes of routine with a visual timetable on at least 4 days a week, as shown by the class log",
+            "social_emotional",
+        ),
+    ];
+    for (text, area) in outcomes {
+        open(&client, "Add an outcome").await;
+        fill(&client, "#text", text).await;
+        fill(&client, "#by_when", "2029-07-20").await;
+        choose(&client, "areas", area).await;
+        click(&client, "input[name=supported_by][value=education]").await;
+        save(&client, title).await;
+    }
+    let page = text_of_page(&client).await;
+    assert!(page.contains("Not yet SMART"), "the vague outcome is flagged");
+    for n in 1..=3 {
+        open_nth(&client, "Add a step", n).await;
+        fill(
+            &client,
+            "#text",
+            &format!("By the end of Year 4, Leo will reach step {n} on at least 3 days a week, recorded in his log"),
+        )
+        .await;
+        save(&client, title).await;
+        open_nth(&client, "Add a short-term target", n).await;
+        fill(
+            &client,
+            "#text",
+            &format!("Within the next 6 weeks, Leo will do target {n} twice a week, noted by his TA"),
+        )
+        .await;
+        fill(&client, "#by_when", "2026-12-18").await;
+        save(&client, title).await;
+    }
+
+    // A target before the plan starts is refused, with what was typed kept.
+    open_nth(&client, "Add a short-term target", 1).await;
+    fill(&client, "#text", "Too early").await;
+    fill(&client, "#by_when", "2026-08-01").await;
+    click(&client, "main form button[type=submit]").await;
+    let error = client
+        .wait()
+        .for_element(Locator::Css("#by_when-error"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(error.contains("start date"), "{error}");
+    assert_eq!(
+        client
+            .find(Locator::Css("#text"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Too early")
+    );
+    client.goto(&msp).await.unwrap();
+
+    // Six provision lines with owners, frequencies and costs.
+    let provision = [
+        (
+            "Ms Patel",
+            "Teaching assistant support in class",
+            "1",
+            "school_day",
+            "60",
+            "95.00",
+            "#outcome_ids",
+        ),
+        (
+            "Dr Tom Price",
+            "Speech and language therapy sessions",
+            "1",
+            "fortnight",
+            "45",
+            "30.00",
+            "#outcome_ids-2",
+        ),
+        (
+            "Ms Patel",
+            "Sensory circuit before lessons",
+            "3",
+            "week",
+            "20",
+            "15.00",
+            "#outcome_ids-3",
+        ),
+        (
+            "Mrs Jones",
+            "Visual timetable and now-and-next board",
+            "1",
+            "school_day",
+            "10",
+            "5.00",
+            "#outcome_ids-3",
+        ),
+        (
+            "Mrs Jones",
+            "Help card practice in small group",
+            "2",
+            "week",
+            "15",
+            "12.50",
+            "#outcome_ids-2",
+        ),
+        (
+            "Ms Patel",
+            "Ear defenders and quiet space at lunch",
+            "1",
+            "school_day",
+            "30",
+            "20.00",
+            "#outcome_ids",
+        ),
+    ];
+    for (who, what, times, per, minutes, cost, outcome) in provision {
+        open(&client, "Add provision").await;
+        click(&client, outcome).await;
+        fill(&client, "#what", what).await;
+        select(
+            &client,
+            "#party_id",
+            &format!(
+                "{who} ({})",
+                match who {
+                    "Ms Patel" => "Brookfield Primary – teaching assistant",
+                    "Dr Tom Price" => "NHS speech and language therapy",
+                    _ => "Brookfield Primary",
+                }
+            ),
+        )
+        .await;
+        fill(&client, "#times", times).await;
+        client
+            .find(Locator::Css("#per"))
+            .await
+            .unwrap()
+            .select_by_value(per)
+            .await
+            .unwrap();
+        fill(&client, "#duration_minutes", minutes).await;
+        fill(&client, "#from", "2026-09-08").await;
+        fill(&client, "#weekly_cost", cost).await;
+        client
+            .find(Locator::Css("#funding"))
+            .await
+            .unwrap()
+            .select_by_value("education")
+            .await
+            .unwrap();
+        save(&client, title).await;
+    }
+    // A negative cost is refused.
+    open(&client, "Add provision").await;
+    fill(&client, "#what", "Refund").await;
+    fill(&client, "#weekly_cost", "-5").await;
+    click(&client, "main form button[type=submit]").await;
+    let error = client
+        .wait()
+        .for_element(Locator::Css("#weekly_cost-error"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(error.contains("negative"), "{error}");
+    client.goto(&msp).await.unwrap();
+
+    let page = text_of_page(&client).await;
+    for expected in [
+        "Outcome 3",
+        "Speech and language therapy sessions",
+        "£177.50 a week",
+        "1 × per fortnight, 45 minutes",
+    ] {
+        assert!(page.contains(expected), "the MSP page shows {expected}");
+    }
+    screenshot_page(&client, &msp, &format!("msp-plan-{db}.png")).await;
+    screenshot_page(
+        &client,
+        &format!("{msp}/golden-thread"),
+        &format!("msp-golden-thread-{db}.png"),
+    )
+    .await;
+    assert!(text_of_page(&client).await.contains("Golden thread"));
+
+    // ---- Child's Plan for Ruby ------------------------------------------------
+    client.goto(&app.url("/people/new")).await.unwrap();
+    fill(&client, "#given_name", "Ruby").await;
+    fill(&client, "#family_name", "Campbell").await;
+    click(&client, "main form button[type=submit]").await;
+    assert_eq!(heading_becomes(&client, "Ruby Campbell").await, "Ruby Campbell");
+    open(&client, "Start a plan").await;
+    choose(&client, "plan_type", "CP").await;
+    fill(&client, "#start_date", "2026-08-18").await;
+    let title = "Ruby's Child's Plan";
+    save(&client, title).await;
+    let cp = current_plan_url(&client).await;
+    add_party(&client, title, "Hannah Reid", "social_worker", "Children and Families").await;
+    add_party(
+        &client,
+        title,
+        "Health visitor",
+        "health_professional",
+        "NHS health visiting",
+    )
+    .await;
+
+    for (section, field, text) in [
+        (
+            "reasons",
+            "reasons_for_plan",
+            "Ruby's speech is delayed and the family need support with routines at home.",
+        ),
+        ("views", "views_child", "Ruby likes the sand tray and her big sister."),
+    ] {
+        client.goto(&format!("{cp}/sections/{section}/texts")).await.unwrap();
+        fill(&client, &format!("#{field}"), text).await;
+        save(&client, title).await;
+    }
+    for text in [
+        "By June 2027, Ruby will use 50 words at nursery, as counted by her key person",
+        "By March 2027, Ruby will sleep through the night on at least 5 nights a week, recorded in the sleep diary",
+    ] {
+        open(&client, "Add an outcome").await;
+        fill(&client, "#text", text).await;
+        fill(&client, "#measure", "Her key person's word count each month").await;
+        save(&client, title).await;
+    }
+    for (what, who, outcome) in [
+        (
+            "Speech and language groups at nursery",
+            "Health visitor (NHS health visiting)",
+            "#outcome_ids",
+        ),
+        (
+            "Home visits on bedtime routine",
+            "Hannah Reid (Children and Families)",
+            "#outcome_ids-2",
+        ),
+    ] {
+        open(&client, "Add provision").await;
+        click(&client, outcome).await;
+        fill(&client, "#what", what).await;
+        select(&client, "#party_id", who).await;
+        fill(&client, "#times", "1").await;
+        client
+            .find(Locator::Css("#per"))
+            .await
+            .unwrap()
+            .select_by_value("week")
+            .await
+            .unwrap();
+        fill(&client, "#duration_minutes", "60").await;
+        save(&client, title).await;
+    }
+    client.goto(&cp).await.unwrap();
+    let link = client.find(Locator::Css("a[href$='/record']")).await.unwrap();
+    link.click().await.unwrap();
+    choose(&client, "in_place", "no").await;
+    save(&client, title).await;
+    let page = text_of_page(&client).await;
+    for expected in [
+        "What is the desired outcome for this child?",
+        "None",
+        "Home visits on bedtime routine",
+        "Her key person's word count",
+    ] {
+        assert!(page.contains(expected), "the CP page shows {expected}");
+    }
+    screenshot_page(&client, &cp, &format!("cp-plan-{db}.png")).await;
+    screenshot_page(
+        &client,
+        &format!("{cp}/golden-thread"),
+        &format!("cp-golden-thread-{db}.png"),
+    )
+    .await;
+    client.close().await.unwrap();
+}
+both!(build_msp_and_cp);
