@@ -59,6 +59,11 @@ enum Command {
         /// The text to check, e.g. "attend school four days a week until July"
         text: String,
     },
+    /// Check or list plan types (the built-in ones and a folder of your own).
+    PlanTypes {
+        #[command(subcommand)]
+        command: PlanTypesCommand,
+    },
     /// Create or upgrade the database schema and exit.
     Migrate,
     /// Load the fictional example organisation into an empty database.
@@ -90,6 +95,21 @@ enum UserCommand {
     Deactivate {
         #[arg(long)]
         email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PlanTypesCommand {
+    /// Check every *.toml plan type in a folder; prints each problem with
+    /// its file, line and field.
+    Check {
+        /// The folder of plan types.
+        dir: PathBuf,
+    },
+    /// List the plan types that would be loaded (built-in, plus a folder).
+    List {
+        #[arg(long)]
+        plan_types: Option<PathBuf>,
     },
 }
 
@@ -203,6 +223,42 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Smart { text } => {
             let report = goldthread_domain::checks::smart::check(&text);
             println!("{}", serde_json::to_string_pretty(&report)?);
+        }
+        Command::PlanTypes {
+            command: PlanTypesCommand::Check { dir },
+        } => {
+            let results = startup::check_plan_type_files(&dir)?;
+            let mut bad = 0;
+            for (path, result) in &results {
+                match result {
+                    Ok(id) => println!("ok     {} ({id})", path.display()),
+                    Err(message) => {
+                        bad += 1;
+                        println!("error  {message}");
+                    }
+                }
+            }
+            if bad > 0 {
+                bail!(
+                    "{bad} of {} plan type file(s) in {} have problems",
+                    results.len(),
+                    dir.display()
+                );
+            }
+            println!("{} plan type file(s) in {} are valid.", results.len(), dir.display());
+        }
+        Command::PlanTypes {
+            command: PlanTypesCommand::List { plan_types },
+        } => {
+            let registry = startup::load_plan_types(&base_config(local, None, plan_types))?;
+            for plan_type in registry.all() {
+                println!(
+                    "{}\t{}\t{} sections",
+                    plan_type.id,
+                    plan_type.name,
+                    plan_type.sections.len()
+                );
+            }
         }
         Command::Migrate => {
             let store = startup::connect(&base_config(local, None, None)).await?;

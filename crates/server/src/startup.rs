@@ -79,20 +79,55 @@ fn prepare_sqlite_folder(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The `*.toml` files of a folder, in name order.
+fn plan_type_files(dir: &std::path::Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("could not read the plan types folder {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
+/// Checks each plan type file on its own (against the built-in types), so
+/// that every problem is reported, not only the first.
+pub fn check_plan_type_files(
+    dir: &std::path::Path,
+) -> anyhow::Result<Vec<(std::path::PathBuf, Result<String, String>)>> {
+    let mut results = Vec::new();
+    for path in plan_type_files(dir)? {
+        let result = match std::fs::read_to_string(&path) {
+            Err(e) => Err(format!("{}: could not read: {e}", path.display())),
+            Ok(text) => {
+                let mut registry = Registry::builtin();
+                let name = path.display().to_string();
+                match registry.add(&name, &text) {
+                    Ok(()) => Ok(goldthread_domain::plan_type::parse(&name, &text)
+                        .map(|t| t.id)
+                        .unwrap_or_default()),
+                    Err(e) => Err(e.to_string()),
+                }
+            }
+        };
+        results.push((path, result));
+    }
+    Ok(results)
+}
+
 /// The built-in plan types plus an organisation's own from a folder.
 pub fn load_plan_types(config: &Config) -> anyhow::Result<Arc<Registry>> {
     let mut registry = Registry::builtin();
     if let Some(dir) = &config.plan_types_dir {
-        let mut paths: Vec<_> = std::fs::read_dir(dir)
-            .with_context(|| format!("could not read the plan types folder {}", dir.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-            .collect();
-        paths.sort();
-        for path in paths {
+        for path in plan_type_files(dir)? {
             let text = std::fs::read_to_string(&path).with_context(|| format!("could not read {}", path.display()))?;
             let name = path.display().to_string();
-            registry.add(&name, &text).map_err(|e| anyhow::anyhow!("{e}"))?;
+            registry.add(&name, &text).map_err(|e| {
+                anyhow::anyhow!(
+                    "{e}\n(check the folder with `goldthread plan-types check {}`)",
+                    dir.display()
+                )
+            })?;
         }
     }
     Ok(Arc::new(registry))
