@@ -90,10 +90,11 @@ const TOP: f64 = 118.0;
 const BOX_GAP: f64 = 10.0;
 const LABEL_HEIGHT: f64 = 15.0;
 const LINE_HEIGHT: f64 = 17.0;
+const LABEL_LINE_HEIGHT: f64 = 14.0;
 const TAG_HEIGHT: f64 = 18.0;
-/// Characters per line: 13-unit text averages under 7 units a character
-/// in common sans-serif faces, 11-unit bold about 6.5.
-const TEXT_CHARS: usize = 29;
+/// Characters per line: 13-unit text averages about 7 units a character
+/// in the wider common sans-serif faces (DejaVu Sans), 11-unit bold 6.5.
+const TEXT_CHARS: usize = 27;
 const LABEL_CHARS: usize = 30;
 
 // Colours. The gold and the red both have at least 3:1 contrast on white.
@@ -113,7 +114,7 @@ struct Placed<'a> {
     y: f64,
     h: f64,
     lines: Vec<String>,
-    label: String,
+    label: Vec<String>,
 }
 
 impl Placed<'_> {
@@ -144,9 +145,16 @@ pub fn golden_thread_svg(thread: &GoldenThread, labels: &PictureLabels) -> Strin
         let max_lines = if column == 3 { 2 } else { 3 };
         for node in nodes {
             let lines = wrap(&node.text, TEXT_CHARS, max_lines);
-            let label = wrap(&node.label, LABEL_CHARS, 1).pop().unwrap_or_default();
+            let label = wrap(&node.label, LABEL_CHARS, 2);
+            let extra_label_lines = label.len().saturating_sub(1) as f64;
             let tag_rows = tag_rows(node).len() as f64;
-            let h = PAD + LABEL_HEIGHT + LINE_HEIGHT * lines.len() as f64 + tag_rows * (TAG_HEIGHT + 4.0) + PAD - 2.0;
+            let h = PAD
+                + LABEL_HEIGHT
+                + LABEL_LINE_HEIGHT * extra_label_lines
+                + LINE_HEIGHT * lines.len() as f64
+                + tag_rows * (TAG_HEIGHT + 4.0)
+                + PAD
+                - 2.0;
             placed.push(Placed {
                 node,
                 column,
@@ -369,7 +377,7 @@ impl std::fmt::Display for P {
         let tenths = (self.0 * 10.0).round() as i64;
         let sign = if tenths < 0 { "-" } else { "" };
         let abs = tenths.unsigned_abs();
-        if abs % 10 == 0 {
+        if abs.is_multiple_of(10) {
             write!(f, "{sign}{}", abs / 10)
         } else {
             write!(f, "{sign}{}.{}", abs / 10, abs % 10)
@@ -505,11 +513,24 @@ fn draw_box(svg: &mut String, p: &Placed) {
     let mut y = p.y + PAD + 11.0;
     let _ = write!(
         svg,
-        r#"<text x="{tx}" y="{}" font-size="11" font-weight="600" fill="{}">{}</text>"#,
+        r#"<text x="{tx}" y="{}" font-size="11" font-weight="600" fill="{}">"#,
         P(y),
         if gap { RED } else { MUTED },
-        escape(&p.label)
     );
+    for (i, line) in p.label.iter().enumerate() {
+        if i == 0 {
+            svg.push_str(&escape(line));
+        } else {
+            let _ = write!(
+                svg,
+                r#"<tspan x="{tx}" dy="{}">{}</tspan>"#,
+                P(LABEL_LINE_HEIGHT),
+                escape(line)
+            );
+            y += LABEL_LINE_HEIGHT;
+        }
+    }
+    svg.push_str("</text>");
     if !p.lines.is_empty() {
         y += 4.0;
         let _ = write!(svg, r#"<text x="{tx}" y="{}">"#, P(y));
@@ -931,6 +952,16 @@ mod tests {
         for line in wrap(&"word ".repeat(50), 27, 3) {
             assert!(line.chars().count() <= 27);
         }
+    }
+
+    #[test]
+    fn coordinates_have_at_most_one_decimal() {
+        let text = |v: f64| P(v).to_string();
+        assert_eq!(text(24.0), "24");
+        assert_eq!(text(12.34), "12.3");
+        assert_eq!(text(12.96), "13");
+        assert_eq!(text(0.04), "0");
+        assert_eq!(text(-7.25), "-7.3");
     }
 
     #[test]

@@ -232,9 +232,27 @@ async fn build_msp_and_cp(backend: Backend) {
             "social_emotional",
         ),
     ];
-    for (text, area) in outcomes {
+    for (n, (text, area)) in outcomes.into_iter().enumerate() {
         open(&client, "Add an outcome").await;
         fill(&client, "#text", text).await;
+        if n == 1 {
+            // With JavaScript on, the SMART check follows the typing.
+            let mut summary = String::new();
+            for _ in 0..50 {
+                summary = client
+                    .find(Locator::Css("#text-smart strong"))
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                if summary == "SMART" {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            assert_eq!(summary, "SMART", "the SMART panel updates as you type");
+        }
         fill(&client, "#by_when", "2029-07-20").await;
         choose(&client, "areas", area).await;
         click(&client, "input[name=supported_by][value=education]").await;
