@@ -9,6 +9,7 @@
 //! and applies the access rules in its query: a plan the actor may not see
 //! is simply not found.
 
+mod files;
 mod people;
 mod plans;
 mod sessions;
@@ -25,6 +26,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 use time::OffsetDateTime;
 
+pub use files::{MAX_FILE_BYTES, check_upload};
 pub use people::{PersonChange, PersonSummary};
 pub use plans::{PlanFilter, PlanSummary};
 pub use users::{Team, User};

@@ -1,6 +1,7 @@
 //! Plans (SPEC P2–P4, R5): an append-only log of changes per plan, and a
 //! projection of the current state rebuilt from it.
 
+use goldthread_domain::content::Item;
 use goldthread_domain::error::FieldErrors;
 use goldthread_domain::plan::{
     Change, ChangeRecord, Plan, PlanDetails, PlanStatus, check_one_active, next_plan_number,
@@ -250,6 +251,21 @@ impl Store {
             return Err(self.plan_conflict(&plan, base_version).await);
         }
         plan.check(&change, reason, plan_types.get(&plan.plan_type))?;
+        // A document may only point at a file uploaded to this plan, as it was stored.
+        if let Change::ItemAdded {
+            item: Item::Appendix(a),
+        }
+        | Change::ItemEdited {
+            item: Item::Appendix(a),
+        } = &change
+            && let Some(file) = &a.file
+            && self.file_ref(id, file.id).await?.as_ref() != Some(file)
+        {
+            return Err(StoreError::Invalid(FieldErrors::single(
+                "file",
+                "There is no such file uploaded to this plan",
+            )));
+        }
         let record = ChangeRecord {
             seq: base_version + 1,
             at: now(),

@@ -58,6 +58,9 @@ impl AppState {
 /// Largest request body accepted (forms and JSON); larger gets 413.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
+/// Largest upload request: a file and the form around it.
+pub const MAX_UPLOAD_BYTES: usize = crate::store::MAX_FILE_BYTES + 256 * 1024;
+
 /// Content Security Policy: no inline script or style, nothing from
 /// elsewhere, no framing.
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \

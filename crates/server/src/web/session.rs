@@ -42,22 +42,31 @@ pub async fn csrf_guard(session: Session, request: Request, next: Next) -> Respo
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let bytes = match to_bytes(body, super::MAX_BODY_BYTES).await {
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let multipart_boundary = multer::parse_boundary(&content_type).ok();
+    let limit = if multipart_boundary.is_some() {
+        super::MAX_UPLOAD_BYTES
+    } else {
+        super::MAX_BODY_BYTES
+    };
+    let bytes = match to_bytes(body, limit).await {
         Ok(bytes) => bytes,
         Err(_) => {
             return PageError::Status(StatusCode::PAYLOAD_TOO_LARGE, "The form sent was too large.".into())
                 .into_response();
         }
     };
-    let is_form = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let sent = if is_form {
+    let sent = if content_type.starts_with("application/x-www-form-urlencoded") {
         serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .ok()
             .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v))
+    } else if let Some(boundary) = multipart_boundary {
+        multipart_field(&bytes, boundary, CSRF_FIELD).await
     } else {
         None
     };
@@ -74,6 +83,20 @@ pub async fn csrf_guard(session: Session, request: Request, next: Next) -> Respo
         .into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+/// The text of one field of a multipart form (file uploads), read from the
+/// already-buffered body.
+async fn multipart_field(bytes: &axum::body::Bytes, boundary: String, name: &str) -> Option<String> {
+    let body = bytes.clone();
+    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// The signed-in user of a page. Pages that take it redirect to the

@@ -236,3 +236,133 @@ async fn blank_sheet_on_the_official_form(backend: Backend) {
     assert_eq!(status, 404);
 }
 both!(blank_sheet_on_the_official_form);
+
+async fn documents_with_uploaded_files(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, api) = app.api_user("priya@example.org", "practitioner").await;
+    let (_, tom) = app.api_user("tom@example.org", "practitioner").await;
+    let person = api.person("Leo", "Martin").await;
+    let (_, plan) = api
+        .post("/plans", json!({"person_id": person, "plan_type": "MSP"}))
+        .await;
+    let p = plan["id"].as_str().unwrap().to_owned();
+    let client = reqwest::Client::new();
+    let upload = |name: &str, content_type: &str, body: Vec<u8>| {
+        client
+            .post(app.url(&format!("/api/v1/plans/{p}/files?name={name}")))
+            .bearer_auth(&api.token)
+            .header("content-type", content_type.to_owned())
+            .body(body)
+            .send()
+    };
+    let pdf = b"%PDF-1.4 signed copy".to_vec();
+    let response = upload("signed-plan.pdf", "application/pdf", pdf.clone()).await.unwrap();
+    assert_eq!(response.status(), 201);
+    let file: Value = response.json().await.unwrap();
+    assert_eq!(file["name"], "signed-plan.pdf");
+    assert_eq!(file["size"], pdf.len());
+
+    // Refused: the wrong kind, a mismatched type, too large.
+    assert_eq!(
+        upload("tool.exe", "application/octet-stream", vec![1, 2, 3])
+            .await
+            .unwrap()
+            .status(),
+        422
+    );
+    assert_eq!(
+        upload("plan.pdf", "text/html", vec![1, 2, 3]).await.unwrap().status(),
+        422
+    );
+    assert_eq!(
+        upload("big.pdf", "application/pdf", vec![0; 11 * 1024 * 1024])
+            .await
+            .unwrap()
+            .status(),
+        413
+    );
+
+    // Attach it to a document; an unknown file is refused.
+    let document = id();
+    let (status, body) = change(&api, &p, 1, json!({"type": "item_added", "item": {"kind": "appendix", "id": document, "category": "family", "reference": "Signed copy", "date": "2026-09-07", "file": file}})).await;
+    assert_eq!(status, 201, "{body}");
+    let mut forged = file.clone();
+    forged["id"] = json!(id());
+    let (status, problem) = change(&api, &p, 2, json!({"type": "item_added", "item": {"kind": "appendix", "id": id(), "category": "health", "reference": "Forged", "file": forged}})).await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["errors"][0]["field"], "file");
+
+    // Download: the same bytes, as an attachment; nobody else can.
+    let file_id = file["id"].as_str().unwrap();
+    let response = client
+        .get(app.url(&format!("/api/v1/plans/{p}/files/{file_id}")))
+        .bearer_auth(&api.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(response.bytes().await.unwrap().to_vec(), pdf);
+    let response = client
+        .get(app.url(&format!("/api/v1/plans/{p}/files/{file_id}")))
+        .bearer_auth(&tom.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+
+    // Through the page: attach a scan to a document with a multipart form.
+    let browser = app.signed_in_with("priya@example.org", crate::helpers::PASSWORD).await;
+    let edit = format!("/plans/{p}/sections/appendices/items/appendix/{document}");
+    let (status, html) = browser.get(&edit).await;
+    assert_eq!(status, 200, "{html}");
+    let token = crate::helpers::csrf_of(&html).unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", token.clone())
+        .text("base_version", "2")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"\x89PNG scan".to_vec())
+                .file_name("scan.png")
+                .mime_str("image/png")
+                .unwrap(),
+        );
+    let response = browser
+        .client
+        .post(app.url(&format!("{edit}/file")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let (_, page) = browser.get(&format!("/plans/{p}")).await;
+    assert!(page.contains("scan.png"), "the plan links the scan");
+    // Without the form's token, the upload is refused.
+    let form = reqwest::multipart::Form::new().text("base_version", "3").part(
+        "file",
+        reqwest::multipart::Part::bytes(b"x".to_vec())
+            .file_name("x.png")
+            .mime_str("image/png")
+            .unwrap(),
+    );
+    let response = browser
+        .client
+        .post(app.url(&format!("{edit}/file")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    let (_, log) = api.get(&format!("/plans/{p}/changes")).await;
+    assert_eq!(
+        log.as_array().unwrap().len(),
+        3,
+        "upload and attach is one change in the history"
+    );
+}
+both!(documents_with_uploaded_files);

@@ -25,6 +25,70 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(change_status))
         .routes(routes!(plan_checks))
         .routes(routes!(golden_thread_picture))
+        .routes(routes!(download_file))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(upload_file))
+                .layer(axum::extract::DefaultBodyLimit::max(crate::web::MAX_UPLOAD_BYTES)),
+        )
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct UploadQuery {
+    /// The file's name, e.g. `signed-plan.pdf`; its extension must fit its type.
+    name: String,
+}
+
+/// Upload a file to the plan (the body is the file; `Content-Type` its
+/// type). Attach it to a document with an `appendix` item whose `file` is
+/// the returned reference.
+#[utoipa::path(post, path = "/plans/{id}/files", tag = "plans", params(("id" = String, Path), UploadQuery),
+    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The file: PDF, PNG, JPG, TXT, DOC, DOCX or ODT, under 10 MB"),
+    responses((status = 201, description = "Created", body = goldthread_domain::content::FileRef), (status = 404, description = "Not found, or not yours to see", body = Problem),
+        (status = 413, description = "Body too large", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+async fn upload_file(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<UploadQuery>,
+    headers: axum::http::HeaderMap,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let id = parse_id(&id)?;
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                "Payload too large",
+                "Files must be smaller than 10 MB.",
+            )
+        } else {
+            ApiError::bad_request(rejection.body_text())
+        }
+    })?;
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let file = state
+        .store
+        .save_file(&actor, id, &query.name, content_type, &body)
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(file)))
+}
+
+/// Download a file of the plan.
+#[utoipa::path(get, path = "/plans/{id}/files/{file_id}", tag = "plans", params(("id" = String, Path), ("file_id" = String, Path)),
+    responses((status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
+async fn download_file(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path((id, file_id)): Path<(String, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    let (file, bytes) = state.store.file(&actor, parse_id(&id)?, parse_id(&file_id)?).await?;
+    Ok(crate::web::pages::sections::file_response(&file, bytes))
 }
 
 /// Every check of the plan at once: the golden thread (gaps, and the thread

@@ -48,6 +48,11 @@ pub fn router() -> Router<AppState> {
             "/plans/{id}/sections/{section}/items/{kind}/{item}/remove",
             post(remove_item),
         )
+        .route(
+            "/plans/{id}/sections/{section}/items/appendix/{item}/file",
+            post(attach_file).layer(axum::extract::DefaultBodyLimit::max(crate::web::MAX_UPLOAD_BYTES)),
+        )
+        .route("/plans/{id}/files/{file}", get(download))
         .route("/checks/smart", post(smart_check))
 }
 
@@ -71,6 +76,8 @@ pub struct Row {
     pub id: Uuid,
     pub text: String,
     pub detail: String,
+    /// A link to an attached file: where, and what to call it.
+    pub link: Option<(String, String)>,
 }
 
 pub struct Group {
@@ -218,6 +225,15 @@ fn pounds(pence: i64) -> String {
     format!("{sign}£{}.{:02}", pence / 100, pence % 100)
 }
 
+/// "240 KB"
+fn size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0)
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
 fn date(value: Option<time::Date>) -> String {
     crate::web::format::opt_date(value)
 }
@@ -305,6 +321,7 @@ pub fn section_views(
                                     id: s.id,
                                     text: s.text.clone(),
                                     detail: String::new(),
+                                    link: None,
                                 })
                                 .collect(),
                         })
@@ -326,6 +343,7 @@ pub fn section_views(
                                 id: n.id,
                                 text: n.text.clone(),
                                 detail: String::new(),
+                                link: None,
                             })
                             .collect(),
                     })
@@ -347,6 +365,7 @@ pub fn section_views(
                                     id: a.id,
                                     text: a.text.clone(),
                                     detail: String::new(),
+                                    link: None,
                                 })
                                 .collect(),
                         })
@@ -477,6 +496,12 @@ pub fn section_views(
                                 id: a.id,
                                 text: a.reference.clone(),
                                 detail: date(a.date),
+                                link: a.file.as_ref().map(|f| {
+                                    (
+                                        format!("/plans/{}/files/{}", plan.id, f.id),
+                                        format!("{} ({})", f.name, size(f.size)),
+                                    )
+                                }),
                             })
                             .collect(),
                     })
@@ -737,6 +762,7 @@ fn budget_body(plan: &Plan, section: &Section) -> Body {
                 id: i.id,
                 text: i.what.clone(),
                 detail: format!("{} a {}", pounds(i.cost_pence), i.period.as_str()),
+                link: None,
             })
             .collect(),
         decisions: content
@@ -746,6 +772,7 @@ fn budget_body(plan: &Plan, section: &Section) -> Body {
                 id: d.id,
                 text: d.decision.clone(),
                 detail: d.who.clone(),
+                link: None,
             })
             .collect(),
     }
@@ -1475,6 +1502,10 @@ struct ItemPage {
     base_version: i64,
     reason: String,
     remove_action: Option<String>,
+    /// For a document: where to attach a file.
+    attach_action: Option<String>,
+    /// The file already attached.
+    attached: Option<String>,
     cancel: String,
 }
 
@@ -1588,6 +1619,8 @@ async fn add_page(
         conflict: vec![],
         reason: String::new(),
         remove_action: None,
+        attach_action: None,
+        attached: None,
     })
 }
 
@@ -1665,6 +1698,7 @@ fn finish(
             let mut fields = item_fields(kind, section, &view.plan, plan_type);
             fill(&mut fields, &data, &errors, kind.as_str());
             let errors = form_errors(errors, kind.as_str(), &fields);
+            let attach = attachment(&view.plan, kind, remove_action.as_deref());
             render_invalid(&ItemPage {
                 ctx: Ctx::for_user(user, "plans"),
                 caption: section.title(),
@@ -1678,6 +1712,8 @@ fn finish(
                 base_version: base,
                 reason: data.text("reason"),
                 remove_action,
+                attach_action: attach.0,
+                attached: attach.1,
             })
         }
     }
@@ -1708,6 +1744,8 @@ async fn edit_page(
         kind.as_str(),
         item_id
     );
+    let remove = format!("{base}/remove");
+    let attach = attachment(&view.plan, kind, Some(&remove));
     render(&ItemPage {
         ctx: Ctx::for_user(&user, "plans"),
         caption: section.title(),
@@ -1720,7 +1758,9 @@ async fn edit_page(
         errors: FormErrors::default(),
         conflict: vec![],
         reason: String::new(),
-        remove_action: Some(format!("{base}/remove")),
+        remove_action: Some(remove),
+        attach_action: attach.0,
+        attached: attach.1,
     })
 }
 
@@ -1824,6 +1864,145 @@ async fn remove_item(
         base.clone(),
         Some(format!("{base}/remove")),
     )
+}
+
+/// For a document being edited: where to attach a file, and the file it has.
+fn attachment(plan: &Plan, kind: ItemKind, remove_action: Option<&str>) -> (Option<String>, Option<String>) {
+    let Some(remove) = remove_action.filter(|_| kind == ItemKind::Appendix) else {
+        return (None, None);
+    };
+    let item_id = remove
+        .trim_end_matches("/remove")
+        .rsplit('/')
+        .next()
+        .and_then(|i| Uuid::parse_str(i).ok());
+    let attached = item_id
+        .and_then(|id| plan.content.appendices.iter().find(|a| a.id == id))
+        .and_then(|a| a.file.as_ref())
+        .map(|f| format!("{} ({})", f.name, size(f.size)));
+    (Some(remove.replace("/remove", "/file")), attached)
+}
+
+/// Attaches an uploaded file (the scanned signed copy, a report) to a
+/// document of the plan: the file is stored, then the document changed to
+/// point at it, so the change is in the plan's history.
+async fn attach_file(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, section, item)): Path<(String, String, String)>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let (view, section) = load(&state, &user, &id, &section).await?;
+    section_kind_ok(&section, ItemKind::Appendix)?;
+    let item_id = parse_id(&item)?;
+    let Some(Item::Appendix(existing)) = view.plan.content.item(ItemKind::Appendix, item_id) else {
+        return Err(PageError::NotFound);
+    };
+    let mut data = Data::default();
+    let mut upload: Option<(String, String, Vec<u8>)> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => {
+                return Err(PageError::Status(
+                    e.status(),
+                    "The upload could not be read; try again.".into(),
+                ));
+            }
+        };
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("").to_owned();
+            let content_type = field.content_type().unwrap_or("").to_owned();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| PageError::Status(e.status(), "The upload could not be read; try again.".into()))?;
+            upload = Some((file_name, content_type, bytes.to_vec()));
+        } else if let Ok(text) = field.text().await {
+            data.0.push((name, text));
+        }
+    }
+    let result = match upload {
+        Some((name, content_type, bytes)) if !name.is_empty() => {
+            match state
+                .store
+                .save_file(&user.actor(), view.plan.id, &name, &content_type, &bytes)
+                .await
+            {
+                Ok(file) => {
+                    let item = Item::Appendix(Appendix {
+                        file: Some(file),
+                        ..existing.clone()
+                    });
+                    save(&state, &user, &view.plan, &data, Change::ItemEdited { item }).await
+                }
+                Err(e) => Err(e),
+            }
+        }
+        _ => Err(StoreError::Invalid(FieldErrors::single("file", "Choose a file"))),
+    };
+    let base = format!(
+        "/plans/{}/sections/{}/items/appendix/{}",
+        view.plan.id, section.key, item_id
+    );
+    let title = item_title(ItemKind::Appendix, &view.plan, None, false);
+    let mut values = item_values(&Item::Appendix(existing));
+    values.0.extend(data.0);
+    finish(
+        &state,
+        &user,
+        view,
+        &section,
+        ItemKind::Appendix,
+        values,
+        result,
+        title,
+        base.clone(),
+        Some(format!("{base}/remove")),
+    )
+}
+
+/// Downloads a file of a plan the user may see.
+async fn download(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (file, bytes) = state
+        .store
+        .file(&user.actor(), parse_id(&id)?, parse_id(&file)?)
+        .await?;
+    Ok(file_response(&file, bytes))
+}
+
+/// A file as a download: never shown inline, never sniffed.
+pub fn file_response(file: &FileRef, bytes: Vec<u8>) -> Response {
+    let safe_name: String = file
+        .name
+        .chars()
+        .map(|c| {
+            if c == '"' || c == '\\' || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let ascii: String = safe_name.chars().map(|c| if c.is_ascii() { c } else { '_' }).collect();
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, file.content_type.clone()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\""),
+            ),
+            (axum::http::header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 // --- Text sections ----------------------------------------------------------
@@ -2228,6 +2407,8 @@ async fn record_page(
         conflict: vec![],
         reason: String::new(),
         remove_action: None,
+        attach_action: None,
+        attached: None,
     })
 }
 
@@ -2267,6 +2448,8 @@ async fn save_record(
                 base_version: base,
                 reason: data.text("reason"),
                 remove_action: None,
+                attach_action: None,
+                attached: None,
             })
         }
     }
