@@ -330,6 +330,59 @@ async fn main_pages_pass_axe(backend: Backend) {
     client.goto(&format!("{plan}/history")).await.unwrap();
     heading_is(&client, "Leo's My Support Plan").await;
     audit.check(&client, "Plan history").await;
+
+    // The plan's sections: a text section, an outcome with its SMART panel
+    // (wrongly first), provision with a bad cost, a checklist, the golden
+    // thread and the plan on another form.
+    client.goto(&format!("{plan}/sections/profile/texts")).await.unwrap();
+    heading_is(&client, "Section 1: About me – a) my profile").await;
+    audit.check(&client, "About me: my profile").await;
+    client
+        .goto(&format!("{plan}/sections/outcomes/add/outcome"))
+        .await
+        .unwrap();
+    heading_is(&client, "Add an outcome").await;
+    fill(&client, "#text", "Leo will improve").await;
+    fill(&client, "#by_when", "31/02/2027").await;
+    click(&client, "main form button[type=submit]").await;
+    errors_shown(&client).await;
+    audit
+        .check(&client, "Add an outcome, with errors and the SMART check")
+        .await;
+    fill(
+        &client,
+        "#text",
+        "By July 2027, Leo will ask an adult for help 4 times out of 5, recorded by his TA",
+    )
+    .await;
+    fill(&client, "#by_when", "2027-07-16").await;
+    click(&client, "main form button[type=submit]").await;
+    heading_is(&client, "Leo's My Support Plan").await;
+    client
+        .goto(&format!("{plan}/sections/provision/add/provision"))
+        .await
+        .unwrap();
+    heading_is(&client, "Add provision").await;
+    fill(&client, "#what", "Sensory circuit").await;
+    fill(&client, "#weekly_cost", "-5").await;
+    click(&client, "main form button[type=submit]").await;
+    errors_shown(&client).await;
+    audit.check(&client, "Add provision, with errors").await;
+    client
+        .goto(&format!("{plan}/sections/health_checklist/record"))
+        .await
+        .unwrap();
+    heading_is(&client, "Health – checklist for schools and settings").await;
+    audit.check(&client, "Health checklist").await;
+    client.goto(&plan).await.unwrap();
+    heading_is(&client, "Leo's My Support Plan").await;
+    audit.check(&client, "Plan, with an outcome and checks").await;
+    client.goto(&format!("{plan}/golden-thread")).await.unwrap();
+    heading_is(&client, "Leo's My Support Plan").await;
+    audit.check(&client, "Golden thread picture").await;
+    client.goto(&format!("{plan}/as/PB")).await.unwrap();
+    heading_is(&client, "Leo's My Support Plan").await;
+    audit.check(&client, "Plan on another form, with gaps").await;
     client.goto(&format!("{plan}/status")).await.unwrap();
     heading_is(&client, "Leo's My Support Plan").await;
     audit.check(&client, "Change the plan's status").await;

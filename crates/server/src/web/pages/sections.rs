@@ -1566,7 +1566,18 @@ fn item_title(kind: ItemKind, plan: &Plan, parent: Option<Uuid>, new: bool) -> S
             ),
             None => format!("{verb} a target"),
         },
-        _ => format!("{verb} {} {}", if new { "a" } else { "this" }, kind.noun()),
+        (ItemKind::Provision, _) => format!("{verb} {}provision", if new { "" } else { "this " }),
+        _ => {
+            let noun = kind.noun();
+            let article = if !new {
+                "this"
+            } else if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{verb} {article} {noun}")
+        }
     }
 }
 
