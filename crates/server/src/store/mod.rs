@@ -11,6 +11,7 @@
 
 mod files;
 mod people;
+mod photos;
 mod plans;
 mod sessions;
 mod sign_in;
@@ -28,6 +29,7 @@ use time::OffsetDateTime;
 
 pub use files::{MAX_FILE_BYTES, check_upload};
 pub use people::{PersonChange, PersonSummary};
+pub use photos::{MAX_PHOTO_BYTES, photo_type};
 pub use plans::{PlanFilter, PlanSummary};
 pub use users::{Team, User};
 

@@ -343,3 +343,70 @@ fn openapi_document_passes_an_independent_validator() {
     );
     assert!(output.status.success(), "the OpenAPI document is invalid:\n{said}");
 }
+
+async fn a_person_s_photo(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, api) = app.api_user("priya@example.org", "practitioner").await;
+    let (_, tom) = app.api_user("tom@example.org", "practitioner").await;
+    let id = api.person("Leo", "Martin").await;
+    let client = reqwest::Client::new();
+    let put = |token: &str, body: Vec<u8>| {
+        client
+            .put(app.url(&format!("/api/v1/people/{id}/photo")))
+            .bearer_auth(token.to_owned())
+            .body(body)
+            .send()
+    };
+    let png = b"\x89PNG\r\n\x1a\nnot really a picture".to_vec();
+    assert_eq!(put(&api.token, png.clone()).await.unwrap().status(), 204);
+    let response = client
+        .get(app.url(&format!("/api/v1/people/{id}/photo")))
+        .bearer_auth(&api.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "image/png");
+    assert_eq!(response.bytes().await.unwrap().to_vec(), png);
+    // Not an image, or not his to change: refused.
+    assert_eq!(
+        put(&api.token, b"<svg onload=alert(1)>".to_vec())
+            .await
+            .unwrap()
+            .status(),
+        422
+    );
+    assert_eq!(put(&tom.token, png.clone()).await.unwrap().status(), 404);
+
+    // On the person's page, and removable there.
+    let browser = app.signed_in_with("priya@example.org", crate::helpers::PASSWORD).await;
+    let (_, html) = browser.get(&format!("/people/{id}")).await;
+    assert!(html.contains(r#"alt="Photo of Leo Martin""#));
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", crate::helpers::csrf_of(&html).unwrap())
+        .part(
+            "photo",
+            reqwest::multipart::Part::bytes(b"GIF89a".to_vec()).file_name("x.gif"),
+        );
+    let response = browser
+        .client
+        .post(app.url(&format!("/people/{id}/photo")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.unwrap().contains("PNG or JPG"));
+    let response = browser
+        .submit(&format!("/people/{id}"), &format!("/people/{id}/photo/remove"), &[])
+        .await;
+    assert_eq!(response.status(), 303);
+    let response = client
+        .get(app.url(&format!("/api/v1/people/{id}/photo")))
+        .bearer_auth(&api.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404, "removed");
+}
+both!(a_person_s_photo);

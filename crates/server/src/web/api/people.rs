@@ -19,6 +19,71 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_people, create_person))
         .routes(routes!(get_person, update_person))
         .routes(routes!(person_history))
+        .routes(routes!(get_photo, delete_photo))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(put_photo))
+                .layer(axum::extract::DefaultBodyLimit::max(crate::web::MAX_UPLOAD_BYTES)),
+        )
+}
+
+/// The person's current photo.
+#[utoipa::path(get, path = "/people/{id}/photo", tag = "people", params(("id" = String, Path)),
+    responses((status = 200, description = "The photo", content_type = "image/png", body = Vec<u8>), (status = 404, description = "No photo, no such person, or not yours to see", body = Problem)))]
+async fn get_photo(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    let (content_type, data) = state
+        .store
+        .person_photo(&actor, parse_id(&id)?)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(([(axum::http::header::CONTENT_TYPE, content_type)], data).into_response())
+}
+
+/// Set the person's photo (the body is a PNG or JPG under 2 MB). Earlier
+/// photos are kept.
+#[utoipa::path(put, path = "/people/{id}/photo", tag = "people", params(("id" = String, Path)),
+    request_body(content = Vec<u8>, content_type = "image/png", description = "A PNG or JPG image"),
+    responses((status = 204, description = "Saved"), (status = 404, description = "Not found, or not yours to see", body = Problem),
+        (status = 413, description = "Body too large", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+async fn put_photo(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<String>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<StatusCode, ApiError> {
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                "Payload too large",
+                "Photos must be smaller than 2 MB.",
+            )
+        } else {
+            ApiError::bad_request(rejection.body_text())
+        }
+    })?;
+    state
+        .store
+        .set_person_photo(&actor, parse_id(&id)?, Some(&body))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Remove the person's photo (earlier photos stay in the history).
+#[utoipa::path(delete, path = "/people/{id}/photo", tag = "people", params(("id" = String, Path)),
+    responses((status = 204, description = "Removed"), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
+async fn delete_photo(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.store.set_person_photo(&actor, parse_id(&id)?, None).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

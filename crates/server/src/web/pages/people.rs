@@ -22,6 +22,13 @@ pub fn router() -> Router<AppState> {
         .route("/people/{id}", get(show))
         .route("/people/{id}/edit", get(edit_page).post(update))
         .route("/people/{id}/history", get(history))
+        .route(
+            "/people/{id}/photo",
+            get(photo)
+                .post(upload_photo)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::web::MAX_UPLOAD_BYTES)),
+        )
+        .route("/people/{id}/photo/remove", axum::routing::post(remove_photo))
 }
 
 /// Parses an id from the path; a malformed one is simply not found.
@@ -190,13 +197,23 @@ async fn create(
 #[template(path = "people/show.html")]
 struct ShowPage {
     ctx: Ctx,
+    has_photo: bool,
+    photo_error: Option<String>,
     person: Person,
     date_of_birth: String,
     plans: Vec<PlanSummary>,
 }
 
 async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response, PageError> {
-    let id = parse_id(&id)?;
+    show_person(&state, &user, parse_id(&id)?, None).await
+}
+
+async fn show_person(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    photo_error: Option<String>,
+) -> Result<Response, PageError> {
     let actor = user.actor();
     let person = state.store.person(&actor, id).await?;
     let filter = PlanFilter {
@@ -205,12 +222,87 @@ async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Path<S
         ..Default::default()
     };
     let (plans, _) = state.store.list_plans(&actor, &filter).await?;
-    render(&ShowPage {
-        ctx: Ctx::for_user(&user, "people"),
+    let has_photo = state.store.person_photo(&actor, id).await?.is_some();
+    let page = ShowPage {
+        ctx: Ctx::for_user(user, "people"),
         date_of_birth: crate::web::format::opt_date(person.details.date_of_birth),
+        has_photo,
         person,
         plans,
-    })
+        photo_error: photo_error.clone(),
+    };
+    if photo_error.is_some() {
+        render_invalid(&page)
+    } else {
+        render(&page)
+    }
+}
+
+/// The person's current photo.
+async fn photo(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (content_type, data) = state
+        .store
+        .person_photo(&user.actor(), parse_id(&id)?)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, content_type),
+            (axum::http::header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        data,
+    )
+        .into_response())
+}
+
+async fn upload_photo(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let mut data = Vec::new();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("photo") => {
+                data = field
+                    .bytes()
+                    .await
+                    .map_err(|e| PageError::Status(e.status(), "The photo could not be read; try again.".into()))?
+                    .to_vec();
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) => {
+                return Err(PageError::Status(
+                    e.status(),
+                    "The photo could not be read; try again.".into(),
+                ));
+            }
+        }
+    }
+    match state.store.set_person_photo(&user.actor(), id, Some(&data)).await {
+        Ok(()) => Ok(Redirect::to(&format!("/people/{id}")).into_response()),
+        Err(StoreError::Invalid(errors)) => {
+            show_person(&state, &user, id, errors.get("photo").map(str::to_owned)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn remove_photo(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    state.store.set_person_photo(&user.actor(), id, None).await?;
+    Ok(Redirect::to(&format!("/people/{id}")).into_response())
 }
 
 async fn edit_page(
