@@ -2,28 +2,8 @@
 
 use time::{Date, OffsetDateTime};
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 pub fn date(date: Date) -> String {
-    format!(
-        "{} {} {}",
-        date.day(),
-        MONTHS[usize::from(u8::from(date.month())) - 1],
-        date.year()
-    )
+    goldthread_domain::plan::format_date(date)
 }
 
 pub fn opt_date(value: Option<Date>) -> String {
