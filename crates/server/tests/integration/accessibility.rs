@@ -309,13 +309,14 @@ async fn main_pages_pass_axe(backend: Backend) {
     errors_shown(&client).await;
     audit.check(&client, "Add someone to a plan, with errors").await;
     fill(&client, "#name", "Claire Martin").await;
-    client
-        .find(Locator::Css("#role"))
-        .await
-        .unwrap()
-        .select_by_value("parent_carer")
-        .await
-        .unwrap();
+    crate::browser::retry("select", || async {
+        client
+            .find(Locator::Css("#role"))
+            .await?
+            .select_by_value("parent_carer")
+            .await
+    })
+    .await;
     fill(&client, "#relationship", "Mum").await;
     fill(&client, "#contact", "07700 900123").await;
     click(&client, "#lead").await;

@@ -86,23 +86,61 @@ async fn screenshot(client: &Client, name: &str) {
     std::fs::write(artifacts_dir().join(name), png).unwrap();
 }
 
+/// How long a step waits for the page to be ready: generous, because a
+/// loaded 2-core CI machine can be slow to navigate.
+const PATIENCE: Duration = Duration::from_secs(15);
+
+/// Runs a WebDriver step until it works or [`PATIENCE`] runs out. A page
+/// that is still navigating answers "no such element" or "stale element";
+/// those are retried, so tests do not depend on timing.
+pub(crate) async fn retry<T, F, Fut>(what: &str, mut step: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, fantoccini::error::CmdError>>,
+{
+    let started = std::time::Instant::now();
+    loop {
+        match step().await {
+            Ok(value) => return value,
+            Err(e) if started.elapsed() < PATIENCE => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("{what}: {e}"),
+        }
+    }
+}
+
 pub(crate) async fn fill(client: &Client, css: &str, text: &str) {
-    let field = client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no field {css}: {e}"));
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
+    retry(&format!("no field {css}"), || async {
+        let field = client.find(Locator::Css(css)).await?;
+        field.clear().await?;
+        field.send_keys(text).await
+    })
+    .await;
 }
 
 pub(crate) async fn click(client: &Client, css: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("nothing to click at {css}: {e}"))
-        .click()
-        .await
-        .unwrap();
+    retry(&format!("nothing to click at {css}"), || async {
+        client.find(Locator::Css(css)).await?.click().await
+    })
+    .await;
+}
+
+/// Clicks the link with exactly this text, once there is one.
+pub(crate) async fn click_link(client: &Client, link_text: &str) {
+    retry(&format!("no link “{link_text}”"), || async {
+        client.find(Locator::LinkText(link_text)).await?.click().await
+    })
+    .await;
+}
+
+/// The text of the first element matching `css`, once there is one.
+pub(crate) async fn text(client: &Client, css: &str) -> String {
+    retry(&format!("no element {css}"), || async {
+        client.find(Locator::Css(css)).await?.text().await
+    })
+    .await
 }
 
 /// Waits (up to 10 s) for the page's heading to become `expected`, and
@@ -147,14 +185,7 @@ async fn sign_in_create_find_plan_sign_out(backend: Backend) {
     client.goto(&app.url("/people/new")).await.unwrap();
     fill(&client, "#given_name", "Leo").await;
     click(&client, "main form button[type=submit]").await;
-    let summary = client
-        .wait()
-        .for_element(Locator::Css(".govuk-error-summary"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let summary = text(&client, ".govuk-error-summary").await;
     assert!(summary.contains("Enter a last name"), "{summary}");
     assert_eq!(
         client
@@ -176,75 +207,38 @@ async fn sign_in_create_find_plan_sign_out(backend: Backend) {
     );
 
     // Find him by searching.
-    client
-        .find(Locator::LinkText("People"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_link(&client, "People").await;
     fill(&client, "#q", "mart").await;
     click(&client, "form[role=search] button").await;
-    let results = client
-        .wait()
-        .for_element(Locator::Css("#search-results"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let results = text(&client, "#search-results").await;
     assert!(results.starts_with("1 person"), "{results}");
-    client
-        .find(Locator::LinkText("Leo Martin"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_link(&client, "Leo Martin").await;
     assert_eq!(
         heading_becomes(&client, "Leo Martin known as Leo").await,
         "Leo Martin known as Leo"
     );
 
     // Start a My Support Plan for him and add his mum.
-    client
-        .find(Locator::LinkText("Start a plan"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_link(&client, "Start a plan").await;
     click(&client, "input[value=MSP]").await;
     click(&client, "main form button[type=submit]").await;
     assert_eq!(
         heading_becomes(&client, "Leo's My Support Plan").await,
         "Leo's My Support Plan"
     );
-    client
-        .find(Locator::LinkText("Add someone"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_link(&client, "Add someone").await;
     fill(&client, "#name", "Claire Martin").await;
-    client
-        .find(Locator::Css("#role"))
-        .await
-        .unwrap()
-        .select_by_value("parent_carer")
-        .await
-        .unwrap();
+    retry("select", || async {
+        client
+            .find(Locator::Css("#role"))
+            .await?
+            .select_by_value("parent_carer")
+            .await
+    })
+    .await;
     fill(&client, "#relationship", "Mum").await;
     click(&client, "main form button[type=submit]").await;
-    let parties = client
-        .wait()
-        .for_element(Locator::Css("#parties + table"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let parties = text(&client, "#parties + table").await;
     assert!(
         parties.contains("Claire Martin") && parties.contains("Parent or carer"),
         "{parties}"

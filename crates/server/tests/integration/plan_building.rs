@@ -7,7 +7,7 @@
 use fantoccini::{Client, Locator};
 
 use crate::both;
-use crate::browser::{artifacts_dir, browser, click, fill, heading_becomes, start_driver};
+use crate::browser::{artifacts_dir, browser, click, click_link, fill, heading_becomes, retry, start_driver, text};
 use crate::helpers::{Backend, PASSWORD, spawn_app};
 
 /// Submits the page's main form and waits to be back on the plan page.
@@ -24,28 +24,32 @@ async fn save(client: &Client, plan_title: &str) {
 }
 
 async fn open(client: &Client, link_text: &str) {
-    match client.find(Locator::LinkText(link_text)).await {
-        Ok(link) => link.click().await.unwrap(),
-        Err(e) => {
-            let png = client.screenshot().await.unwrap_or_default();
-            std::fs::write(artifacts_dir().join("failure.png"), png).unwrap();
-            let url = client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
-            let heading = client.find(Locator::Css("h1")).await.ok();
-            let heading = match heading {
-                Some(h) => h.text().await.unwrap_or_default(),
-                None => String::new(),
-            };
-            panic!("no link “{link_text}” on {url} (“{heading}”): {e}");
-        }
-    }
+    click_link(client, link_text).await;
 }
 
-/// Opens the n-th (1-based) link with this text.
+/// Opens the n-th (1-based) link whose text starts with `link_text`.
 async fn open_nth(client: &Client, link_text: &str, n: usize) {
+    let xpath = format!("(//a[starts-with(normalize-space(.), '{link_text}')])[{n}]");
+    retry(&format!("no link {n} “{link_text}”"), || async {
+        client.find(Locator::XPath(&xpath)).await?.click().await
+    })
+    .await;
+}
+
+async fn count_links(client: &Client, link_text: &str) -> usize {
     let xpath = format!("//a[starts-with(normalize-space(.), '{link_text}')]");
-    let links = client.find_all(Locator::XPath(&xpath)).await.unwrap();
-    assert!(links.len() >= n, "only {} links “{link_text}”", links.len());
-    links[n - 1].click().await.unwrap();
+    retry("counting links", || async {
+        client.find_all(Locator::XPath(&xpath)).await
+    })
+    .await
+    .len()
+}
+
+async fn select_value(client: &Client, css: &str, value: &str) {
+    retry(&format!("no option {value} in {css}"), || async {
+        client.find(Locator::Css(css)).await?.select_by_value(value).await
+    })
+    .await;
 }
 
 async fn choose(client: &Client, name: &str, value: &str) {
@@ -53,13 +57,10 @@ async fn choose(client: &Client, name: &str, value: &str) {
 }
 
 async fn select(client: &Client, css: &str, label: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap()
-        .select_by_label(label)
-        .await
-        .unwrap();
+    retry(&format!("no option “{label}” in {css}"), || async {
+        client.find(Locator::Css(css)).await?.select_by_label(label).await
+    })
+    .await;
 }
 
 async fn current_plan_url(client: &Client) -> String {
@@ -76,19 +77,13 @@ async fn current_plan_url(client: &Client) -> String {
 async fn add_party(client: &Client, title: &str, name: &str, role: &str, agency: &str) {
     open(client, "Add someone").await;
     fill(client, "#name", name).await;
-    client
-        .find(Locator::Css("#role"))
-        .await
-        .unwrap()
-        .select_by_value(role)
-        .await
-        .unwrap();
+    select_value(client, "#role", role).await;
     fill(client, "#agency", agency).await;
     save(client, title).await;
 }
 
 async fn text_of_page(client: &Client) -> String {
-    client.find(Locator::Css("main")).await.unwrap().text().await.unwrap()
+    text(client, "main").await
 }
 
 /// A whole-page screenshot: the window is made as tall as the page first.
@@ -183,33 +178,24 @@ async fn build_msp_and_cp(backend: Backend) {
         ("social_emotional", "Becomes anxious at changes of routine"),
         ("sensory_physical", "Sensitive to noise in the hall and playground"),
     ] {
-        let section = if area == "communication_interaction" {
-            "needs_communication"
-        } else {
-            ""
-        };
-        let _ = section;
+        // Each needs section offers its own areas: find the one with this area.
         client.goto(&msp).await.unwrap();
-        let add = client.find_all(Locator::LinkText("Add a need")).await.unwrap();
-        add[0].click().await.unwrap();
-        // The first needs section may not offer this area; try each section.
-        if client
-            .find(Locator::Css(&format!("input[name=area][value={area}]")))
-            .await
-            .is_err()
-        {
-            for n in 2..=add.len() {
-                client.goto(&msp).await.unwrap();
-                open_nth(&client, "Add a need", n).await;
-                if client
-                    .find(Locator::Css(&format!("input[name=area][value={area}]")))
-                    .await
-                    .is_ok()
-                {
-                    break;
-                }
+        let sections = count_links(&client, "Add a need").await;
+        let mut offered = false;
+        for n in 1..=sections {
+            client.goto(&msp).await.unwrap();
+            open_nth(&client, "Add a need", n).await;
+            assert_eq!(heading_becomes(&client, "Add a need").await, "Add a need");
+            if client
+                .find(Locator::Css(&format!("input[name=area][value={area}]")))
+                .await
+                .is_ok()
+            {
+                offered = true;
+                break;
             }
         }
+        assert!(offered, "some needs section offers {area}");
         choose(&client, "area", area).await;
         fill(&client, "#text", need).await;
         save(&client, title).await;
@@ -232,20 +218,15 @@ async fn build_msp_and_cp(backend: Backend) {
             "social_emotional",
         ),
     ];
-    for (n, (text, area)) in outcomes.into_iter().enumerate() {
+    for (n, (outcome_text, area)) in outcomes.into_iter().enumerate() {
         open(&client, "Add an outcome").await;
-        fill(&client, "#text", text).await;
+        fill(&client, "#text", outcome_text).await;
         if n == 1 {
             // With JavaScript on, the SMART check follows the typing.
             let mut summary = String::new();
-            for _ in 0..50 {
-                summary = client
-                    .find(Locator::Css("#text-smart strong"))
-                    .await
-                    .unwrap()
-                    .text()
-                    .await
-                    .unwrap();
+            for _ in 0..100 {
+                // The script redraws the panel, so read it afresh each time.
+                summary = text(&client, "#text-smart strong").await;
                 if summary == "SMART" {
                     break;
                 }
@@ -285,14 +266,7 @@ async fn build_msp_and_cp(backend: Backend) {
     fill(&client, "#text", "Too early").await;
     fill(&client, "#by_when", "2026-08-01").await;
     click(&client, "main form button[type=submit]").await;
-    let error = client
-        .wait()
-        .for_element(Locator::Css("#by_when-error"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let error = text(&client, "#by_when-error").await;
     assert!(error.contains("start date"), "{error}");
     assert_eq!(
         client
@@ -382,23 +356,11 @@ async fn build_msp_and_cp(backend: Backend) {
         )
         .await;
         fill(&client, "#times", times).await;
-        client
-            .find(Locator::Css("#per"))
-            .await
-            .unwrap()
-            .select_by_value(per)
-            .await
-            .unwrap();
+        select_value(&client, "#per", per).await;
         fill(&client, "#duration_minutes", minutes).await;
         fill(&client, "#from", "2026-09-08").await;
         fill(&client, "#weekly_cost", cost).await;
-        client
-            .find(Locator::Css("#funding"))
-            .await
-            .unwrap()
-            .select_by_value("education")
-            .await
-            .unwrap();
+        select_value(&client, "#funding", "education").await;
         save(&client, title).await;
     }
     // A negative cost is refused.
@@ -406,14 +368,7 @@ async fn build_msp_and_cp(backend: Backend) {
     fill(&client, "#what", "Refund").await;
     fill(&client, "#weekly_cost", "-5").await;
     click(&client, "main form button[type=submit]").await;
-    let error = client
-        .wait()
-        .for_element(Locator::Css("#weekly_cost-error"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let error = text(&client, "#weekly_cost-error").await;
     assert!(error.contains("negative"), "{error}");
     client.goto(&msp).await.unwrap();
 
@@ -495,19 +450,12 @@ async fn build_msp_and_cp(backend: Backend) {
         fill(&client, "#what", what).await;
         select(&client, "#party_id", who).await;
         fill(&client, "#times", "1").await;
-        client
-            .find(Locator::Css("#per"))
-            .await
-            .unwrap()
-            .select_by_value("week")
-            .await
-            .unwrap();
+        select_value(&client, "#per", "week").await;
         fill(&client, "#duration_minutes", "60").await;
         save(&client, title).await;
     }
     client.goto(&cp).await.unwrap();
-    let link = client.find(Locator::Css("a[href$='/record']")).await.unwrap();
-    link.click().await.unwrap();
+    click(&client, "a[href$='/record']").await;
     choose(&client, "in_place", "no").await;
     save(&client, title).await;
     let page = text_of_page(&client).await;
