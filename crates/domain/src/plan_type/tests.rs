@@ -835,3 +835,16 @@ fn openapi_schema_names_the_parts() {
         assert!(names.contains(&name), "{names:?}");
     }
 }
+
+/// The JSON (and OpenAPI) spelling of every name is its `as_str` name.
+#[test]
+fn names_serialize_as_their_snake_case_names() {
+    fn check<T: serde::Serialize + Copy>(all: &[T], name: impl Fn(T) -> &'static str) {
+        for value in all {
+            assert_eq!(serde_json::to_string(value).unwrap(), format!("\"{}\"", name(*value)));
+        }
+    }
+    check(SectionKind::ALL, SectionKind::as_str);
+    check(WrittenBy::ALL, WrittenBy::as_str);
+    check(Whose::ALL, Whose::as_str);
+}

@@ -46,7 +46,10 @@ macro_rules! name_enum {
         }
     ) => {
         $(#[$meta])*
+        // Every name is the snake_case of its variant (a unit test checks);
+        // the container-level rename is what the OpenAPI schema reads.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
             $( $(#[$vmeta])* #[serde(rename = $text)] $variant, )+
         }

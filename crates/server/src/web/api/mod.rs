@@ -64,12 +64,75 @@ impl Modify for BearerAuth {
 /// The API's routes and its OpenAPI document, built together so that they
 /// cannot drift apart.
 pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(people::router())
         .merge(plans::router())
         .merge(plan_types::router())
         .merge(users::router())
-        .split_for_parts()
+        .split_for_parts();
+    document_problems(&mut openapi);
+    (router, openapi)
+}
+
+/// Says what every operation can answer besides its own responses, and
+/// that problems come as `application/problem+json` (RFC 9457), so the
+/// document matches what the server sends.
+fn document_problems(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    const PROBLEM: &str = "application/problem+json";
+    let problem = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    PROBLEM,
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    let is_problem = |content: &RefOr<utoipa::openapi::Content>| match content {
+        RefOr::T(content) => {
+            matches!(&content.schema, Some(RefOr::Ref(r)) if r.ref_location.ends_with("/Problem"))
+        }
+        RefOr::Ref(_) => false,
+    };
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            for response in operation.responses.responses.values_mut() {
+                if let RefOr::T(response) = response
+                    && response.content.get("application/json").is_some_and(is_problem)
+                    && let Some(content) = response.content.shift_remove("application/json")
+                {
+                    response.content.insert(PROBLEM.to_owned(), content);
+                }
+            }
+            let json_body = matches!(&operation.request_body, Some(RefOr::T(body)) if body.content.contains_key("application/json"));
+            let mut common = vec![("400", "Malformed request"), ("401", "No valid API token")];
+            if operation.request_body.is_some() {
+                common.push(("413", "Body too large"));
+            }
+            if json_body {
+                common.push(("415", "The body is not JSON"));
+            }
+            for (status, description) in common {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| problem(description));
+            }
+        }
+    }
 }
 
 /// The OpenAPI document, as served.
