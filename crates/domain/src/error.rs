@@ -58,13 +58,26 @@ impl FieldErrors {
     }
 }
 
+/// Does the text hold invisible control characters (other than line
+/// breaks and tabs)? They are never meant, and PostgreSQL cannot store NUL.
+pub fn has_control_characters(value: &str) -> bool {
+    value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
+/// The message for text with control characters.
+pub const CONTROL_CHARACTERS: &str = "Remove the invisible control characters from this text";
+
 /// Trims a text field and checks its length; empty becomes `None`.
 pub fn optional_text(errors: &mut FieldErrors, field: &str, value: Option<&str>, max_chars: usize) -> Option<String> {
     let trimmed = value.map(str::trim).unwrap_or("");
     if trimmed.is_empty() {
         return None;
     }
-    if trimmed.chars().count() > max_chars {
+    if has_control_characters(trimmed) {
+        errors.add(field, CONTROL_CHARACTERS);
+    } else if trimmed.chars().count() > max_chars {
         errors.add(field, format!("Must be {max_chars} characters or fewer"));
     }
     Some(trimmed.to_owned())
@@ -102,5 +115,22 @@ pub fn optional_date(errors: &mut FieldErrors, field: &str, value: Option<&str>)
             );
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_refused_but_line_breaks_are_fine() {
+        let mut errors = FieldErrors::new();
+        assert_eq!(
+            optional_text(&mut errors, "note", Some("Line one\nLine\ttwo"), 100).as_deref(),
+            Some("Line one\nLine\ttwo")
+        );
+        assert!(errors.is_empty());
+        optional_text(&mut errors, "name", Some("Le\u{0}o"), 100);
+        assert_eq!(errors.get("name"), Some(CONTROL_CHARACTERS));
     }
 }

@@ -535,6 +535,13 @@ impl Plan {
     ) -> Result<(), FieldErrors> {
         let mut errors = FieldErrors::new();
         let has_reason = reason.is_some_and(|r| !r.trim().is_empty());
+        if let Some(reason) = reason {
+            if crate::error::has_control_characters(reason) {
+                errors.add("reason", crate::error::CONTROL_CHARACTERS);
+            } else if reason.chars().count() > 2000 {
+                errors.add("reason", "Must be 2000 characters or fewer");
+            }
+        }
         let terminal = !self.status.is_active();
         if terminal {
             errors.add(

@@ -6,7 +6,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::content::{Budget, CompulsoryMeasures, HealthChecklist, Item, ItemKind, OtherPlan, PlanContent, Provision};
-use crate::error::FieldErrors;
+use crate::error::{CONTROL_CHARACTERS, FieldErrors, has_control_characters};
 use crate::plan::Plan;
 use crate::plan_type::{PlanType, SectionKind};
 
@@ -21,13 +21,17 @@ pub const MAX_ITEMS: usize = 500;
 fn text(errors: &mut FieldErrors, field: &str, value: &str, what: &str) {
     if value.trim().is_empty() {
         errors.add(field, format!("Enter {what}"));
+    } else if has_control_characters(value) {
+        errors.add(field, CONTROL_CHARACTERS);
     } else if value.chars().count() > MAX_TEXT {
         errors.add(field, format!("Must be {MAX_TEXT} characters or fewer"));
     }
 }
 
 fn optional(errors: &mut FieldErrors, field: &str, value: &Option<String>) {
-    if value.as_ref().is_some_and(|v| v.chars().count() > MAX_TEXT) {
+    if value.as_deref().is_some_and(has_control_characters) {
+        errors.add(field, CONTROL_CHARACTERS);
+    } else if value.as_ref().is_some_and(|v| v.chars().count() > MAX_TEXT) {
         errors.add(field, format!("Must be {MAX_TEXT} characters or fewer"));
     }
 }
@@ -350,6 +354,8 @@ pub fn check_texts(texts: &std::collections::BTreeMap<String, String>) -> Result
     for (key, value) in texts {
         if crate::plan_type::text_key(key).is_none() {
             errors.add(key, format!("Unknown text \"{key}\""));
+        } else if has_control_characters(value) {
+            errors.add(key, CONTROL_CHARACTERS);
         } else if value.chars().count() > MAX_TEXT {
             errors.add(key, format!("Must be {MAX_TEXT} characters or fewer"));
         }

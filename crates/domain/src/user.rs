@@ -67,7 +67,7 @@ impl Email {
         if value.is_empty() {
             return Err("Enter an email address".into());
         }
-        if value.len() > 254 || value.chars().any(char::is_whitespace) {
+        if value.len() > 254 || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err("Enter an email address in the correct format, like name@example.org".into());
         }
         match value.split_once('@') {

@@ -109,6 +109,13 @@ impl StoreError {
         StoreError::Corrupt(what.to_string())
     }
 
+    /// Text the database cannot store (PostgreSQL refuses NUL characters):
+    /// bad input, never a server fault.
+    pub fn is_unstorable_text(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(e))
+            if matches!(e.code().as_deref(), Some("22021" | "22P05")))
+    }
+
     /// Is this a unique-key violation (a race lost, a duplicate e-mail)?
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.kind() == sqlx::error::ErrorKind::UniqueViolation)
@@ -219,7 +226,7 @@ pub(crate) fn parse_uuid(value: &str) -> Result<uuid::Uuid> {
 /// (queries say `ESCAPE '\'`).
 pub(crate) fn like_pattern(term: &str) -> String {
     let mut pattern = String::from("%");
-    for c in term.trim().to_lowercase().chars() {
+    for c in term.trim().to_lowercase().chars().filter(|c| !c.is_control()) {
         if matches!(c, '%' | '_' | '\\') {
             pattern.push('\\');
         }

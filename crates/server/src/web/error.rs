@@ -38,6 +38,7 @@ impl From<StoreError> for PageError {
                 "Your role does not allow this. Ask an administrator if you need it.".into(),
             ),
             StoreError::Invalid(errors) => PageError::bad_request(errors.summary()),
+            ref e if e.is_unstorable_text() => PageError::bad_request(goldthread_domain::error::CONTROL_CHARACTERS),
             StoreError::Conflict(conflict) => PageError::Status(
                 StatusCode::CONFLICT,
                 format!(

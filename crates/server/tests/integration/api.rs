@@ -410,3 +410,31 @@ async fn a_person_s_photo(backend: Backend) {
     assert_eq!(response.status(), 404, "removed");
 }
 both!(a_person_s_photo);
+
+/// PostgreSQL cannot store NUL: control characters are refused as bad
+/// input everywhere (found by fuzzing), never a server error.
+async fn control_characters_are_bad_input_not_a_crash(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, api) = app.api_user("priya@example.org", "practitioner").await;
+    let (status, problem) = api
+        .post("/people", json!({"given_name": "Le\u{0}o", "family_name": "Martin"}))
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "given_name");
+    let plan = api.plan("Leo", "MSP").await;
+    let id = plan["id"].as_str().unwrap();
+    let (status, _) = api
+        .post(&format!("/plans/{id}/changes"), json!({"base_version": 1, "reason": "why\u{0}", "change": {"type": "details_edited", "details": {"title": "x"}}}))
+        .await;
+    assert_eq!(status, 422);
+    let (status, _) = api.post(&format!("/plans/{id}/changes"), json!({"base_version": 1, "change": {"type": "texts_set", "section": "profile", "texts": {"admire": "kind\u{0}"}}})).await;
+    assert_eq!(status, 422);
+    let (status, _) = api.get("/people?q=le%00o").await;
+    assert_eq!(status, 200);
+    let (status, _) = api.get("/plans?plan_type=MSP%00").await;
+    assert!(status < 500, "{status}");
+    let browser = crate::helpers::Browser::new(&app.address);
+    let response = browser.sign_in("priya\u{0}@example.org", "whatever password").await;
+    assert!(response.status().as_u16() < 500, "{}", response.status());
+}
+both!(control_characters_are_bad_input_not_a_crash);

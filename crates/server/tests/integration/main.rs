@@ -11,6 +11,7 @@ mod browser;
 mod cli;
 mod concurrency;
 mod content;
+mod fuzz;
 mod history;
 mod pages;
 mod plan_building;

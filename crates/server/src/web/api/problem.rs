@@ -124,6 +124,10 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => ApiError::not_found(),
             StoreError::Forbidden => ApiError::forbidden(),
             StoreError::Invalid(errors) => ApiError::invalid(errors),
+            ref e if e.is_unstorable_text() => ApiError::invalid(FieldErrors::single(
+                "text",
+                goldthread_domain::error::CONTROL_CHARACTERS,
+            )),
             StoreError::Conflict(conflict) => {
                 let mut error = ApiError::new(
                     StatusCode::CONFLICT,

@@ -1,0 +1,54 @@
+//! The API, fuzzed by an independent tool (schemathesis, from PyPI) from
+//! its own OpenAPI document: thousands of generated requests, none may get
+//! a server error, an undocumented status or content type, or a response
+//! that breaks its documented schema.
+
+use std::process::Command;
+
+use crate::both;
+use crate::helpers::{Backend, spawn_app};
+
+async fn schemathesis_finds_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    goldthread::demo::load_if_empty(&app.store).await.unwrap();
+    let admin = app.store.user_by_email("admin@example.org").await.unwrap().unwrap();
+    let token = goldthread::auth::new_api_token();
+    app.store
+        .create_api_token(admin.id, "fuzz", &goldthread::auth::token_hash(&token))
+        .await
+        .unwrap();
+    let report = crate::browser::artifacts_dir().join(format!("schemathesis-{backend:?}.xml").to_lowercase());
+    let output = Command::new("st")
+        .args(["run", &app.url("/api/v1/openapi.json"), "--url", &app.url("/api/v1")])
+        .args(["-H", &format!("Authorization: Bearer {token}")])
+        .args(["--checks", "all"])
+        // Our validation is deliberately stricter than the schema (a
+        // missing name is a 422 naming the field), so "a schema-valid
+        // request was rejected" is expected, not a fault.
+        .args(["--exclude-checks", "positive_data_acceptance"])
+        // Uploads take raw file bytes, which it cannot generate; they have
+        // their own tests (content.rs, api.rs).
+        .args(["--exclude-path-regex", "/(files|photo)$"])
+        .args([
+            "--phases",
+            "examples,coverage,fuzzing",
+            "--max-examples",
+            "25",
+            "--seed",
+            "1",
+            "--workers",
+            "2",
+        ])
+        .args(["--report", "junit", "--report-junit-path"])
+        .arg(&report)
+        .output()
+        .unwrap_or_else(|e| panic!("schemathesis must be installed (pip install schemathesis): {e}"));
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "schemathesis found problems:\n{said}");
+    assert!(said.contains("generated"), "schemathesis ran no tests:\n{said}");
+}
+both!(schemathesis_finds_nothing);
