@@ -126,6 +126,15 @@ enum TokenCommand {
 }
 
 pub fn main() -> ExitCode {
+    // Like other command-line tools, stop quietly when the reader of our
+    // output goes away (`goldthread user list | head`), instead of
+    // panicking on a broken pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default action for SIGPIPE before any thread
+    // starts; no signal handler of ours is replaced.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     init_tracing();
     let runtime = match tokio::runtime::Runtime::new() {
