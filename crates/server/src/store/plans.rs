@@ -173,6 +173,15 @@ impl Store {
 
     /// Plans the actor may see, most recently changed first.
     pub async fn list_plans(&self, actor: &Actor, filter: &PlanFilter) -> Result<(Vec<PlanSummary>, i64)> {
+        // A plan type no plan can have (PostgreSQL cannot even compare
+        // text holding NUL) matches nothing.
+        if filter
+            .plan_type
+            .as_deref()
+            .is_some_and(goldthread_domain::error::has_control_characters)
+        {
+            return Ok((Vec::new(), 0));
+        }
         let conditions = format!(
             "{PLAN_VISIBLE} AND ($3 IS NULL OR p.person_id = $3) AND ($4 IS NULL OR p.plan_type = $4) AND ($5 IS NULL OR p.status = $5)"
         );

@@ -117,7 +117,11 @@ fn document_problems(openapi: &mut utoipa::openapi::OpenApi) {
                 }
             }
             let json_body = matches!(&operation.request_body, Some(RefOr::T(body)) if body.content.contains_key("application/json"));
-            let mut common = vec![("400", "Malformed request"), ("401", "No valid API token")];
+            let mut common = vec![
+                ("400", "Malformed request"),
+                ("401", "No valid API token"),
+                ("422", "Invalid input; errors names each field"),
+            ];
             if operation.request_body.is_some() {
                 common.push(("413", "Body too large"));
             }

@@ -1730,24 +1730,37 @@ fn finish(
     }
 }
 
-async fn edit_page(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path((id, section, kind, item)): Path<(String, String, String, String)>,
-) -> Result<Response, PageError> {
-    let (view, section) = load(&state, &user, &id, &section).await?;
-    let kind = ItemKind::parse(&kind).ok_or(PageError::NotFound)?;
+/// An item of a plan's section, as the edit and remove forms need it.
+struct Loaded {
+    view: super::plans::PlanView,
+    section: Section,
+    kind: ItemKind,
+    item_id: Uuid,
+    item: Item,
+    /// The outcome of a step, or the step of a target.
+    parent: Option<Uuid>,
+    /// The item's own address.
+    base: String,
+}
+
+async fn load_item(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    section: &str,
+    kind: &str,
+    item: &str,
+) -> Result<Loaded, PageError> {
+    let (view, section) = load(state, user, id, section).await?;
+    let kind = ItemKind::parse(kind).ok_or(PageError::NotFound)?;
     section_kind_ok(&section, kind)?;
-    let item_id = parse_id(&item)?;
+    let item_id = parse_id(item)?;
     let item = view.plan.content.item(kind, item_id).ok_or(PageError::NotFound)?;
-    let plan_type = state.plan_types.get(&view.plan.plan_type).ok_or(PageError::NotFound)?;
     let parent = match &item {
         Item::Step { outcome_id, .. } => Some(*outcome_id),
         Item::Target { step_id, .. } => Some(*step_id),
         _ => None,
     };
-    let mut fields = item_fields(kind, &section, &view.plan, plan_type);
-    fill(&mut fields, &item_values(&item), &FieldErrors::new(), kind.as_str());
     let base = format!(
         "/plans/{}/sections/{}/items/{}/{}",
         view.plan.id,
@@ -1755,6 +1768,34 @@ async fn edit_page(
         kind.as_str(),
         item_id
     );
+    Ok(Loaded {
+        view,
+        section,
+        kind,
+        item_id,
+        item,
+        parent,
+        base,
+    })
+}
+
+async fn edit_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, section, kind, item)): Path<(String, String, String, String)>,
+) -> Result<Response, PageError> {
+    let Loaded {
+        view,
+        section,
+        kind,
+        item_id: _,
+        item,
+        parent,
+        base,
+    } = load_item(&state, &user, &id, &section, &kind, &item).await?;
+    let plan_type = state.plan_types.get(&view.plan.plan_type).ok_or(PageError::NotFound)?;
+    let mut fields = item_fields(kind, &section, &view.plan, plan_type);
+    fill(&mut fields, &item_values(&item), &FieldErrors::new(), kind.as_str());
     let remove = format!("{base}/remove");
     let attach = attachment(&view.plan, kind, Some(&remove));
     render(&ItemPage {
@@ -1781,16 +1822,15 @@ async fn edit_item(
     Path((id, section, kind, item)): Path<(String, String, String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let (view, section) = load(&state, &user, &id, &section).await?;
-    let kind = ItemKind::parse(&kind).ok_or(PageError::NotFound)?;
-    section_kind_ok(&section, kind)?;
-    let item_id = parse_id(&item)?;
-    let existing = view.plan.content.item(kind, item_id).ok_or(PageError::NotFound)?;
-    let parent = match &existing {
-        Item::Step { outcome_id, .. } => Some(*outcome_id),
-        Item::Target { step_id, .. } => Some(*step_id),
-        _ => None,
-    };
+    let Loaded {
+        view,
+        section,
+        kind,
+        item_id,
+        item: existing,
+        parent,
+        base,
+    } = load_item(&state, &user, &id, &section, &kind, &item).await?;
     let data = Data(pairs);
     let result = match item_from_form(kind, &data, item_id, parent, &section) {
         Ok(mut item) => {
@@ -1802,13 +1842,6 @@ async fn edit_item(
         }
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
-    let base = format!(
-        "/plans/{}/sections/{}/items/{}/{}",
-        view.plan.id,
-        section.key,
-        kind.as_str(),
-        item_id
-    );
     let title = item_title(kind, &view.plan, parent, false);
     finish(
         &state,
@@ -1830,11 +1863,15 @@ async fn remove_item(
     Path((id, section, kind, item)): Path<(String, String, String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let (view, section) = load(&state, &user, &id, &section).await?;
-    let kind = ItemKind::parse(&kind).ok_or(PageError::NotFound)?;
-    section_kind_ok(&section, kind)?;
-    let item_id = parse_id(&item)?;
-    let existing = view.plan.content.item(kind, item_id).ok_or(PageError::NotFound)?;
+    let Loaded {
+        view,
+        section,
+        kind,
+        item_id,
+        item: existing,
+        parent,
+        base,
+    } = load_item(&state, &user, &id, &section, &kind, &item).await?;
     let data = Data(pairs);
     let result = save(
         &state,
@@ -1847,18 +1884,6 @@ async fn remove_item(
         },
     )
     .await;
-    let parent = match &existing {
-        Item::Step { outcome_id, .. } => Some(*outcome_id),
-        Item::Target { step_id, .. } => Some(*step_id),
-        _ => None,
-    };
-    let base = format!(
-        "/plans/{}/sections/{}/items/{}/{}",
-        view.plan.id,
-        section.key,
-        kind.as_str(),
-        item_id
-    );
     let title = item_title(kind, &view.plan, parent, false);
     // On a refusal, show the item's own values again with the reason why.
     let mut values = item_values(&existing);
