@@ -178,31 +178,21 @@ pub struct Frequency {
     pub per: Per,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Per {
-    Day,
-    /// Each school or working day (5 a week).
-    SchoolDay,
-    Week,
-    Fortnight,
-    Month,
-    /// A school term (about 13 weeks).
-    Term,
-    Year,
+crate::plan_type::name_enum! {
+    pub enum Per ("frequency period") {
+        Day = "day",
+        /// Each school or working day (5 a week).
+        SchoolDay = "school_day",
+        Week = "week",
+        Fortnight = "fortnight",
+        Month = "month",
+        /// A school term (about 13 weeks).
+        Term = "term",
+        Year = "year",
+    }
 }
 
 impl Per {
-    pub const ALL: [Per; 7] = [
-        Per::Day,
-        Per::SchoolDay,
-        Per::Week,
-        Per::Fortnight,
-        Per::Month,
-        Per::Term,
-        Per::Year,
-    ];
-
     /// How many of these there are in a week.
     pub fn per_week(self) -> f64 {
         match self {
@@ -213,18 +203,6 @@ impl Per {
             Per::Month => 12.0 / 52.0,
             Per::Term => 1.0 / 13.0,
             Per::Year => 1.0 / 52.0,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Per::Day => "day",
-            Per::SchoolDay => "school_day",
-            Per::Week => "week",
-            Per::Fortnight => "fortnight",
-            Per::Month => "month",
-            Per::Term => "term",
-            Per::Year => "year",
         }
     }
 
@@ -239,10 +217,6 @@ impl Per {
             Per::Year => "year",
         }
     }
-
-    pub fn parse(value: &str) -> Option<Per> {
-        Per::ALL.into_iter().find(|p| p.as_str() == value)
-    }
 }
 
 impl Frequency {
@@ -256,36 +230,18 @@ impl Frequency {
     }
 }
 
-/// Where the money for a provision comes from (C5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Funding {
-    Education,
-    Health,
-    SocialCare,
-    PersonalBudget,
-    Other,
+crate::plan_type::name_enum! {
+    /// Where the money for a provision comes from (C5).
+    pub enum Funding ("funding source") {
+        Education = "education",
+        Health = "health",
+        SocialCare = "social_care",
+        PersonalBudget = "personal_budget",
+        Other = "other",
+    }
 }
 
 impl Funding {
-    pub const ALL: [Funding; 5] = [
-        Funding::Education,
-        Funding::Health,
-        Funding::SocialCare,
-        Funding::PersonalBudget,
-        Funding::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Funding::Education => "education",
-            Funding::Health => "health",
-            Funding::SocialCare => "social_care",
-            Funding::PersonalBudget => "personal_budget",
-            Funding::Other => "other",
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             Funding::Education => "Education",
@@ -294,10 +250,6 @@ impl Funding {
             Funding::PersonalBudget => "Personal budget",
             Funding::Other => "Other",
         }
-    }
-
-    pub fn parse(value: &str) -> Option<Funding> {
-        Funding::ALL.into_iter().find(|f| f.as_str() == value)
     }
 }
 
@@ -361,34 +313,12 @@ impl Provision {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RiskSource {
-    Referral,
-    Assessment,
-    Review,
-    Other,
-}
-
-impl RiskSource {
-    pub const ALL: [RiskSource; 4] = [
-        RiskSource::Referral,
-        RiskSource::Assessment,
-        RiskSource::Review,
-        RiskSource::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RiskSource::Referral => "referral",
-            RiskSource::Assessment => "assessment",
-            RiskSource::Review => "review",
-            RiskSource::Other => "other",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<RiskSource> {
-        RiskSource::ALL.into_iter().find(|r| r.as_str() == value)
+crate::plan_type::name_enum! {
+    pub enum RiskSource ("risk source") {
+        Referral = "referral",
+        Assessment = "assessment",
+        Review = "review",
+        Other = "other",
     }
 }
 
@@ -409,35 +339,21 @@ pub struct Risk {
     pub contingency: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum BudgetPeriod {
-    Week,
-    Month,
-    Year,
+crate::plan_type::name_enum! {
+    pub enum BudgetPeriod ("budget period") {
+        Week = "week",
+        Month = "month",
+        Year = "year",
+    }
 }
 
 impl BudgetPeriod {
-    pub const ALL: [BudgetPeriod; 3] = [BudgetPeriod::Week, BudgetPeriod::Month, BudgetPeriod::Year];
-
     pub fn weeks(self) -> f64 {
         match self {
             BudgetPeriod::Week => 1.0,
             BudgetPeriod::Month => 52.0 / 12.0,
             BudgetPeriod::Year => 52.0,
         }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BudgetPeriod::Week => "week",
-            BudgetPeriod::Month => "month",
-            BudgetPeriod::Year => "year",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<BudgetPeriod> {
-        BudgetPeriod::ALL.into_iter().find(|p| p.as_str() == value)
     }
 }
 
@@ -477,41 +393,14 @@ pub struct Decision {
     pub who: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OtherPlanKind {
-    Taf,
-    ChildInNeed,
-    ChildProtection,
-    Pep,
-    LookedAfterChild,
-    HealthCarePlan,
-}
-
-impl OtherPlanKind {
-    pub const ALL: [OtherPlanKind; 6] = [
-        OtherPlanKind::Taf,
-        OtherPlanKind::ChildInNeed,
-        OtherPlanKind::ChildProtection,
-        OtherPlanKind::Pep,
-        OtherPlanKind::LookedAfterChild,
-        OtherPlanKind::HealthCarePlan,
-    ];
-
-    /// The key the plan type uses for its label.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OtherPlanKind::Taf => "taf",
-            OtherPlanKind::ChildInNeed => "child_in_need",
-            OtherPlanKind::ChildProtection => "child_protection",
-            OtherPlanKind::Pep => "pep",
-            OtherPlanKind::LookedAfterChild => "looked_after_child",
-            OtherPlanKind::HealthCarePlan => "health_care_plan",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<OtherPlanKind> {
-        OtherPlanKind::ALL.into_iter().find(|k| k.as_str() == value)
+crate::plan_type::name_enum! {
+    pub enum OtherPlanKind ("kind of other plan") {
+        Taf = "taf",
+        ChildInNeed = "child_in_need",
+        ChildProtection = "child_protection",
+        Pep = "pep",
+        LookedAfterChild = "looked_after_child",
+        HealthCarePlan = "health_care_plan",
     }
 }
 
@@ -545,53 +434,18 @@ pub struct SocialCareChecklist {
     pub notes: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum HealthProfessional {
-    SchoolNurse,
-    NurseSpecialist,
-    SpeechAndLanguageTherapist,
-    Physiotherapist,
-    OccupationalTherapist,
-    HealthVisitorCdc,
-    Paediatrician,
-    CamhsChews,
-    Gp,
-    Other,
-}
-
-impl HealthProfessional {
-    pub const ALL: [HealthProfessional; 10] = [
-        HealthProfessional::SchoolNurse,
-        HealthProfessional::NurseSpecialist,
-        HealthProfessional::SpeechAndLanguageTherapist,
-        HealthProfessional::Physiotherapist,
-        HealthProfessional::OccupationalTherapist,
-        HealthProfessional::HealthVisitorCdc,
-        HealthProfessional::Paediatrician,
-        HealthProfessional::CamhsChews,
-        HealthProfessional::Gp,
-        HealthProfessional::Other,
-    ];
-
-    /// The key the plan type uses for its label.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HealthProfessional::SchoolNurse => "school_nurse",
-            HealthProfessional::NurseSpecialist => "nurse_specialist",
-            HealthProfessional::SpeechAndLanguageTherapist => "speech_and_language_therapist",
-            HealthProfessional::Physiotherapist => "physiotherapist",
-            HealthProfessional::OccupationalTherapist => "occupational_therapist",
-            HealthProfessional::HealthVisitorCdc => "health_visitor_cdc",
-            HealthProfessional::Paediatrician => "paediatrician",
-            HealthProfessional::CamhsChews => "camhs_chews",
-            HealthProfessional::Gp => "gp",
-            HealthProfessional::Other => "other",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<HealthProfessional> {
-        HealthProfessional::ALL.into_iter().find(|k| k.as_str() == value)
+crate::plan_type::name_enum! {
+    pub enum HealthProfessional ("health professional") {
+        SchoolNurse = "school_nurse",
+        NurseSpecialist = "nurse_specialist",
+        SpeechAndLanguageTherapist = "speech_and_language_therapist",
+        Physiotherapist = "physiotherapist",
+        OccupationalTherapist = "occupational_therapist",
+        HealthVisitorCdc = "health_visitor_cdc",
+        Paediatrician = "paediatrician",
+        CamhsChews = "camhs_chews",
+        Gp = "gp",
+        Other = "other",
     }
 }
 
@@ -676,58 +530,24 @@ pub enum Item {
     Decision(Decision),
 }
 
-/// The kinds of [`Item`], for removing one by id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemKind {
-    Strength,
-    Need,
-    Aspiration,
-    Outcome,
-    Step,
-    Target,
-    Provision,
-    Risk,
-    Appendix,
-    BudgetItem,
-    Decision,
+crate::plan_type::name_enum! {
+    /// The kinds of [`Item`], for removing one by id.
+    pub enum ItemKind ("item kind") {
+        Strength = "strength",
+        Need = "need",
+        Aspiration = "aspiration",
+        Outcome = "outcome",
+        Step = "step",
+        Target = "target",
+        Provision = "provision",
+        Risk = "risk",
+        Appendix = "appendix",
+        BudgetItem = "budget_item",
+        Decision = "decision",
+    }
 }
 
 impl ItemKind {
-    pub const ALL: [ItemKind; 11] = [
-        ItemKind::Strength,
-        ItemKind::Need,
-        ItemKind::Aspiration,
-        ItemKind::Outcome,
-        ItemKind::Step,
-        ItemKind::Target,
-        ItemKind::Provision,
-        ItemKind::Risk,
-        ItemKind::Appendix,
-        ItemKind::BudgetItem,
-        ItemKind::Decision,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemKind::Strength => "strength",
-            ItemKind::Need => "need",
-            ItemKind::Aspiration => "aspiration",
-            ItemKind::Outcome => "outcome",
-            ItemKind::Step => "step",
-            ItemKind::Target => "target",
-            ItemKind::Provision => "provision",
-            ItemKind::Risk => "risk",
-            ItemKind::Appendix => "appendix",
-            ItemKind::BudgetItem => "budget_item",
-            ItemKind::Decision => "decision",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<ItemKind> {
-        ItemKind::ALL.into_iter().find(|k| k.as_str() == value)
-    }
-
     /// "an outcome", for messages.
     pub fn noun(self) -> &'static str {
         match self {

@@ -46,45 +46,23 @@ pub fn format_date(date: Date) -> String {
     )
 }
 
-/// Where a plan is in its life (SPEC P3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PlanStatus {
-    /// Being written; not yet agreed by everyone.
-    Draft,
-    /// Every required party has committed to it.
-    Agreed,
-    /// A review is in progress.
-    UnderReview,
-    /// Replaced by a newer plan (e.g. after an MSP's 3rd review).
-    Superseded,
-    /// Ended.
-    Closed,
+crate::plan_type::name_enum! {
+    /// Where a plan is in its life (SPEC P3).
+    pub enum PlanStatus ("plan status") {
+        /// Being written; not yet agreed by everyone.
+        Draft = "draft",
+        /// Every required party has committed to it.
+        Agreed = "agreed",
+        /// A review is in progress.
+        UnderReview = "under_review",
+        /// Replaced by a newer plan (e.g. after an MSP's 3rd review).
+        Superseded = "superseded",
+        /// Ended.
+        Closed = "closed",
+    }
 }
 
 impl PlanStatus {
-    pub const ALL: [PlanStatus; 5] = [
-        PlanStatus::Draft,
-        PlanStatus::Agreed,
-        PlanStatus::UnderReview,
-        PlanStatus::Superseded,
-        PlanStatus::Closed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlanStatus::Draft => "draft",
-            PlanStatus::Agreed => "agreed",
-            PlanStatus::UnderReview => "under_review",
-            PlanStatus::Superseded => "superseded",
-            PlanStatus::Closed => "closed",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<PlanStatus> {
-        PlanStatus::ALL.into_iter().find(|s| s.as_str() == value)
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             PlanStatus::Draft => "Draft",
@@ -112,55 +90,25 @@ impl PlanStatus {
     }
 }
 
-/// What a party does in the plan (SPEC P4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PartyRole {
-    /// The young person, resident or adult the plan is for.
-    Person,
-    ParentCarer,
-    CircleOfSupport,
-    Teacher,
-    Senco,
-    KeyWorker,
-    SocialWorker,
-    HealthProfessional,
-    YouthWorker,
-    VoluntaryOrganisation,
-    Other,
+crate::plan_type::name_enum! {
+    /// What a party does in the plan (SPEC P4).
+    pub enum PartyRole ("party role") {
+        /// The young person, resident or adult the plan is for.
+        Person = "person",
+        ParentCarer = "parent_carer",
+        CircleOfSupport = "circle_of_support",
+        Teacher = "teacher",
+        Senco = "senco",
+        KeyWorker = "key_worker",
+        SocialWorker = "social_worker",
+        HealthProfessional = "health_professional",
+        YouthWorker = "youth_worker",
+        VoluntaryOrganisation = "voluntary_organisation",
+        Other = "other",
+    }
 }
 
 impl PartyRole {
-    pub const ALL: [PartyRole; 11] = [
-        PartyRole::Person,
-        PartyRole::ParentCarer,
-        PartyRole::CircleOfSupport,
-        PartyRole::Teacher,
-        PartyRole::Senco,
-        PartyRole::KeyWorker,
-        PartyRole::SocialWorker,
-        PartyRole::HealthProfessional,
-        PartyRole::YouthWorker,
-        PartyRole::VoluntaryOrganisation,
-        PartyRole::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PartyRole::Person => "person",
-            PartyRole::ParentCarer => "parent_carer",
-            PartyRole::CircleOfSupport => "circle_of_support",
-            PartyRole::Teacher => "teacher",
-            PartyRole::Senco => "senco",
-            PartyRole::KeyWorker => "key_worker",
-            PartyRole::SocialWorker => "social_worker",
-            PartyRole::HealthProfessional => "health_professional",
-            PartyRole::YouthWorker => "youth_worker",
-            PartyRole::VoluntaryOrganisation => "voluntary_organisation",
-            PartyRole::Other => "other",
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             PartyRole::Person => "The person the plan is for",
@@ -175,10 +123,6 @@ impl PartyRole {
             PartyRole::VoluntaryOrganisation => "Voluntary organisation",
             PartyRole::Other => "Other",
         }
-    }
-
-    pub fn parse(value: &str) -> Option<PartyRole> {
-        PartyRole::ALL.into_iter().find(|r| r.as_str() == value)
     }
 }
 

@@ -66,6 +66,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use load::{PlanTypeError, PlanTypeErrorKind, parse};
+pub(crate) use vocab::name_enum;
 pub use vocab::{Field, SectionKind, TEXT_KEYS, TextKey, UnknownName, Whose, WrittenBy, text_key};
 
 /// The only file schema version this build reads.

@@ -847,4 +847,23 @@ fn names_serialize_as_their_snake_case_names() {
     check(SectionKind::ALL, SectionKind::as_str);
     check(WrittenBy::ALL, WrittenBy::as_str);
     check(Whose::ALL, Whose::as_str);
+    use crate::content::{BudgetPeriod, Funding, HealthProfessional, ItemKind, OtherPlanKind, Per, RiskSource};
+    use crate::plan::{PartyRole, PlanStatus};
+    check(Per::ALL, Per::as_str);
+    check(Funding::ALL, Funding::as_str);
+    check(RiskSource::ALL, RiskSource::as_str);
+    check(BudgetPeriod::ALL, BudgetPeriod::as_str);
+    check(OtherPlanKind::ALL, OtherPlanKind::as_str);
+    check(HealthProfessional::ALL, HealthProfessional::as_str);
+    check(ItemKind::ALL, ItemKind::as_str);
+    check(PlanStatus::ALL, PlanStatus::as_str);
+    check(PartyRole::ALL, PartyRole::as_str);
+    // An unknown name is refused listing the accepted ones.
+    let error = serde_json::from_str::<PlanStatus>("\"finished\"")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("unknown plan status \"finished\"; expected one of draft, agreed"),
+        "{error}"
+    );
 }

@@ -6,9 +6,8 @@
 //! stay stable across types and versions.
 
 use std::fmt;
-use std::str::FromStr;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 /// A name that is not one of an enum's spellings; `Display` says which were.
@@ -48,7 +47,7 @@ macro_rules! name_enum {
         $(#[$meta])*
         // Every name is the snake_case of its variant (a unit test checks);
         // the container-level rename is what the OpenAPI schema reads.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::utoipa::ToSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $( $(#[$vmeta])* #[serde(rename = $text)] $variant, )+
@@ -66,33 +65,39 @@ macro_rules! name_enum {
                     $($name::$variant => $text,)+
                 }
             }
+
+            /// The value with this name, if there is one.
+            pub fn parse(name: &str) -> Option<$name> {
+                name.parse().ok()
+            }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl FromStr for $name {
-            type Err = UnknownName;
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::plan_type::UnknownName;
 
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(UnknownName { what: $what, found: s.to_owned(), expected: Self::NAMES }),
+                    _ => Err($crate::plan_type::UnknownName { what: $what, found: s.to_owned(), expected: Self::NAMES }),
                 }
             }
         }
 
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = String::deserialize(deserializer)?;
-                text.parse().map_err(serde::de::Error::custom)
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+                text.parse().map_err(::serde::de::Error::custom)
             }
         }
     };
 }
+pub(crate) use name_enum;
 
 name_enum! {
     /// What a section of a plan holds. A plan type lists sections of these
