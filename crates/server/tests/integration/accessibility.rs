@@ -219,17 +219,8 @@ async fn loaded(client: &Client) {
 
 /// Waits (up to 10 s) for the page's heading to be `expected`.
 async fn heading_is(client: &Client, expected: &str) {
-    let mut seen = String::new();
-    for _ in 0..100 {
-        if let Ok(h1) = client.find(Locator::Css("h1")).await {
-            seen = h1.text().await.unwrap_or_default();
-            if seen == expected {
-                return;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("expected the page headed {expected:?}, saw {seen:?}");
+    let seen = crate::browser::heading_becomes(client, expected).await;
+    assert_eq!(seen, expected, "expected the page headed {expected:?}");
 }
 
 /// Waits for a form to come back with its error summary.
