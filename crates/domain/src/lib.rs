@@ -7,6 +7,7 @@
 pub mod checks;
 pub mod content;
 pub mod error;
+pub mod merge;
 pub mod person;
 pub mod plan;
 pub mod plan_type;
