@@ -1,0 +1,275 @@
+//! Concurrent edits never lose work: edits based on an older version are
+//! merged field by field; only a field changed both ways is a 409 that
+//! lists base, theirs and yours, and can be resolved or resubmitted.
+
+use serde_json::{Value, json};
+
+use crate::both;
+use crate::helpers::{Api, Backend, spawn_app};
+
+fn risk(id: &str, risk: &str, triggers: &str, staff: &str) -> Value {
+    json!({"kind": "risk", "id": id, "risk": risk, "identified": "assessment",
+           "triggers": triggers, "what_staff_do": staff, "what_i_do": null, "contingency": null})
+}
+
+async fn change(api: &Api, plan: &str, base: i64, change: Value) -> (u16, Value) {
+    api.post(
+        &format!("/plans/{plan}/changes"),
+        json!({"base_version": base, "change": change}),
+    )
+    .await
+}
+
+fn edit(item: Value) -> Value {
+    json!({"type": "item_edited", "item": item})
+}
+
+fn risk_in(plan: &Value, id: &str) -> Value {
+    plan["content"]["risks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+/// A plan with two risks; returns the API users, the plan id and its version.
+async fn plan_with_two_risks(backend: Backend) -> (crate::helpers::TestApp, Api, Api, String, i64) {
+    let app = spawn_app(backend).await;
+    let (_, priya) = app.api_user("priya@example.org", "practitioner").await;
+    let (_, sam) = app.api_user("sam@example.org", "admin").await;
+    let plan = priya.plan("Jade", "SH").await;
+    let id = plan["id"].as_str().unwrap().to_owned();
+    let mut version = plan["version"].as_i64().unwrap();
+    for (rid, text) in [(A, "Goes out late at night"), (B, "Misses medication")] {
+        let (status, body) = change(
+            &priya,
+            &id,
+            version,
+            json!({"type": "item_added", "item": risk(rid, text, "Friends call round", "Check in at 10pm")}),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        version = body["version"].as_i64().unwrap();
+    }
+    (app, priya, sam, id, version)
+}
+
+const A: &str = "6a1f6a52-7a8e-4c57-9d53-5b1a0f3f0a01";
+const B: &str = "6a1f6a52-7a8e-4c57-9d53-5b1a0f3f0a02";
+
+async fn edits_of_other_items_and_other_fields_are_merged(backend: Backend) {
+    let (_app, priya, sam, id, base) = plan_with_two_risks(backend).await;
+
+    // Priya edits risk A; Sam, on the same version, edits risk B: both apply.
+    let (status, body) = change(
+        &priya,
+        &id,
+        base,
+        edit(risk(A, "Goes out late at night", "Payday weekends", "Check in at 10pm")),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = change(
+        &sam,
+        &id,
+        base,
+        edit(risk(
+            B,
+            "Misses medication",
+            "Friends call round",
+            "Dosette box, weekly check",
+        )),
+    )
+    .await;
+    assert_eq!(status, 201, "another item: applied on top, no conflict: {body}");
+
+    // Sam, still on the old version, changes another field of risk A and
+    // re-sends the stale triggers he saw: Priya's triggers are kept.
+    let (status, plan) = change(
+        &sam,
+        &id,
+        base,
+        edit(risk(
+            A,
+            "Goes out late at night",
+            "Friends call round",
+            "Text at 10pm, call at 11pm",
+        )),
+    )
+    .await;
+    assert_eq!(status, 201, "same item, other field: {plan}");
+    assert_eq!(plan["version"], base + 3);
+    let a = risk_in(&plan, A);
+    assert_eq!(
+        a["triggers"], "Payday weekends",
+        "the stale value did not revert Priya's change"
+    );
+    assert_eq!(a["what_staff_do"], "Text at 10pm, call at 11pm");
+    assert_eq!(risk_in(&plan, B)["what_staff_do"], "Dosette box, weekly check");
+}
+both!(edits_of_other_items_and_other_fields_are_merged);
+
+async fn the_same_field_is_a_409_with_the_differences(backend: Backend) {
+    let (_app, priya, sam, id, base) = plan_with_two_risks(backend).await;
+    let (status, _) = change(
+        &priya,
+        &id,
+        base,
+        edit(risk(A, "Goes out late at night", "Payday weekends", "Check in at 10pm")),
+    )
+    .await;
+    assert_eq!(status, 201);
+
+    let sams = edit(risk(A, "Goes out late", "After arguments at home", "Check in at 10pm"));
+    let (status, problem) = change(&sam, &id, base, sams.clone()).await;
+    assert_eq!(status, 409, "{problem}");
+    assert_eq!(problem["base_version"], base);
+    assert_eq!(problem["current_version"], base + 1);
+    assert_eq!(
+        problem["fields"],
+        json!([{"field": "risk.triggers", "base": "Friends call round", "theirs": "Payday weekends", "yours": "After arguments at home"}])
+    );
+    assert!(problem["detail"].as_str().unwrap().contains("risk.triggers"));
+    assert_eq!(problem["changes"].as_array().unwrap().len(), 1);
+    let (_, plan) = priya.get(&format!("/plans/{id}")).await;
+    assert_eq!(plan["version"], base + 1, "nothing was written");
+
+    // Resolved by keeping theirs: Sam's other field (the risk's wording) is
+    // still saved, and the choice is in the history.
+    let (status, plan) = sam
+        .post(
+            &format!("/plans/{id}/changes"),
+            json!({"base_version": base, "change": sams, "resolve": {"seen_version": base + 1, "keep": "theirs"}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{plan}");
+    let a = risk_in(&plan, A);
+    assert_eq!(a["triggers"], "Payday weekends");
+    assert_eq!(a["risk"], "Goes out late");
+    let (_, log) = sam.get(&format!("/plans/{id}/changes")).await;
+    let last = log.as_array().unwrap().last().unwrap();
+    assert!(
+        last["reason"]
+            .as_str()
+            .unwrap()
+            .contains("keeping the value saved by others for risk.triggers"),
+        "{last}"
+    );
+
+    // A resolution for a version that has moved on in the same field is
+    // refused again; the newer value must be seen first.
+    let version = plan["version"].as_i64().unwrap();
+    let (status, _) = change(
+        &priya,
+        &id,
+        version,
+        edit(risk(A, "Goes out late", "Payday", "Check in at 10pm")),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let mine = edit(risk(A, "Goes out late", "Late buses", "Check in at 10pm"));
+    let (status, problem) = sam
+        .post(
+            &format!("/plans/{id}/changes"),
+            json!({"base_version": version - 1, "change": mine.clone(), "resolve": {"seen_version": version, "keep": "yours"}}),
+        )
+        .await;
+    assert_eq!(status, 409, "{problem}");
+    assert_eq!(problem["fields"][0]["theirs"], "Payday");
+
+    // A client can resubmit its edit on the newer base: it wins.
+    let current = problem["current_version"].as_i64().unwrap();
+    let (status, plan) = change(&sam, &id, current, mine).await;
+    assert_eq!(status, 201, "{plan}");
+    assert_eq!(risk_in(&plan, A)["triggers"], "Late buses");
+}
+both!(the_same_field_is_a_409_with_the_differences);
+
+async fn details_and_texts_merge_through_their_own_routes(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, priya) = app.api_user("priya@example.org", "practitioner").await;
+    let (_, sam) = app.api_user("sam@example.org", "admin").await;
+    let plan = priya.plan("Jade", "SH").await;
+    let id = plan["id"].as_str().unwrap().to_owned();
+    let base = plan["version"].as_i64().unwrap();
+    let title = plan["title"].as_str().unwrap().to_owned();
+
+    let (status, _) = priya
+        .put(
+            &format!("/plans/{id}"),
+            json!({"base_version": base, "title": "Jade's move-on plan"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, plan) = sam
+        .put(
+            &format!("/plans/{id}"),
+            json!({"base_version": base, "title": title, "review_interval_weeks": 8}),
+        )
+        .await;
+    assert_eq!(status, 200, "{plan}");
+    assert_eq!(plan["title"], "Jade's move-on plan");
+    assert_eq!(plan["review_interval_weeks"], 8);
+    let (status, problem) = priya
+        .put(
+            &format!("/plans/{id}"),
+            json!({"base_version": base, "title": "Jade's plan", "review_interval_weeks": 12}),
+        )
+        .await;
+    assert_eq!(status, 409, "{problem}");
+    let fields: Vec<&str> = problem["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["details.review_interval_weeks", "details.title"]);
+
+    // Texts merge per key: a stale copy of one text does not revert it.
+    let texts = |v: i64, a: &str, b: &str| {
+        json!({"base_version": v, "change": {"type": "texts_set", "section": "my_situation",
+            "texts": {"important_to_me": a, "working": b}}})
+    };
+    let version = plan["version"].as_i64().unwrap();
+    let (status, _) = priya
+        .post(&format!("/plans/{id}/changes"), texts(version, "My cat", "Be patient"))
+        .await;
+    assert_eq!(status, 201);
+    let (status, _) = priya
+        .post(
+            &format!("/plans/{id}/changes"),
+            texts(version + 1, "My cat and my nan", "Be patient"),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (status, plan) = sam
+        .post(
+            &format!("/plans/{id}/changes"),
+            texts(version + 1, "My cat", "Be patient\r\nand calm"),
+        )
+        .await;
+    assert_eq!(status, 201, "{plan}");
+    assert_eq!(plan["content"]["texts"]["important_to_me"], "My cat and my nan");
+    assert_eq!(plan["content"]["texts"]["working"], "Be patient\r\nand calm");
+}
+both!(details_and_texts_merge_through_their_own_routes);
+
+async fn the_409_is_documented(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, api) = app.api_user("priya@example.org", "practitioner").await;
+    let (_, doc) = api.get("/openapi.json").await;
+    let problem = &doc["components"]["schemas"]["Problem"]["properties"];
+    assert!(problem["fields"].is_object(), "{problem}");
+    assert!(problem["base_version"].is_object());
+    let conflict = &doc["components"]["schemas"]["FieldConflict"]["properties"];
+    for field in ["field", "base", "theirs", "yours"] {
+        assert!(conflict[field].is_object(), "FieldConflict lacks {field}");
+    }
+    let responses = &doc["paths"]["/plans/{id}/changes"]["post"]["responses"];
+    assert!(responses["409"]["description"].as_str().unwrap().contains("fields"));
+    let new_change = &doc["components"]["schemas"]["NewChange"]["properties"];
+    assert!(new_change["resolve"].is_object());
+}
+both!(the_409_is_documented);
