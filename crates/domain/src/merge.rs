@@ -117,9 +117,16 @@ pub fn rebase(
     }
 }
 
-/// A line for the history saying how a conflict was resolved.
+/// A line for the history saying how a conflict was resolved. The values
+/// not kept are quoted, so that nothing anyone typed is lost.
 pub fn resolution_note(conflicts: &[FieldConflict], keep: Keep) -> String {
-    let fields: Vec<&str> = conflicts.iter().map(|c| c.field.as_str()).collect();
+    let fields: Vec<String> = conflicts
+        .iter()
+        .map(|c| match keep {
+            Keep::Theirs => format!("{} (this edit had {})", c.field, c.yours),
+            Keep::Yours => format!("{} (replacing {})", c.field, c.theirs),
+        })
+        .collect();
     match keep {
         Keep::Theirs => format!(
             "Conflicting edit resolved by keeping the value saved by others for {}",

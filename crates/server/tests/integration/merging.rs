@@ -273,3 +273,135 @@ async fn the_409_is_documented(backend: Backend) {
     assert!(new_change["resolve"].is_object());
 }
 both!(the_409_is_documented);
+
+/// The details form, opened by Priya in her browser while Sam saves
+/// through the API: other fields merge; the same field is the conflict page.
+async fn the_conflict_page_offers_each_choice(backend: Backend) {
+    use crate::helpers::{attr_of, csrf_of, location, text_of};
+    let app = spawn_app(backend).await;
+    let (_, priya_api) = app.api_user("priya@example.org", "practitioner").await;
+    let (_, sam) = app.api_user("sam@example.org", "admin").await;
+    let priya = app.signed_in("priya@example.org").await;
+    let plan = priya_api.plan("Jade", "SH").await;
+    let id = plan["id"].as_str().unwrap().to_owned();
+    let title = plan["title"].as_str().unwrap().to_owned();
+    let form = format!("/plans/{id}/details");
+
+    // Opens the form, then Sam changes the title; Priya's save of the
+    // review interval (re-sending the stale title) keeps Sam's title.
+    let (_, html) = priya.get(&form).await;
+    let token = csrf_of(&html).unwrap();
+    let base = attr_of(&html, "input[name=base_version]", "value").unwrap();
+    let (status, _) = sam
+        .put(
+            &format!("/plans/{id}"),
+            json!({"base_version": 1, "title": "Jade's move-on plan"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let response = priya
+        .post_raw(
+            &form,
+            &token,
+            &[
+                ("base_version", &base),
+                ("title", &title),
+                ("review_interval_weeks", "8"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+    let (_, now) = sam.get(&format!("/plans/{id}")).await;
+    assert_eq!(
+        now["title"], "Jade's move-on plan",
+        "the untouched field did not revert Sam's change"
+    );
+    assert_eq!(now["review_interval_weeks"], 8);
+
+    // Both change the interval: the conflict page.
+    let (_, html) = priya.get(&form).await;
+    let base = attr_of(&html, "input[name=base_version]", "value").unwrap();
+    let opened: i64 = base.parse().unwrap();
+    let (status, _) = sam
+        .put(
+            &format!("/plans/{id}"),
+            json!({"base_version": opened, "title": "Jade's move-on plan", "review_interval_weeks": 10}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let typed = [
+        ("base_version", base.as_str()),
+        ("title", "Jade's move-on plan"),
+        ("review_interval_weeks", "12"),
+    ];
+    let response = priya.post_raw(&form, &token, &typed).await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(
+        text_of(&html, ".govuk-error-summary__title")
+            .unwrap()
+            .contains("Someone else changed this")
+    );
+    assert!(html.contains("sam at "), "says who changed it");
+    let row = text_of(&html, "#conflict-fields tbody tr").unwrap();
+    assert_eq!(row, "Review interval weeks 8 10 12", "field, base, theirs, yours");
+    assert_eq!(
+        attr_of(&html, "#review_interval_weeks", "value").unwrap(),
+        "12",
+        "yours kept in the form"
+    );
+    assert_eq!(
+        attr_of(&html, "input[name=base_version]", "value").unwrap(),
+        base,
+        "still based on what was opened"
+    );
+    let seen = attr_of(&html, "input[name=seen_version]", "value").unwrap();
+    assert_eq!(seen, (opened + 1).to_string());
+    for choice in ["theirs", "theirs_edit", "yours"] {
+        assert!(
+            html.contains(&format!(r#"name="resolve" value="{choice}""#)),
+            "{choice} offered"
+        );
+    }
+    // Saving again without choosing is still the conflict; nothing written.
+    assert_eq!(priya.post_raw(&form, &token, &typed).await.status(), 422);
+    let (_, now) = sam.get(&format!("/plans/{id}")).await;
+    assert_eq!(now["review_interval_weeks"], 10);
+
+    let (browser, form_path, token, seen) = (&priya, &form, &token, &seen);
+    let choose = |choice: &'static str| {
+        let mut fields: Vec<(&str, &str)> = typed.to_vec();
+        fields.push(("seen_version", seen.as_str()));
+        fields.push(("resolve", choice));
+        async move { browser.post_raw(form_path, token, &fields).await }
+    };
+
+    // Keep theirs: Sam's 10 stays, and the choice (with Priya's 12) is in the history.
+    let response = choose("theirs").await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), format!("/plans/{id}"));
+    let (_, now) = sam.get(&format!("/plans/{id}")).await;
+    assert_eq!(now["review_interval_weeks"], 10);
+    let (_, log) = sam.get(&format!("/plans/{id}/changes")).await;
+    let last = log.as_array().unwrap().last().unwrap().clone();
+    let reason = last["reason"].as_str().unwrap();
+    assert!(reason.contains("keeping the value saved by others"), "{reason}");
+    assert!(reason.contains("12"), "Priya's value is recorded: {reason}");
+    let (_, history) = priya.get(&format!("/plans/{id}/history")).await;
+    assert!(history.contains("keeping the value saved by others"));
+
+    // Keep theirs and edit: saved the same way, then the form again.
+    let response = choose("theirs_edit").await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), form);
+
+    // Keep yours: Priya's 12 replaces Sam's 10.
+    let response = choose("yours").await;
+    assert_eq!(response.status(), 303);
+    let (_, now) = sam.get(&format!("/plans/{id}")).await;
+    assert_eq!(now["review_interval_weeks"], 12);
+    let (_, log) = sam.get(&format!("/plans/{id}/changes")).await;
+    let last = log.as_array().unwrap().last().unwrap().clone();
+    assert!(last["reason"].as_str().unwrap().contains("keeping this edit's value"));
+}
+both!(the_conflict_page_offers_each_choice);
