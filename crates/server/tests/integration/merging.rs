@@ -405,3 +405,202 @@ async fn the_conflict_page_offers_each_choice(backend: Backend) {
     assert!(last["reason"].as_str().unwrap().contains("keeping this edit's value"));
 }
 both!(the_conflict_page_offers_each_choice);
+
+/// Two people in two real browsers edit the parties of one plan at once.
+async fn two_browsers_edit_one_plan(backend: Backend) {
+    use crate::browser::{browser, click, fill, retry, start_driver, text};
+    use fantoccini::{Client, Locator};
+
+    let app = spawn_app(backend).await;
+    let (_, priya_api) = app.api_user("priya@example.org", "practitioner").await;
+    let (_, sam_api) = app.api_user("sam@example.org", "admin").await;
+    let plan = priya_api.plan("Leo", "MSP").await;
+    let id = plan["id"].as_str().unwrap().to_owned();
+    let mut version = plan["version"].as_i64().unwrap();
+    let mut parties = vec![];
+    for (name, role) in [
+        ("Claire Martin", "parent_carer"),
+        ("Dr Tom Price", "health_professional"),
+    ] {
+        let (status, plan) = priya_api
+            .post(
+                &format!("/plans/{id}/parties"),
+                json!({"base_version": version, "name": name, "role": role, "contact": "01632 960000"}),
+            )
+            .await;
+        assert_eq!(status, 201, "{plan}");
+        version = plan["version"].as_i64().unwrap();
+        parties.push(
+            plan["parties"].as_array().unwrap().last().unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let (claire, tom) = (parties[0].clone(), parties[1].clone());
+
+    let driver = start_driver().await;
+    let (profile_a, profile_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let priya = browser(&driver, profile_a.path()).await;
+    let sam = browser(&driver, profile_b.path()).await;
+    for (client, email) in [(&priya, "priya@example.org"), (&sam, "sam@example.org")] {
+        client.goto(&app.url("/sign-in")).await.unwrap();
+        fill(client, "#email", email).await;
+        fill(client, "#password", crate::helpers::PASSWORD).await;
+        click(client, "form[action='/sign-in'] button").await;
+        wait_for_url(client, |u| !u.ends_with("/sign-in")).await;
+    }
+    let edit = |party: &str| app.url(&format!("/plans/{id}/parties/{party}/edit"));
+    let open = |client: &Client, url: String| {
+        let client = client.clone();
+        async move {
+            client.goto(&url).await.unwrap();
+            retry("the party form", || async {
+                client.find(Locator::Css("#contact")).await
+            })
+            .await;
+        }
+    };
+    let save = |client: &Client| {
+        let client = client.clone();
+        async move {
+            click(&client, "main form button:not([name])").await;
+        }
+    };
+    let saved = |client: &Client| {
+        let client = client.clone();
+        async move { wait_for_url(&client, |u| !u.contains("/edit")).await }
+    };
+    let party = |plan: &Value, pid: &str| {
+        plan["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == pid)
+            .cloned()
+            .unwrap()
+    };
+
+    // Another item: Priya edits Claire while Sam edits Tom; both saved.
+    open(&priya, edit(&claire)).await;
+    open(&sam, edit(&tom)).await;
+    fill(&priya, "#contact", "claire@example.org").await;
+    save(&priya).await;
+    saved(&priya).await;
+    fill(&sam, "#agency", "Northfield NHS Trust").await;
+    save(&sam).await;
+    saved(&sam).await;
+    let (_, now) = sam_api.get(&format!("/plans/{id}")).await;
+    assert_eq!(party(&now, &claire)["contact"], "claire@example.org");
+    assert_eq!(party(&now, &tom)["agency"], "Northfield NHS Trust");
+
+    // The same item, other fields: both kept; Sam's stale contact does not
+    // revert Priya's.
+    open(&priya, edit(&claire)).await;
+    open(&sam, edit(&claire)).await;
+    fill(&priya, "#contact", "07700 900123").await;
+    save(&priya).await;
+    saved(&priya).await;
+    fill(&sam, "#relationship", "Mum").await;
+    save(&sam).await;
+    saved(&sam).await;
+    let (_, now) = sam_api.get(&format!("/plans/{id}")).await;
+    assert_eq!(party(&now, &claire)["contact"], "07700 900123");
+    assert_eq!(party(&now, &claire)["relationship"], "Mum");
+
+    // The same field: Sam gets the conflict page, for each choice.
+    for (round, choice) in ["Keep theirs", "Keep theirs and edit", "Keep yours"]
+        .into_iter()
+        .enumerate()
+    {
+        open(&priya, edit(&claire)).await;
+        open(&sam, edit(&claire)).await;
+        let (hers, his) = (format!("Clinic room {round}"), format!("Family hub {round}"));
+        fill(&priya, "#agency", &hers).await;
+        save(&priya).await;
+        saved(&priya).await;
+        fill(&sam, "#agency", &his).await;
+        save(&sam).await;
+        let row = text(&sam, "#conflict-fields tbody tr").await;
+        assert!(
+            row.contains(&hers) && row.contains(&his),
+            "theirs and yours shown: {row}"
+        );
+        let kept = retry("the agency field", || async {
+            sam.find(Locator::Css("#agency")).await?.prop("value").await
+        })
+        .await;
+        assert_eq!(kept.as_deref(), Some(his.as_str()), "yours kept in the form");
+        if round == 0 {
+            let png = sam.screenshot().await.unwrap();
+            std::fs::write(
+                crate::browser::artifacts_dir().join(format!("conflict-page-{}.png", backend_name(backend))),
+                png,
+            )
+            .unwrap();
+        }
+        retry(choice, || async {
+            sam.find(Locator::XPath(&format!("//button[normalize-space()='{choice}']")))
+                .await?
+                .click()
+                .await
+        })
+        .await;
+        if choice == "Keep theirs and edit" {
+            // Saved, then the form again, at the new version with theirs in it.
+            wait_for_url(&sam, |u| u.ends_with("/edit")).await;
+            retry("the form again, with theirs", || async {
+                let value = sam.find(Locator::Css("#agency")).await?.prop("value").await?;
+                if value.as_deref() == Some(hers.as_str()) {
+                    Ok(())
+                } else {
+                    Err(fantoccini::error::CmdError::NotJson(format!("agency is {value:?}")))
+                }
+            })
+            .await;
+        } else {
+            saved(&sam).await;
+        }
+        let (_, now) = sam_api.get(&format!("/plans/{id}")).await;
+        let expected = if choice == "Keep yours" { &his } else { &hers };
+        assert_eq!(party(&now, &claire)["agency"], expected.as_str(), "{choice}");
+        let (_, log) = sam_api.get(&format!("/plans/{id}/changes")).await;
+        let reason = log.as_array().unwrap().last().unwrap()["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            reason.contains("Conflicting edit resolved"),
+            "{choice} is in the history: {reason}"
+        );
+        assert!(
+            reason.contains(if choice == "Keep yours" { &hers } else { &his }),
+            "the value not kept is recorded: {reason}"
+        );
+    }
+    priya.close().await.unwrap();
+    sam.close().await.unwrap();
+}
+both!(two_browsers_edit_one_plan);
+
+fn backend_name(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    }
+}
+
+async fn wait_for_url(client: &fantoccini::Client, done: impl Fn(&str) -> bool) {
+    for _ in 0..150 {
+        if let Ok(url) = client.current_url().await
+            && done(url.as_str())
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!(
+        "the page did not move on: {:?}",
+        client.current_url().await.map(|u| u.to_string())
+    );
+}
