@@ -460,5 +460,83 @@ async fn the_budget_has_one_set_of_figures(backend: Backend) {
         "the checks panel shows the same figures: {}",
         summary.sentence()
     );
+    // The budget section shows the same committed and remaining figures.
+    let lines = summary.lines();
+    assert_eq!(lines[3].1, "£253.54 a week (£13,184.00 a year)");
+    assert_eq!(lines[4].1, "£0.31 a week (£16.00 a year)");
+    for (label, value) in lines.iter().skip(1) {
+        assert!(
+            html.contains(value.as_str()),
+            "the budget section shows {label}: {value}"
+        );
+    }
 }
+
+/// Money typed into a form is read as people mean it, by the domain's one
+/// parser: "12,50" is refused (not stored as £1,250.00) with what was typed
+/// kept; "£1,250.00" and "1,250" are read right and shown as `£1,250.00`.
+async fn money_is_read_as_people_mean_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, api) = app.api_user("sam@example.org", "admin").await;
+    let plan = api.plan("Amir", "PB").await;
+    let id = plan["id"].as_str().unwrap().to_owned();
+    let browser = app.signed_in("sam@example.org").await;
+    let record = format!("/plans/{id}/sections/budget/record");
+
+    let response = browser
+        .submit(
+            &record,
+            &record,
+            &[("base_version", "1"), ("amount", "12,50"), ("period", "week")],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    let message = text_of(&html, ".govuk-error-summary a[href='#amount']").unwrap();
+    assert!(message.contains("Use a full stop for pence"), "{message}");
+    assert_eq!(
+        crate::helpers::attr_of(&html, "#amount", "value").as_deref(),
+        Some("12,50"),
+        "what was typed is kept"
+    );
+    assert_eq!(
+        api.get(&format!("/plans/{id}")).await.1["version"],
+        1,
+        "nothing written"
+    );
+
+    let response = browser
+        .submit(
+            &record,
+            &record,
+            &[("base_version", "1"), ("amount", " £ 1,250.00 "), ("period", "year")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let add = format!("/plans/{id}/sections/budget/add/budget_item");
+    let response = browser
+        .submit(
+            &add,
+            &add,
+            &[
+                ("base_version", "2"),
+                ("what", "Gym"),
+                ("cost", "1,250"),
+                ("period", "year"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let (_, plan) = api.get(&format!("/plans/{id}")).await;
+    assert_eq!(plan["content"]["budget"]["amount_pence"], 125_000);
+    assert_eq!(plan["content"]["budget_items"][0]["cost_pence"], 125_000);
+    let (_, html) = browser.get(&format!("/plans/{id}")).await;
+    assert!(html.contains("£1,250.00 a year"));
+    let (_, history) = browser.get(&format!("/plans/{id}/history")).await;
+    assert!(
+        history.contains("Set the personal budget to £1,250.00 a year"),
+        "history describes money the same way"
+    );
+}
+both!(money_is_read_as_people_mean_it);
 both!(the_budget_has_one_set_of_figures);
