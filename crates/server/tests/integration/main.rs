@@ -16,4 +16,5 @@ mod history;
 mod merging;
 mod pages;
 mod plan_building;
+mod rules;
 mod sessions;
