@@ -604,3 +604,111 @@ async fn wait_for_url(client: &fantoccini::Client, done: impl Fn(&str) -> bool) 
         client.current_url().await.map(|u| u.to_string())
     );
 }
+
+/// The section forms (an item, a section's texts) send every field back;
+/// the ones the user did not touch never revert someone else's change.
+async fn section_forms_merge_and_show_conflicts(backend: Backend) {
+    use crate::helpers::{attr_of, csrf_of, text_of};
+    let (app, _, sam, id, _) = plan_with_two_risks(backend).await;
+    let priya = app.signed_in("priya@example.org").await;
+    let plan_path = format!("/plans/{id}");
+
+    // An item: Sam changes the triggers while Priya's form is open.
+    let form = format!("/plans/{id}/sections/safety_plan/items/risk/{A}");
+    let (status, html) = priya.get(&form).await;
+    assert_eq!(status, 200);
+    let token = csrf_of(&html).unwrap();
+    let base = attr_of(&html, "input[name=base_version]", "value").unwrap();
+    let opened: i64 = base.parse().unwrap();
+    let (status, _) = change(
+        &sam,
+        &id,
+        opened,
+        edit(risk(A, "Goes out late at night", "Payday weekends", "Check in at 10pm")),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let response = priya
+        .post_raw(
+            &form,
+            &token,
+            &[
+                ("base_version", base.as_str()),
+                ("risk", "Goes out late at night"),
+                ("identified", "assessment"),
+                ("triggers", "Friends call round"),
+                ("what_staff_do", "Text at 10pm"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+    let a = risk_in(&sam.get(&plan_path).await.1, A);
+    assert_eq!(
+        a["triggers"], "Payday weekends",
+        "the untouched field kept Sam's change"
+    );
+    assert_eq!(a["what_staff_do"], "Text at 10pm");
+
+    // Texts: one key each merges; the same key is the conflict page.
+    let form = format!("/plans/{id}/sections/my_situation/texts");
+    let (_, html) = priya.get(&form).await;
+    let base = attr_of(&html, "input[name=base_version]", "value").unwrap();
+    let opened: i64 = base.parse().unwrap();
+    let set = |key: &str, text: &str| json!({"type": "texts_set", "section": "my_situation", "texts": {key: text}});
+    let (status, _) = change(&sam, &id, opened, set("important_to_me", "My cat Pepper")).await;
+    assert_eq!(status, 201);
+    let response = priya
+        .post_raw(
+            &form,
+            &token,
+            &[
+                ("base_version", base.as_str()),
+                ("important_to_me", ""),
+                ("working", "My key worker"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let texts = sam.get(&plan_path).await.1["content"]["texts"].clone();
+    assert_eq!(texts["important_to_me"], "My cat Pepper");
+    assert_eq!(texts["working"], "My key worker");
+
+    let (_, html) = priya.get(&form).await;
+    let base = attr_of(&html, "input[name=base_version]", "value").unwrap();
+    let opened: i64 = base.parse().unwrap();
+    let (status, _) = change(&sam, &id, opened, set("important_to_me", "My cat Pepper and my nan")).await;
+    assert_eq!(status, 201);
+    let typed = [
+        ("base_version", base.as_str()),
+        ("important_to_me", "Football on Saturdays"),
+        ("working", "My key worker"),
+    ];
+    let response = priya.post_raw(&form, &token, &typed).await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert_eq!(
+        text_of(&html, "#conflict-fields tbody tr").unwrap(),
+        "What is important to me My cat Pepper My cat Pepper and my nan Football on Saturdays"
+    );
+    assert!(
+        html.contains("Football on Saturdays</textarea>"),
+        "yours kept in the form"
+    );
+    let seen = attr_of(&html, "input[name=seen_version]", "value").unwrap();
+    let mut choice = typed.to_vec();
+    choice.extend([("seen_version", seen.as_str()), ("resolve", "yours")]);
+    let response = priya.post_raw(&form, &token, &choice).await;
+    assert_eq!(response.status(), 303);
+    let texts = sam.get(&plan_path).await.1["content"]["texts"].clone();
+    assert_eq!(texts["important_to_me"], "Football on Saturdays");
+    let (_, log) = sam.get(&format!("/plans/{id}/changes")).await;
+    let reason = log.as_array().unwrap().last().unwrap()["reason"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        reason.contains("My cat Pepper and my nan"),
+        "what was replaced is recorded: {reason}"
+    );
+}
+both!(section_forms_merge_and_show_conflicts);

@@ -34,15 +34,15 @@ pub use views::{Body, SectionView, editable, group_kind, section_views, whose_la
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use goldthread_domain::checks::smart::{self, SmartReport};
-use goldthread_domain::plan::{Change, Plan};
 use goldthread_domain::error::FieldErrors;
+use goldthread_domain::plan::{Change, Plan};
 use goldthread_domain::plan_type::Section;
 use serde::Deserialize;
 
 use crate::store::StoreError;
-use crate::web::pages::conflict::{Choice, ConflictView};
 use crate::web::AppState;
 use crate::web::error::PageError;
+use crate::web::pages::conflict::{Choice, ConflictView};
 use crate::web::session::CurrentUser;
 
 pub fn router() -> Router<AppState> {
