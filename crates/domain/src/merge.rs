@@ -27,13 +27,10 @@ pub struct FieldConflict {
     /// `outcome`) means the whole record, as when one side removed it.
     pub field: String,
     /// Its value in the version the edit was based on (`null`: empty or absent).
-    #[schema(value_type = Object)]
     pub base: Value,
     /// Its value as saved by others since (`null`: removed).
-    #[schema(value_type = Object)]
     pub theirs: Value,
     /// Its value in this edit (`null`: removed).
-    #[schema(value_type = Object)]
     pub yours: Value,
 }
 

@@ -550,11 +550,17 @@ fn merge_change(
         }
         _ => None,
     };
-    let mut reason = reason;
     let merged = match merge::rebase(&base, &current, &change, seen.as_ref().map(|(p, k)| (p, *k))) {
         Ok(merged) => merged,
         Err(merge::Unresolved(fields)) => return Err(conflict(&current, log, base_version, fields)),
     };
+    let Some(merged) = merged else {
+        return Ok(None);
+    };
+    current.check(&merged, reason.as_deref(), plan_type)?;
+    // The resolution, with the values not kept, goes with the editor's own
+    // reason (after it is checked: a long text quoted must not be refused).
+    let mut reason = reason;
     if let Some((_, keep)) = seen {
         let resolved = merge::merge(&base, &current, &change, keep).conflicts;
         if !resolved.is_empty() {
@@ -565,10 +571,7 @@ fn merge_change(
             });
         }
     }
-    let Some(change) = merged else {
-        return Ok(None);
-    };
-    current.check(&change, reason.as_deref(), plan_type)?;
+    let change = merged;
     Ok(Some(ChangeRecord {
         seq: current.version + 1,
         at: now(),

@@ -267,6 +267,13 @@ async fn the_409_is_documented(backend: Backend) {
     for field in ["field", "base", "theirs", "yours"] {
         assert!(conflict[field].is_object(), "FieldConflict lacks {field}");
     }
+    for side in ["base", "theirs", "yours"] {
+        assert!(
+            conflict[side].get("type").is_none(),
+            "any JSON value: {}",
+            conflict[side]
+        );
+    }
     let responses = &doc["paths"]["/plans/{id}/changes"]["post"]["responses"];
     assert!(responses["409"]["description"].as_str().unwrap().contains("fields"));
     let new_change = &doc["components"]["schemas"]["NewChange"]["properties"];
@@ -712,3 +719,31 @@ async fn section_forms_merge_and_show_conflicts(backend: Backend) {
     );
 }
 both!(section_forms_merge_and_show_conflicts);
+
+/// Keeping theirs over a long text records the long text not kept in full:
+/// the note is not held to the 2,000 characters of a typed reason.
+async fn a_long_text_not_kept_is_recorded_in_full(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, priya) = app.api_user("priya@example.org", "practitioner").await;
+    let plan = priya.plan("Jade", "SH").await;
+    let id = plan["id"].as_str().unwrap().to_owned();
+    let base = plan["version"].as_i64().unwrap();
+    let set = |v: i64, text: &str| json!({"base_version": v, "change": {"type": "texts_set", "section": "my_situation", "texts": {"important_to_me": text}}});
+    let (status, _) = priya.post(&format!("/plans/{id}/changes"), set(base, "Short")).await;
+    assert_eq!(status, 201);
+    let long = "Seeing my sister every week. ".repeat(120);
+    let (status, problem) = priya.post(&format!("/plans/{id}/changes"), set(base, &long)).await;
+    assert_eq!(status, 409, "{problem}");
+    let mut again = set(base, &long);
+    again["resolve"] = json!({"seen_version": base + 1, "keep": "theirs"});
+    let (status, plan) = priya.post(&format!("/plans/{id}/changes"), again).await;
+    assert_eq!(status, 201, "{plan}");
+    assert_eq!(plan["content"]["texts"]["important_to_me"], "Short");
+    let (_, log) = priya.get(&format!("/plans/{id}/changes")).await;
+    let reason = log.as_array().unwrap().last().unwrap()["reason"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(reason.contains(long.trim_end()), "recorded in full");
+}
+both!(a_long_text_not_kept_is_recorded_in_full);
