@@ -910,5 +910,46 @@ mod tests {
                 prop_assert_eq!(plan.content.item(crate::content::ItemKind::Provision, t.id), Some(Item::Provision(t)));
             }
         }
+
+        /// The same for the texts of a section, key by key.
+        #[test]
+        fn texts_merge_never_drops_a_change_that_did_not_conflict(
+            theirs_edit in proptest::array::uniform3(field_edit()),
+            yours_edit in proptest::array::uniform3(field_edit()),
+        ) {
+            const KEYS: [&str; 3] = ["important_to_me", "working", "not_working"];
+            let text = |v: u32| if v == 0 { String::new() } else { format!("Text {v}") };
+            let set = |edit: &[Option<u32>; 3], all: bool| Change::TextsSet {
+                section: "my_situation".into(),
+                texts: KEYS
+                    .iter()
+                    .zip(edit)
+                    .filter_map(|(k, e)| match e {
+                        Some(v) => Some(((*k).to_owned(), text(*v))),
+                        None if all => Some(((*k).to_owned(), text(1))),
+                        None => None,
+                    })
+                    .collect(),
+                authorship: None,
+            };
+            let base = after(&base(), set(&[None; 3], true));
+            let theirs = after(&base, set(&theirs_edit, false));
+            // A form sends every key of the section, untouched ones as they were.
+            let merged = merge(&base, &theirs, &set(&yours_edit, true), Keep::Yours);
+            let mut plan = theirs.clone();
+            plan.apply(&record(theirs.version + 1, merged.change.unwrap())).unwrap();
+            for (i, key) in KEYS.iter().enumerate() {
+                let now = plan.content.texts.get(*key).cloned().unwrap_or_default();
+                let (t, y) = (theirs_edit[i].map(text), yours_edit[i].map(text));
+                let before = text(1);
+                let conflicted = merged.conflicts.iter().any(|c| c.field == format!("texts.{key}"));
+                match (t.filter(|t| *t != before), y.filter(|y| *y != before)) {
+                    (Some(t), Some(y)) if t != y => prop_assert!(conflicted && now == y),
+                    (_, Some(y)) => prop_assert!(!conflicted && now == y, "{key}: yours {y} dropped"),
+                    (Some(t), None) => prop_assert!(!conflicted && now == t, "{key}: theirs {t} dropped"),
+                    (None, None) => prop_assert!(!conflicted && now == before),
+                }
+            }
+        }
     }
 }
