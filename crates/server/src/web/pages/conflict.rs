@@ -78,11 +78,16 @@ impl Choice {
 }
 
 fn row(conflict: &FieldConflict) -> ConflictRow {
+    let money = conflict.field.ends_with("_pence");
+    let show = |value: &Value| match value.as_i64() {
+        Some(pence) if money => goldthread_domain::money::format(pence),
+        _ => shown(value),
+    };
     ConflictRow {
         label: label(&conflict.field),
-        base: shown(&conflict.base),
-        theirs: shown(&conflict.theirs),
-        yours: shown(&conflict.yours),
+        base: show(&conflict.base),
+        theirs: show(&conflict.theirs),
+        yours: show(&conflict.yours),
     }
 }
 
@@ -156,5 +161,20 @@ mod tests {
             })
         );
         assert_eq!(Choice::resolution(Some("yours"), None), None);
+        let cost = row(&FieldConflict {
+            field: "provision.weekly_cost_pence".into(),
+            base: Value::Null,
+            theirs: 136550.into(),
+            yours: 1250.into(),
+        });
+        assert_eq!(
+            (
+                cost.label.as_str(),
+                cost.base.as_str(),
+                cost.theirs.as_str(),
+                cost.yours.as_str()
+            ),
+            ("Weekly cost", "(empty)", "£1,365.50", "£12.50")
+        );
     }
 }
