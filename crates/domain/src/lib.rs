@@ -10,6 +10,7 @@ pub mod content;
 pub mod error;
 pub mod merge;
 pub mod money;
+pub mod monitoring;
 pub mod person;
 pub mod plan;
 pub mod plan_type;
