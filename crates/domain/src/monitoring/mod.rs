@@ -15,6 +15,7 @@
 //! the date takes an injected `today` rather than reading the wall clock.
 
 pub mod meetings;
+pub mod progress;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
