@@ -14,6 +14,8 @@
 //! Everything here is plain Rust with no I/O, and every rule that depends on
 //! the date takes an injected `today` rather than reading the wall clock.
 
+pub mod calendar;
+pub mod clocks;
 pub mod meetings;
 pub mod progress;
 

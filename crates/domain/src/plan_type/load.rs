@@ -369,6 +369,7 @@ fn check(t: &PlanType) -> Result<(), Problem> {
             .map(|a| (a.key.as_str(), a.label.as_str(), a.hint.as_deref())),
     )?;
     check_reviews(t)?;
+    crate::monitoring::clocks::check_rules(&t.clocks)?;
     check_sections(t)
 }
 

@@ -98,6 +98,10 @@ pub struct PlanType {
     pub party_roles: Vec<crate::plan::PartyRole>,
     /// The sections of the form, in order.
     pub sections: Vec<Section>,
+    /// Deadlines that run from an event, besides the formal review
+    /// ([`crate::monitoring::clocks`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clocks: Vec<crate::monitoring::clocks::ClockRule>,
 }
 
 /// An area of need ("Cognition and Learning", "Housing", …).
