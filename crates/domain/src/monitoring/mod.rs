@@ -16,6 +16,7 @@
 
 pub mod calendar;
 pub mod clocks;
+pub mod dashboard;
 pub mod meetings;
 pub mod progress;
 
