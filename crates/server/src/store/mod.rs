@@ -31,7 +31,8 @@ pub use files::{MAX_FILE_BYTES, check_upload};
 pub use people::{PersonChange, PersonSummary};
 pub use photos::{MAX_PHOTO_BYTES, photo_type};
 pub use plans::{PlanFilter, PlanSummary};
-pub use users::{Team, User};
+pub use sessions::{SessionInfo, session_handle};
+pub use users::{ApiToken, Team, User};
 
 /// Expands `$body` once for each backend with `$pool` bound to that
 /// backend's pool, so the same SQL and decoding code serves both.
