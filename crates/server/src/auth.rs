@@ -45,7 +45,37 @@ static HASH_GATE: std::sync::LazyLock<HashGate> = std::sync::LazyLock::new(|| Ha
     queue_limit: hash_queue_limit(),
 });
 
-/// Runs `work` (one Argon2 hash) on the blocking pool once a core is free.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The threads that hash passwords: one per core, for the life of the
+/// process. Always the same few threads, so the memory each hash frees is
+/// reused by the next instead of being kept by ever more allocator arenas
+/// (which is what bounds peak memory, not only the number running).
+static HASH_THREADS: std::sync::LazyLock<std::sync::mpsc::Sender<Job>> = std::sync::LazyLock::new(|| {
+    let (sender, receiver) = std::sync::mpsc::channel::<Job>();
+    let receiver = std::sync::Arc::new(std::sync::Mutex::new(receiver));
+    for i in 0..hash_concurrency() {
+        let receiver = receiver.clone();
+        std::thread::Builder::new()
+            .name(format!("password-hash-{i}"))
+            .spawn(move || {
+                loop {
+                    let job = match receiver.lock() {
+                        Ok(receiver) => receiver.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                }
+            })
+            .expect("a password hashing thread starts");
+    }
+    sender
+});
+
+/// Runs `work` (one Argon2 hash) on a hashing thread once one is free.
 async fn gated<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Busy> {
     use std::sync::atomic::Ordering;
     let gate = &*HASH_GATE;
@@ -61,7 +91,14 @@ async fn gated<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> 
             permit.map_err(|_| Busy)?
         }
     };
-    let result = tokio::task::spawn_blocking(work).await.map_err(|_| Busy);
+    let (done, result) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = done.send(work());
+    });
+    let result = match HASH_THREADS.send(job) {
+        Ok(()) => result.await.map_err(|_| Busy),
+        Err(_) => Err(Busy),
+    };
     drop(permit);
     result
 }
