@@ -27,9 +27,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 use time::OffsetDateTime;
 
-pub use files::{MAX_FILE_BYTES, check_upload};
+pub use files::{MAX_FILE_BYTES, check_content, check_upload};
 pub use people::{PersonChange, PersonSummary};
-pub use photos::{MAX_PHOTO_BYTES, photo_type};
+pub use photos::{MAX_PHOTO_BYTES, photo_type, reencode_photo};
 pub use plans::{PlanFilter, PlanSummary};
 pub use sessions::{SessionInfo, session_handle};
 pub use users::{ApiToken, Team, User};
