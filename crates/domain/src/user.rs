@@ -151,9 +151,14 @@ pub fn check_password_for(errors: &mut FieldErrors, field: &str, password: &str,
     if u8::from(estimate.score()) < MIN_PASSWORD_SCORE {
         let mut message = String::from("This password is too easy to guess");
         if let Some(warning) = estimate.feedback().and_then(|f| f.warning()) {
-            message.push_str(&format!(" ({})", warning.to_string().trim_end_matches('.').to_lowercase()));
+            message.push_str(&format!(
+                " ({})",
+                warning.to_string().trim_end_matches('.').to_lowercase()
+            ));
         }
-        message.push_str(". Choose a longer one: three or four random words together make a strong password you can remember");
+        message.push_str(
+            ". Choose a longer one: three or four random words together make a strong password you can remember",
+        );
         errors.add(field, message);
     }
 }

@@ -182,7 +182,11 @@ mod tests {
     async fn passwords_round_trip_and_unknown_users_never_match() {
         let hash = hash_password("correct horse battery".into()).await.unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse battery".into(), Some(hash.clone())).await.unwrap());
+        assert!(
+            verify_password("correct horse battery".into(), Some(hash.clone()))
+                .await
+                .unwrap()
+        );
         assert!(!verify_password("wrong horse battery".into(), Some(hash)).await.unwrap());
         assert!(!verify_password("anything".into(), None).await.unwrap());
     }
@@ -192,7 +196,11 @@ mod tests {
         let key = b"0123456789abcdef0123456789abcdef";
         let cookie = signed(key, "csrf", "abc");
         assert_eq!(verify_signed(key, "csrf", &cookie), Some("abc"));
-        assert_eq!(verify_signed(key, "device", &cookie), None, "a purpose cannot stand for another");
+        assert_eq!(
+            verify_signed(key, "device", &cookie),
+            None,
+            "a purpose cannot stand for another"
+        );
         assert_eq!(verify_signed(b"another key", "csrf", &cookie), None);
         assert_eq!(verify_signed(key, "csrf", "abc.0000"), None);
         assert_eq!(verify_signed(key, "csrf", "abc"), None);

@@ -438,7 +438,11 @@ async fn user_command(store: &Store, command: UserCommand) -> anyhow::Result<()>
                 .await?;
             println!(
                 "Password changed for {email}; their sessions have ended{}.",
-                if keep_tokens { "" } else { " and their API tokens are revoked" }
+                if keep_tokens {
+                    ""
+                } else {
+                    " and their API tokens are revoked"
+                }
             );
         }
         UserCommand::Deactivate { email } => {

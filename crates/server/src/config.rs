@@ -121,7 +121,11 @@ mod tests {
         assert!(config("[::1]:8080", None).insecure_warning().is_none());
         let warning = config("0.0.0.0:8080", None).insecure_warning().unwrap();
         assert!(warning.contains("without an https public URL"), "{warning}");
-        assert!(config("0.0.0.0:8080", Some("http://gt.example.org")).insecure_warning().is_some());
+        assert!(
+            config("0.0.0.0:8080", Some("http://gt.example.org"))
+                .insecure_warning()
+                .is_some()
+        );
         assert!(
             config("0.0.0.0:8080", Some("https://gt.example.org"))
                 .insecure_warning()

@@ -210,11 +210,29 @@ mod tests {
         assert!(check_content("text/plain", b"<!DOCTYPE html><p>hi").is_err());
         assert!(check_content("text/plain", b"\xff\xfe binary").is_err());
         let docx = b"PK\x03\x04....[Content_Types].xml....";
-        assert!(check_content("application/vnd.openxmlformats-officedocument.wordprocessingml.document", docx).is_ok());
-        assert!(check_content("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04 other zip").is_err());
+        assert!(
+            check_content(
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                docx
+            )
+            .is_ok()
+        );
+        assert!(
+            check_content(
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                b"PK\x03\x04 other zip"
+            )
+            .is_err()
+        );
         let odt = b"PK\x03\x04..........................mimetypeapplication/vnd.oasis.opendocument.text";
         assert!(check_content("application/vnd.oasis.opendocument.text", odt).is_ok());
-        assert!(check_content("application/msword", &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]).is_ok());
+        assert!(
+            check_content(
+                "application/msword",
+                &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]
+            )
+            .is_ok()
+        );
         assert!(check_content("application/msword", b"{\\rtf1").is_err());
     }
 

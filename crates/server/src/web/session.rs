@@ -14,9 +14,9 @@
 //! V7.3.2).
 
 use axum::body::{Body, to_bytes};
+use axum::extract::State;
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -42,7 +42,11 @@ pub const USER_AGENT_KEY: &str = "user_agent";
 
 /// The name of a cookie, with the `__Host-` prefix when cookies are Secure.
 pub fn cookie_name(secure: bool, name: &str) -> String {
-    if secure { format!("__Host-{name}") } else { name.to_owned() }
+    if secure {
+        format!("__Host-{name}")
+    } else {
+        name.to_owned()
+    }
 }
 
 /// A cookie's value from the request's `Cookie` headers.
@@ -263,7 +267,8 @@ impl FromRequestParts<AppState> for CurrentUser {
         };
         let now = crate::store::to_millis(crate::store::now());
         let signed_in_at: Option<i64> = session.get(SIGNED_IN_AT_KEY).await.ok().flatten();
-        let too_old = signed_in_at.is_none_or(|at| now - at > state.config.security.absolute_timeout.whole_milliseconds() as i64);
+        let too_old =
+            signed_in_at.is_none_or(|at| now - at > state.config.security.absolute_timeout.whole_milliseconds() as i64);
         if user.is_some() && too_old {
             // Past the absolute timeout: the session ends whatever its use.
             let _ = session.flush().await;
@@ -451,7 +456,8 @@ mod tests {
             let safe = safe_next(Some(&next));
             prop_assert!(safe.starts_with('/'));
             prop_assert!(axum::http::HeaderValue::from_str(&safe).is_ok());
-            prop_assert_eq!(browser_resolves(&safe).host_str(), Some("goldthread.invalid"));
+            let resolved = browser_resolves(&safe);
+            prop_assert_eq!(resolved.host_str(), Some("goldthread.invalid"));
         }
 
         #[test]
@@ -460,7 +466,8 @@ mod tests {
             rest in "[a-z./\\\\@:%0-9]{0,16}",
         ) {
             let safe = safe_next(Some(&format!("{prefix}{rest}")));
-            prop_assert_eq!(browser_resolves(&safe).host_str(), Some("goldthread.invalid"));
+            let resolved = browser_resolves(&safe);
+            prop_assert_eq!(resolved.host_str(), Some("goldthread.invalid"));
         }
     }
 
@@ -498,7 +505,10 @@ mod tests {
             &headers(&[("host", "127.0.0.1:8080"), ("origin", "https://evil.example")]),
             None
         ));
-        assert!(is_cross_site(&headers(&[("host", "127.0.0.1:8080"), ("origin", "null")]), None));
+        assert!(is_cross_site(
+            &headers(&[("host", "127.0.0.1:8080"), ("origin", "null")]),
+            None
+        ));
         assert!(is_cross_site(
             &headers(&[("host", "127.0.0.1:8080"), ("sec-fetch-site", "cross-site")]),
             None

@@ -7,7 +7,10 @@ use futures_util::future::join_all;
 use serde_json::json;
 
 use crate::both;
-use crate::helpers::{Backend, Browser, PASSWORD, TestApp, csrf_of, fresh_database, location, spawn_app, spawn_app_with, spawn_instance, text_of};
+use crate::helpers::{
+    Backend, Browser, PASSWORD, TestApp, csrf_of, fresh_database, location, spawn_app, spawn_app_with, spawn_instance,
+    text_of,
+};
 
 /// Sends `password` for `email` from a fresh browser (its own CSRF cookie).
 async fn attempt(base: &str, email: &str, password: &str) -> u16 {
@@ -22,7 +25,11 @@ async fn parallel_guesses_get_at_most_the_limit_asvs_6_3_1(backend: Backend) {
     let second = spawn_instance(&first).await;
     first.user("priya@example.org", "Priya Shah", "practitioner").await;
     let statuses = join_all((0..30).map(|i| {
-        let base = if i % 2 == 0 { first.address.clone() } else { second.address.clone() };
+        let base = if i % 2 == 0 {
+            first.address.clone()
+        } else {
+            second.address.clone()
+        };
         async move { attempt(&base, "priya@example.org", "not the password").await }
     }))
     .await;
@@ -34,7 +41,11 @@ async fn parallel_guesses_get_at_most_the_limit_asvs_6_3_1(backend: Backend) {
     let other = spawn_instance(&app).await;
     app.user("sam@example.org", "Sam Okafor", "practitioner").await;
     let statuses = join_all((0..20).map(|i| {
-        let base = if i % 2 == 0 { app.address.clone() } else { other.address.clone() };
+        let base = if i % 2 == 0 {
+            app.address.clone()
+        } else {
+            other.address.clone()
+        };
         let password = if i == 19 { PASSWORD } else { "not the password" };
         async move { attempt(&base, "sam@example.org", password).await }
     }))
@@ -44,7 +55,10 @@ async fn parallel_guesses_get_at_most_the_limit_asvs_6_3_1(backend: Backend) {
     if statuses[19] == 303 {
         assert!(statuses.iter().filter(|s| **s == 422).count() <= 4);
     } else {
-        assert_eq!(statuses[19], 429, "the right password past the limit waits: {statuses:?}");
+        assert_eq!(
+            statuses[19], 429,
+            "the right password past the limit waits: {statuses:?}"
+        );
     }
 }
 both!(parallel_guesses_get_at_most_the_limit_asvs_6_3_1);
@@ -62,10 +76,20 @@ async fn known_devices_still_sign_in_during_an_attack_asvs_6_3_1(backend: Backen
 
     let attacker = Browser::new(&app.address);
     for _ in 0..5 {
-        assert_eq!(attacker.sign_in("priya@example.org", "guess guess guess").await.status(), 422);
+        assert_eq!(
+            attacker
+                .sign_in("priya@example.org", "guess guess guess")
+                .await
+                .status(),
+            422
+        );
     }
     let response = attacker.sign_in("priya@example.org", PASSWORD).await;
-    assert_eq!(response.status(), 429, "a new device waits, even with the right password");
+    assert_eq!(
+        response.status(),
+        429,
+        "a new device waits, even with the right password"
+    );
     let retry: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=10).contains(&retry), "{retry}");
     assert!(response.text().await.unwrap().contains("Wait 10 seconds"));
@@ -106,7 +130,10 @@ async fn forwarded_addresses_only_from_trusted_proxies_asvs_6_3_1(backend: Backe
     }
     assert_eq!(refused, 5, "20 free attempts per address, whatever the header says");
 
-    let proxied = spawn_app_with(backend, |c| c.security.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+    let proxied = spawn_app_with(backend, |c| {
+        c.security.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]
+    })
+    .await;
     for i in 0..25 {
         let browser = Browser::new(&proxied.address);
         let (_, html) = browser.get("/sign-in").await;
@@ -122,7 +149,11 @@ async fn forwarded_addresses_only_from_trusted_proxies_asvs_6_3_1(backend: Backe
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), 422, "each client behind the proxy has its own budget");
+        assert_eq!(
+            response.status(),
+            422,
+            "each client behind the proxy has its own budget"
+        );
     }
     // Thirty successful sign-ins from one address are never slowed.
     let office = spawn_app(backend).await;
@@ -165,9 +196,19 @@ async fn parallel_sign_ins_keep_memory_bounded_asvs_2_4_1(backend: Backend) {
         }
         store.close().await;
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_goldthread"))
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--trusted-proxies", "127.0.0.1"])
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--trusted-proxies",
+            "127.0.0.1",
+        ])
         .env("DATABASE_URL", &url)
         .env("RUST_LOG", "error")
         .stdout(std::process::Stdio::null())
@@ -178,7 +219,12 @@ async fn parallel_sign_ins_keep_memory_bounded_asvs_2_4_1(backend: Backend) {
     let client = reqwest::Client::new();
     let mut up = false;
     for _ in 0..100 {
-        if client.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status() == 200) {
+        if client
+            .get(format!("{base}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
             up = true;
             break;
         }
@@ -218,14 +264,20 @@ async fn parallel_sign_ins_keep_memory_bounded_asvs_2_4_1(backend: Backend) {
     let _ = server.kill();
     let _ = server.wait();
 
-    assert!(results.iter().all(|(s, retry)| *s == 422 || (*s == 503 && *retry)), "{results:?}");
+    assert!(
+        results.iter().all(|(s, retry)| *s == 422 || (*s == 503 && *retry)),
+        "{results:?}"
+    );
     assert!(results.iter().any(|(s, _)| *s == 422), "some were checked");
     let hashes = goldthread::auth::hash_concurrency() as u64;
     // 100 hashes at once would take 1.9 GB (30 took the server to 484 MiB
     // before this was bounded); the hashes running and the connections,
     // buffers and database pools of 100 requests stay far below 256 MiB.
     let bound_kb = 256 * 1024;
-    assert!(results.iter().filter(|(s, _)| *s == 503).count() > 0, "past the queue: 503");
+    assert!(
+        results.iter().filter(|(s, _)| *s == 503).count() > 0,
+        "past the queue: 503"
+    );
     assert!(
         peak.saturating_sub(baseline) < bound_kb,
         "peak {peak} kB, baseline {baseline} kB: grew by more than {bound_kb} kB with {hashes} hashes at once"
@@ -259,12 +311,18 @@ async fn password_change_ends_other_sessions_asvs_7_4_3(backend: Backend) {
         .await;
     assert_eq!(response.status(), 422);
     let html = response.text().await.unwrap();
-    assert!(text_of(&html, "#new_password-error").unwrap().contains("easy to guess"), "{html}");
+    assert!(
+        text_of(&html, "#new_password-error").unwrap().contains("easy to guess"),
+        "{html}"
+    );
     let response = here
         .submit(
             "/account",
             "/account/password",
-            &[("current_password", "wrong password"), ("new_password", "plum kettle orbit lantern")],
+            &[
+                ("current_password", "wrong password"),
+                ("new_password", "plum kettle orbit lantern"),
+            ],
         )
         .await;
     assert_eq!(response.status(), 422);
@@ -275,7 +333,10 @@ async fn password_change_ends_other_sessions_asvs_7_4_3(backend: Backend) {
         .submit(
             "/account",
             "/account/password",
-            &[("current_password", PASSWORD), ("new_password", "plum kettle orbit lantern")],
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "plum kettle orbit lantern"),
+            ],
         )
         .await;
     assert_eq!(response.status(), 303);
@@ -300,7 +361,14 @@ async fn password_change_ends_other_sessions_asvs_7_4_3(backend: Backend) {
         .await;
     assert_eq!(response.status(), 303);
     assert_eq!(api.get("/me").await.0, 401, "tokens revoked");
-    assert_eq!(app.signed_in_with("priya@example.org", "violet harbour tiny compass").await.get("/").await.0, 200);
+    assert_eq!(
+        app.signed_in_with("priya@example.org", "violet harbour tiny compass")
+            .await
+            .get("/")
+            .await
+            .0,
+        200
+    );
 }
 both!(password_change_ends_other_sessions_asvs_7_4_3);
 
@@ -319,7 +387,10 @@ async fn deactivation_ends_sessions_and_tokens_for_good_asvs_7_4_2(backend: Back
     assert_eq!(admin.submit("/users", &action, &[]).await.status(), 303);
     assert_eq!(session.get("/people").await.0, 303, "signed out");
     assert_eq!(api.get("/me").await.0, 401, "token revoked");
-    assert!(app.store.user_sessions(priya.id, None).await.unwrap().is_empty(), "sessions deleted");
+    assert!(
+        app.store.user_sessions(priya.id, None).await.unwrap().is_empty(),
+        "sessions deleted"
+    );
 
     let action = format!("/users/{}/activate", priya.id);
     assert_eq!(admin.submit("/users", &action, &[]).await.status(), 303);
@@ -348,7 +419,11 @@ async fn tokens_expire_and_can_be_listed_and_revoked_asvs_7_4_1(backend: Backend
         )
         .await
         .unwrap();
-    assert_eq!(app.api_with_token(&expired).get("/me").await.0, 401, "an expired token is refused");
+    assert_eq!(
+        app.api_with_token(&expired).get("/me").await.0,
+        401,
+        "an expired token is refused"
+    );
 
     for _ in 0..20 {
         assert_eq!(api.get("/me").await.0, 200);
@@ -361,8 +436,16 @@ async fn tokens_expire_and_can_be_listed_and_revoked_asvs_7_4_1(backend: Backend
     assert_eq!(live["active"], true);
     let old = tokens.iter().find(|t| t["label"] == "old script").unwrap();
     assert_eq!(old["active"], false);
-    let created = time::OffsetDateTime::parse(live["created_at"].as_str().unwrap(), &time::format_description::well_known::Rfc3339).unwrap();
-    let expires = time::OffsetDateTime::parse(live["expires_at"].as_str().unwrap(), &time::format_description::well_known::Rfc3339).unwrap();
+    let created = time::OffsetDateTime::parse(
+        live["created_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let expires = time::OffsetDateTime::parse(
+        live["expires_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
     assert_eq!((expires - created).whole_days(), 90);
     let first_use = live["last_used_at"].as_str().expect("last use recorded").to_owned();
     // Twenty calls in a second wrote it once.
@@ -370,17 +453,27 @@ async fn tokens_expire_and_can_be_listed_and_revoked_asvs_7_4_1(backend: Backend
         api.get("/me").await;
     }
     let (_, again) = api.get("/me/tokens").await;
-    let again = again.as_array().unwrap().iter().find(|t| t["label"] == "test").unwrap().clone();
+    let again = again
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["label"] == "test")
+        .unwrap()
+        .clone();
     assert_eq!(again["last_used_at"], first_use.as_str(), "at most one write a minute");
 
     let id = live["id"].as_str().unwrap();
     assert_eq!(sam.get(&format!("/users/{}/tokens", priya.id)).await.0, 404);
-    let (status, _) = sam.send(reqwest::Method::DELETE, &format!("/tokens/{id}"), json!(null)).await;
+    let (status, _) = sam
+        .send(reqwest::Method::DELETE, &format!("/tokens/{id}"), json!(null))
+        .await;
     assert_eq!(status, 404, "another user cannot revoke it (nor learn it exists)");
     assert_eq!(api.get("/me").await.0, 200);
     let (status, listed) = admin.get(&format!("/users/{}/tokens", priya.id)).await;
     assert_eq!((status, listed.as_array().unwrap().len()), (200, 2));
-    let (status, _) = admin.send(reqwest::Method::DELETE, &format!("/tokens/{id}"), json!(null)).await;
+    let (status, _) = admin
+        .send(reqwest::Method::DELETE, &format!("/tokens/{id}"), json!(null))
+        .await;
     assert_eq!(status, 204, "an administrator can revoke it");
     assert_eq!(api.get("/me").await.0, 401);
     let _ = admin_user;
@@ -396,8 +489,18 @@ async fn tokens_expire_and_can_be_listed_and_revoked_asvs_7_4_1(backend: Backend
     let (_, html) = browser.get("/account").await;
     assert!(html.contains("laptop"));
     let (_, mine) = own.get("/me/tokens").await;
-    let id = mine.as_array().unwrap().iter().find(|t| t["label"] == "laptop").unwrap()["id"].as_str().unwrap().to_owned();
-    let response = browser.submit("/account", &format!("/account/tokens/{id}/revoke"), &[]).await;
+    let id = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["label"] == "laptop")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let response = browser
+        .submit("/account", &format!("/account/tokens/{id}/revoke"), &[])
+        .await;
     assert_eq!(response.status(), 303);
     assert_eq!(own.get("/me").await.0, 401);
 }
@@ -422,7 +525,16 @@ async fn sessions_end_when_idle_and_after_an_absolute_time_asvs_7_3_1(backend: B
     }
     tokio::time::sleep(Duration::from_millis(1200)).await;
     assert_eq!(browser.get("/people").await.0, 303, "past the absolute timeout");
-    assert!(app.store.user_sessions(app.store.user_by_email("priya@example.org").await.unwrap().unwrap().id, None).await.unwrap().is_empty());
+    assert!(
+        app.store
+            .user_sessions(
+                app.store.user_by_email("priya@example.org").await.unwrap().unwrap().id,
+                None
+            )
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 both!(sessions_end_when_idle_and_after_an_absolute_time_asvs_7_3_1);
 
@@ -440,11 +552,26 @@ async fn users_see_and_end_their_sessions_asvs_7_5_2(backend: Backend) {
     assert_eq!(document.select(&rows).count(), 3);
     assert!(html.contains("This session"));
     let end = scraper::Selector::parse(r#"#sessions form[action$="/end"]"#).unwrap();
-    let action = document.select(&end).next().unwrap().value().attr("action").unwrap().to_owned();
+    let action = document
+        .select(&end)
+        .next()
+        .unwrap()
+        .value()
+        .attr("action")
+        .unwrap()
+        .to_owned();
     assert_eq!(here.submit("/account", &action, &[]).await.status(), 303);
     let statuses = [phone.get("/people").await.0, laptop.get("/people").await.0];
-    assert!(statuses.contains(&303) && statuses.contains(&200), "one ended: {statuses:?}");
-    assert_eq!(here.submit("/account", "/account/sessions/end-others", &[]).await.status(), 303);
+    assert!(
+        statuses.contains(&303) && statuses.contains(&200),
+        "one ended: {statuses:?}"
+    );
+    assert_eq!(
+        here.submit("/account", "/account/sessions/end-others", &[])
+            .await
+            .status(),
+        303
+    );
     assert_eq!(phone.get("/people").await.0, 303);
     assert_eq!(laptop.get("/people").await.0, 303);
     assert_eq!(here.get("/people").await.0, 200);
@@ -455,7 +582,9 @@ async fn users_see_and_end_their_sessions_asvs_7_5_2(backend: Backend) {
     assert!(!html.contains("/end\""), "only the current session is left");
     let sam_id = app.store.user_by_email("sam@example.org").await.unwrap().unwrap().id;
     let handle = app.store.user_sessions(sam_id, None).await.unwrap()[0].handle.clone();
-    let response = here.submit("/account", &format!("/account/sessions/{handle}/end"), &[]).await;
+    let response = here
+        .submit("/account", &format!("/account/sessions/{handle}/end"), &[])
+        .await;
     assert_eq!(response.status(), 404);
     assert_eq!(sam.get("/people").await.0, 200);
 }
@@ -491,13 +620,27 @@ async fn sign_in_never_redirects_off_site_asvs_3_7_2(backend: Backend) {
         let (_, html) = browser.get("/sign-in").await;
         let token = csrf_of(&html).unwrap();
         let response = browser
-            .post_raw("/sign-in", &token, &[("email", "priya@example.org"), ("password", PASSWORD), ("next", &next)])
+            .post_raw(
+                "/sign-in",
+                &token,
+                &[("email", "priya@example.org"), ("password", PASSWORD), ("next", &next)],
+            )
             .await;
         assert_eq!(response.status(), 303, "{next:?}");
         let target = location(&response);
-        let resolved = reqwest::Url::parse("http://goldthread.invalid/").unwrap().join(&target).unwrap();
-        assert_eq!(resolved.host_str(), Some("goldthread.invalid"), "{next:?} went to {target:?}");
-        assert!(target.starts_with('/') && !target.starts_with("//"), "{next:?} → {target:?}");
+        let resolved = reqwest::Url::parse("http://goldthread.invalid/")
+            .unwrap()
+            .join(&target)
+            .unwrap();
+        assert_eq!(
+            resolved.host_str(),
+            Some("goldthread.invalid"),
+            "{next:?} went to {target:?}"
+        );
+        assert!(
+            target.starts_with('/') && !target.starts_with("//"),
+            "{next:?} → {target:?}"
+        );
     }
 }
 both!(sign_in_never_redirects_off_site_asvs_3_7_2);
@@ -519,7 +662,13 @@ async fn anonymous_traffic_stores_no_session_asvs_7_2_4(backend: Backend) {
     let browser = Browser::new(&app.address);
     let url: reqwest::Url = app.address.parse().unwrap();
     browser.jar.add_cookie_str("goldthread-csrf=forged.0000", &url);
-    let response = browser.post_raw("/sign-in", "forged.0000", &[("email", "priya@example.org"), ("password", PASSWORD)]).await;
+    let response = browser
+        .post_raw(
+            "/sign-in",
+            "forged.0000",
+            &[("email", "priya@example.org"), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(response.status(), 403);
     let _signed_in = app.signed_in("priya@example.org").await;
     assert_eq!(app.store.count_sessions().await.unwrap(), 1);
@@ -533,9 +682,15 @@ async fn anonymous_traffic_stores_no_session_asvs_7_2_4(backend: Backend) {
         .await
         .unwrap();
     goldthread::startup::purge_once(&app.store).await.unwrap();
-    assert_eq!(app.store.count_sessions().await.unwrap(), 1, "only the live session is left");
     assert_eq!(
-        app.store.execute_unchecked("DELETE FROM sign_in_throttle WHERE key = 'account:old@example.org'").await,
+        app.store.count_sessions().await.unwrap(),
+        1,
+        "only the live session is left"
+    );
+    assert_eq!(
+        app.store
+            .execute_unchecked("DELETE FROM sign_in_throttle WHERE key = 'account:old@example.org'")
+            .await,
         Ok(0),
         "old failures purged"
     );
@@ -551,20 +706,35 @@ async fn cross_site_forms_are_refused_asvs_3_5_1(backend: Backend) {
     let (_, html) = browser.get("/people/new").await;
     let token = csrf_of(&html).unwrap();
     let post = |headers: Vec<(&'static str, String)>| {
-        let mut request = browser
-            .client
-            .post(app.url("/people/new"))
-            .form(&[("_csrf", token.as_str()), ("given_name", "Eve"), ("family_name", "Forger")]);
+        let mut request = browser.client.post(app.url("/people/new")).form(&[
+            ("_csrf", token.as_str()),
+            ("given_name", "Eve"),
+            ("family_name", "Forger"),
+        ]);
         for (k, v) in headers {
             request = request.header(k, v);
         }
         request.send()
     };
-    assert_eq!(post(vec![("origin", "https://evil.example".into())]).await.unwrap().status(), 403);
+    assert_eq!(
+        post(vec![("origin", "https://evil.example".into())])
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
     assert_eq!(post(vec![("origin", "null".into())]).await.unwrap().status(), 403);
-    assert_eq!(post(vec![("sec-fetch-site", "cross-site".into())]).await.unwrap().status(), 403);
+    assert_eq!(
+        post(vec![("sec-fetch-site", "cross-site".into())])
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
     let same = app.address.clone();
-    let response = post(vec![("origin", same), ("sec-fetch-site", "same-origin".into())]).await.unwrap();
+    let response = post(vec![("origin", same), ("sec-fetch-site", "same-origin".into())])
+        .await
+        .unwrap();
     assert_eq!(response.status(), 303, "the same site is fine");
 }
 both!(cross_site_forms_are_refused_asvs_3_5_1);
@@ -575,17 +745,28 @@ async fn weak_passwords_are_refused_at_every_door_asvs_6_2_4(backend: Backend) {
     let app: TestApp = spawn_app(backend).await;
     let (_, admin) = app.api_user("admin@example.org", "admin").await;
     let (status, problem) = admin
-        .post("/users", json!({"email": "new@example.org", "name": "New Person", "role": "practitioner", "password": "1234567890"}))
+        .post(
+            "/users",
+            json!({"email": "new@example.org", "name": "New Person", "role": "practitioner", "password": "1234567890"}),
+        )
         .await;
     assert_eq!(status, 422, "{problem}");
-    assert!(problem.to_string().contains("password") && problem.to_string().contains("guess"), "{problem}");
+    assert!(
+        problem.to_string().contains("password") && problem.to_string().contains("guess"),
+        "{problem}"
+    );
 
     let browser = app.signed_in("admin@example.org").await;
     let response = browser
         .submit(
             "/users/new",
             "/users/new",
-            &[("email", "new@example.org"), ("name", "New Person"), ("role", "practitioner"), ("password", "password12")],
+            &[
+                ("email", "new@example.org"),
+                ("name", "New Person"),
+                ("role", "practitioner"),
+                ("password", "password12"),
+            ],
         )
         .await;
     assert_eq!(response.status(), 422);
@@ -594,12 +775,25 @@ async fn weak_passwords_are_refused_at_every_door_asvs_6_2_4(backend: Backend) {
 
     let (ok, out, err) = crate::cli::goldthread(
         &app.database_url,
-        &["user", "add", "--email", "new@example.org", "--name", "New Person", "--role", "viewer"],
+        &[
+            "user",
+            "add",
+            "--email",
+            "new@example.org",
+            "--name",
+            "New Person",
+            "--role",
+            "viewer",
+        ],
         "qwertyuiop\n",
     );
     assert!(!ok, "{out}");
     assert!(err.contains("--password") && err.contains("guess"), "{err}");
-    let (ok, _, err) = crate::cli::goldthread(&app.database_url, &["user", "set-password", "--email", "admin@example.org"], "1q2w3e4r5t\n");
+    let (ok, _, err) = crate::cli::goldthread(
+        &app.database_url,
+        &["user", "set-password", "--email", "admin@example.org"],
+        "1q2w3e4r5t\n",
+    );
     assert!(!ok && err.contains("guess"), "{err}");
 }
 both!(weak_passwords_are_refused_at_every_door_asvs_6_2_4);
@@ -609,7 +803,11 @@ both!(weak_passwords_are_refused_at_every_door_asvs_6_2_4);
 async fn command_line_lists_and_revokes_tokens_asvs_7_4_1(backend: Backend) {
     let app = spawn_app(backend).await;
     let (priya, api) = app.api_user("priya@example.org", "practitioner").await;
-    let (ok, out, err) = crate::cli::goldthread(&app.database_url, &["token", "list", "--email", "priya@example.org"], "");
+    let (ok, out, err) = crate::cli::goldthread(
+        &app.database_url,
+        &["token", "list", "--email", "priya@example.org"],
+        "",
+    );
     assert!(ok, "{err}");
     let line = out.lines().next().unwrap();
     let id = line.split('\t').next().unwrap();
@@ -665,7 +863,9 @@ async fn uploads_are_checked_by_content_asvs_5_2_2(backend: Backend) {
     let app = spawn_app(backend).await;
     let (_, api) = app.api_user("priya@example.org", "practitioner").await;
     let person = api.person("Leo", "Martin").await;
-    let (_, plan) = api.post("/plans", json!({"person_id": person, "plan_type": "MSP"})).await;
+    let (_, plan) = api
+        .post("/plans", json!({"person_id": person, "plan_type": "MSP"}))
+        .await;
     let p = plan["id"].as_str().unwrap().to_owned();
     let response = api
         .client

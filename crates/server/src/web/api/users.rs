@@ -37,7 +37,10 @@ async fn me(State(state): State<AppState>, ApiUser(actor): ApiUser) -> Result<ax
 
 /// The caller's own API tokens that are not revoked (ASVS 5.0 V7.4).
 #[utoipa::path(get, path = "/me/tokens", tag = "users", responses((status = 200, description = "OK", body = Vec<ApiToken>), (status = 401, description = "No valid API token", body = Problem)))]
-async fn my_tokens(State(state): State<AppState>, ApiUser(actor): ApiUser) -> Result<axum::Json<Vec<ApiToken>>, ApiError> {
+async fn my_tokens(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+) -> Result<axum::Json<Vec<ApiToken>>, ApiError> {
     Ok(axum::Json(state.store.api_tokens(actor.id).await?))
 }
 

@@ -110,33 +110,34 @@ async fn sign_in(
     };
     // The attempt is counted before the password is hashed, atomically, so
     // parallel guesses cannot get past the limits.
-    let counted = match sign_in_gate::count_attempt(&state, &headers, &email, user.as_ref().map(|u| u.id), address).await? {
-        Gate::Go(counted) => counted,
-        Gate::Wait(wait) => {
-            tracing::warn!(%address, "sign-in refused: too many failed attempts");
-            let page = SignInPage {
-                ctx: Ctx {
-                    csrf,
-                    ..Ctx::anonymous()
-                },
-                errors: FormErrors(FieldErrors::single(
-                    "email",
-                    format!(
-                        "Too many failed attempts to sign in. Wait {}, then try again.",
-                        crate::throttle::describe_wait(wait)
-                    ),
-                )),
-                email,
-                next,
-            };
-            let response = (
-                axum::http::StatusCode::TOO_MANY_REQUESTS,
-                axum::response::Html(page.render()?),
-            )
-                .into_response();
-            return Ok(with_cookie(sign_in_gate::with_retry_after(response, wait), cookie));
-        }
-    };
+    let counted =
+        match sign_in_gate::count_attempt(&state, &headers, &email, user.as_ref().map(|u| u.id), address).await? {
+            Gate::Go(counted) => counted,
+            Gate::Wait(wait) => {
+                tracing::warn!(%address, "sign-in refused: too many failed attempts");
+                let page = SignInPage {
+                    ctx: Ctx {
+                        csrf,
+                        ..Ctx::anonymous()
+                    },
+                    errors: FormErrors(FieldErrors::single(
+                        "email",
+                        format!(
+                            "Too many failed attempts to sign in. Wait {}, then try again.",
+                            crate::throttle::describe_wait(wait)
+                        ),
+                    )),
+                    email,
+                    next,
+                };
+                let response = (
+                    axum::http::StatusCode::TOO_MANY_REQUESTS,
+                    axum::response::Html(page.render()?),
+                )
+                    .into_response();
+                return Ok(with_cookie(sign_in_gate::with_retry_after(response, wait), cookie));
+            }
+        };
     let Ok(valid) = crate::auth::verify_password(password, hash).await else {
         return Ok(sign_in_gate::busy());
     };

@@ -40,7 +40,11 @@ impl TokensPage {
 }
 
 /// A user's API tokens, for an administrator to revoke (ASVS 5.0 V7.4).
-async fn tokens(State(state): State<AppState>, Admin(admin): Admin, Path(id): Path<String>) -> Result<Response, PageError> {
+async fn tokens(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let user = state.store.user(parse_id(&id)?).await?.ok_or(PageError::NotFound)?;
     let tokens = state.store.api_tokens(user.id).await?;
     render(&TokensPage {
