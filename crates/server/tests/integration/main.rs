@@ -15,5 +15,6 @@ mod fuzz;
 mod history;
 mod pages;
 mod plan_building;
+mod rules;
 mod sessions;
 mod sign_in_security;
