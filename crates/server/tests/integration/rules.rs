@@ -311,6 +311,7 @@ async fn a_partys_user_must_exist_and_be_active(backend: Backend) {
     // Reactivated later, Tom was granted nothing. Deactivation revoked his
     // old API token for good (issue 7), so he uses a new one.
     app.store.set_user_active(tom.id, true).await.unwrap();
+    assert_eq!(tom_api.get("/me").await.0, 401);
     let token = goldthread::auth::new_api_token();
     app.store
         .create_api_token(tom.id, "after reactivation", &goldthread::auth::token_hash(&token))
