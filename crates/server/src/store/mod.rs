@@ -27,11 +27,12 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 use time::OffsetDateTime;
 
-pub use files::{MAX_FILE_BYTES, check_upload};
+pub use files::{MAX_FILE_BYTES, check_content, check_upload};
 pub use people::{PersonChange, PersonSummary};
-pub use photos::{MAX_PHOTO_BYTES, photo_type};
+pub use photos::{MAX_PHOTO_BYTES, photo_type, reencode_photo};
 pub use plans::{PlanFilter, PlanSummary, Resolution};
-pub use users::{Team, User};
+pub use sessions::{SessionInfo, session_handle};
+pub use users::{ApiToken, Team, User};
 
 /// Expands `$body` once for each backend with `$pool` bound to that
 /// backend's pool, so the same SQL and decoding code serves both.

@@ -18,3 +18,4 @@ mod pages;
 mod plan_building;
 mod rules;
 mod sessions;
+mod sign_in_security;
