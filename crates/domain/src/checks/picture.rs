@@ -676,7 +676,7 @@ fn escape(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::checks::golden_thread::{self, ThreadGapKind};
     use crate::checks::test_plans::*;
@@ -686,7 +686,7 @@ mod tests {
     /// A tiny XML well-formedness check: tags balance and nest, attributes
     /// are quoted, entities are known, no stray `<` or `&`. Returns the
     /// element names in document order.
-    fn well_formed(xml: &str) -> Result<Vec<String>, String> {
+    pub(crate) fn well_formed(xml: &str) -> Result<Vec<String>, String> {
         let mut stack: Vec<String> = Vec::new();
         let mut names = Vec::new();
         let mut rest = xml;

@@ -945,6 +945,8 @@ mod tests {
         };
         let svg = progress_svg(&series, &[date!(2026 - 02 - 20)], &labels);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        let elements = crate::checks::picture::tests::well_formed(&svg).unwrap();
+        assert_eq!(&elements[..3], ["svg", "title", "desc"]);
         assert!(svg.contains("role=\"img\""));
         assert!(svg.contains("<title id=\"progress-title\">Leo gets to school on time &lt;four days&gt;</title>"));
         assert!(
