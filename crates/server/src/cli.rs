@@ -43,6 +43,10 @@ enum Command {
         /// A folder of the organisation's own plan types (*.toml).
         #[arg(long, env = "GOLDTHREAD_PLAN_TYPES")]
         plan_types: Option<PathBuf>,
+        /// The organisation's time zone (an IANA name): dates and times
+        /// on pages and in messages are shown in it.
+        #[arg(long, env = "GOLDTHREAD_TIME_ZONE", default_value = crate::local_time::DEFAULT_ZONE, value_parser = crate::local_time::zone_named)]
+        time_zone: jiff::tz::TimeZone,
     },
     /// Manage users.
     User {
@@ -181,7 +185,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             public_url,
             plan_types,
+            time_zone,
         } => {
+            crate::local_time::set_zone(time_zone);
             let config = base_config(addr, public_url, plan_types);
             let store = startup::connect(&config).await?;
             let demo_loaded = if demo {

@@ -235,3 +235,26 @@ pub(crate) fn like_pattern(term: &str) -> String {
     pattern.push('%');
     pattern
 }
+
+#[cfg(test)]
+mod tests {
+    /// Storage sits under the web layer, never the other way round: no
+    /// storage file refers to `crate::web` (dates and times for messages
+    /// come from `crate::local_time`).
+    #[test]
+    fn storage_does_not_depend_on_the_web_layer() {
+        let web = concat!("crate::", "web");
+        for (file, source) in [
+            ("mod.rs", include_str!("mod.rs")),
+            ("files.rs", include_str!("files.rs")),
+            ("people.rs", include_str!("people.rs")),
+            ("photos.rs", include_str!("photos.rs")),
+            ("plans.rs", include_str!("plans.rs")),
+            ("sessions.rs", include_str!("sessions.rs")),
+            ("sign_in.rs", include_str!("sign_in.rs")),
+            ("users.rs", include_str!("users.rs")),
+        ] {
+            assert!(!source.contains(web), "store/{file} depends on the web layer");
+        }
+    }
+}

@@ -366,7 +366,7 @@ impl Store {
                 format!(
                     "{} at {}: {}",
                     r.author_name,
-                    crate::web::format::date_time(r.at),
+                    crate::local_time::date_time(r.at),
                     r.change.describe(current)
                 )
             })

@@ -177,7 +177,7 @@ async fn create(
     Form(values): Form<FormValues>,
 ) -> Result<Response, PageError> {
     require_writer(&user)?;
-    match values.input().parse(crate::store::now().date()) {
+    match values.input().parse(crate::local_time::today()) {
         Ok(details) => {
             let person = state.store.create_person(&user.actor(), &details).await?;
             Ok(Redirect::to(&format!("/people/{}", person.id)).into_response())
@@ -342,7 +342,7 @@ async fn update(
             base_version,
         })
     };
-    let details = match values.input().parse(crate::store::now().date()) {
+    let details = match values.input().parse(crate::local_time::today()) {
         Ok(details) => details,
         Err(errors) => return again(values, errors, vec![], base_version),
     };
