@@ -146,11 +146,16 @@ pub struct Party {
 /// A party as typed into the form or sent to the API.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct PartyInput {
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200)]
     pub name: Option<String>,
     /// One of the `PartyRole` values, e.g. `parent_carer`.
+    #[schema(value_type = PartyRole, required = true)]
     pub role: Option<String>,
+    #[schema(max_length = 200)]
     pub agency: Option<String>,
+    #[schema(max_length = 200)]
     pub relationship: Option<String>,
+    #[schema(max_length = 200)]
     pub contact: Option<String>,
     /// The id of a Goldthread user, to give this party access to the plan.
     pub user_id: Option<Uuid>,
@@ -191,10 +196,13 @@ impl PartyInput {
 /// The plan's own details, as typed into the form or sent to the API.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct PlanDetailsInput {
+    #[schema(max_length = 200)]
     pub title: Option<String>,
     /// `YYYY-MM-DD`
+    #[schema(value_type = Option<String>, format = Date)]
     pub start_date: Option<String>,
     /// Weeks between formal reviews; empty for the plan type's default.
+    #[schema(minimum = 1, maximum = 104)]
     pub review_interval_weeks: Option<u32>,
 }
 
@@ -468,6 +476,43 @@ impl Plan {
         self.status != PlanStatus::Draft
     }
 
+    /// What refuses a well-formed change because of where the plan is in
+    /// its life, not because of what the change says: a closed or
+    /// superseded plan cannot change, the lifecycle allows only some moves,
+    /// and once agreed every change needs a reason. The API answers these
+    /// with 409 (the plan's state), not 422 (the request); [`Plan::check`]
+    /// includes them.
+    pub fn state_refusal(&self, change: &Change, reason: Option<&str>) -> Option<FieldErrors> {
+        let mut errors = FieldErrors::new();
+        if !self.status.is_active() {
+            errors.add(
+                "status",
+                format!(
+                    "This plan is {}; it can no longer be changed",
+                    self.status.label().to_lowercase()
+                ),
+            );
+            return Some(errors);
+        }
+        if let Change::StatusChanged { to } = change
+            && !self.status.next().contains(to)
+        {
+            errors.add(
+                "status",
+                format!(
+                    "A plan that is {} cannot become {}",
+                    self.status.label().to_lowercase(),
+                    to.label().to_lowercase()
+                ),
+            );
+        }
+        let has_reason = reason.is_some_and(|r| !r.trim().is_empty());
+        if self.reason_required() && !has_reason && !matches!(change, Change::StatusChanged { .. }) {
+            errors.add("reason", "This plan has been agreed: say why you are changing it");
+        }
+        errors.into_result(()).err()
+    }
+
     /// Checks a proposed change against the plan as it stands and the rules
     /// of its plan type (when it is loaded). Storage calls this before
     /// appending, so a refused change leaves no trace.
@@ -486,16 +531,12 @@ impl Plan {
                 errors.add("reason", "Must be 2000 characters or fewer");
             }
         }
-        let terminal = !self.status.is_active();
-        if terminal {
-            errors.add(
-                "status",
-                format!(
-                    "This plan is {}; it can no longer be changed",
-                    self.status.label().to_lowercase()
-                ),
-            );
-            return Err(errors);
+        if let Some(refusal) = self.state_refusal(change, reason) {
+            let terminal = !self.status.is_active();
+            errors.0.extend(refusal.0);
+            if terminal {
+                return Err(errors);
+            }
         }
         match change {
             Change::Created { .. } => errors.add("type", "The plan already exists"),
@@ -560,24 +601,11 @@ impl Plan {
                     errors.add("party_id", "The Lead Professional must be one of the plan's parties");
                 }
             }
-            Change::StatusChanged { to } => {
-                if !self.status.next().contains(to) {
-                    errors.add(
-                        "status",
-                        format!(
-                            "A plan that is {} cannot become {}",
-                            self.status.label().to_lowercase(),
-                            to.label().to_lowercase()
-                        ),
-                    );
-                }
+            Change::StatusChanged { .. } => {
                 if !has_reason {
                     errors.add("reason", "Say why the plan's status is changing");
                 }
             }
-        }
-        if self.reason_required() && !has_reason && errors.get("reason").is_none() {
-            errors.add("reason", "This plan has been agreed: say why you are changing it");
         }
         errors.into_result(())
     }

@@ -11,6 +11,7 @@ mod browser;
 mod cli;
 mod concurrency;
 mod content;
+mod contract;
 mod fuzz;
 mod history;
 mod pages;

@@ -33,6 +33,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         )
 }
 
+/// Refuses with 409 a change the plan's current state does not allow
+/// (see `Plan::state_refusal`), before storage would refuse it with 422.
+fn refuse_in_state(plan: &Plan, change: &Change, reason: Option<&str>) -> Result<(), ApiError> {
+    match plan.state_refusal(change, reason) {
+        Some(errors) => Err(ApiError::state_conflict(errors)),
+        None => Ok(()),
+    }
+}
+
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct UploadQuery {
@@ -43,7 +52,7 @@ struct UploadQuery {
 /// Upload a file to the plan (the body is the file; `Content-Type` its
 /// type). Attach it to a document with an `appendix` item whose `file` is
 /// the returned reference.
-#[utoipa::path(post, path = "/plans/{id}/files", tag = "plans", params(("id" = String, Path), UploadQuery),
+#[utoipa::path(post, path = "/plans/{id}/files", tag = "plans", params(("id" = Uuid, Path), UploadQuery),
     request_body(content = Vec<u8>, content_type = "application/pdf", description = "The file: PDF, PNG, JPG, TXT, DOC, DOCX or ODT, under 10 MB"),
     responses((status = 201, description = "Created", body = goldthread_domain::content::FileRef), (status = 404, description = "Not found, or not yours to see", body = Problem),
         (status = 413, description = "Body too large", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
@@ -80,7 +89,7 @@ async fn upload_file(
 }
 
 /// Download a file of the plan.
-#[utoipa::path(get, path = "/plans/{id}/files/{file_id}", tag = "plans", params(("id" = String, Path), ("file_id" = String, Path)),
+#[utoipa::path(get, path = "/plans/{id}/files/{file_id}", tag = "plans", params(("id" = Uuid, Path), ("file_id" = Uuid, Path)),
     responses((status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
 async fn download_file(
     State(state): State<AppState>,
@@ -94,7 +103,7 @@ async fn download_file(
 /// Every check of the plan at once: the golden thread (gaps, and the thread
 /// itself for drawing), realism (hours, cost against budget, actions at
 /// once) and the SMART check of each outcome, step and target by id.
-#[utoipa::path(get, path = "/plans/{id}/checks", tag = "checks", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/plans/{id}/checks", tag = "checks", params(("id" = Uuid, Path)),
     responses((status = 200, description = "OK", body = goldthread_domain::checks::AllChecks), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
 async fn plan_checks(
     State(state): State<AppState>,
@@ -109,7 +118,7 @@ async fn plan_checks(
 }
 
 /// The golden thread drawn as an SVG picture, gaps marked.
-#[utoipa::path(get, path = "/plans/{id}/golden-thread.svg", tag = "checks", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/plans/{id}/golden-thread.svg", tag = "checks", params(("id" = Uuid, Path)),
     responses((status = 200, description = "An SVG image", content_type = "image/svg+xml", body = String), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
 async fn golden_thread_picture(
     State(state): State<AppState>,
@@ -136,7 +145,11 @@ struct PlanQuery {
     /// A plan type id, e.g. `MSP`.
     plan_type: Option<String>,
     status: Option<PlanStatus>,
+    /// How many to return (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
+    /// How many to skip (default 0).
+    #[param(minimum = 0)]
     offset: Option<i64>,
 }
 
@@ -148,10 +161,7 @@ async fn list_plans(
     ApiUser(actor): ApiUser,
     ApiQuery(query): ApiQuery<PlanQuery>,
 ) -> Result<axum::Json<Page<PlanSummary>>, ApiError> {
-    let paging = Paging {
-        limit: query.limit,
-        offset: query.offset,
-    };
+    let paging = Paging::checked(query.limit, query.offset)?;
     let filter = PlanFilter {
         person_id: query.person_id,
         plan_type: query.plan_type,
@@ -174,15 +184,19 @@ struct NewPlan {
     /// A plan type id, e.g. `MSP`; see `/plan-types`.
     plan_type: String,
     /// Defaults to "<name>'s <plan type>".
+    #[schema(max_length = 200)]
     title: Option<String>,
     /// `YYYY-MM-DD`
+    #[schema(value_type = Option<String>, format = Date)]
     start_date: Option<String>,
+    /// Weeks between formal reviews; null for the plan type's default.
+    #[schema(minimum = 1, maximum = 104)]
     review_interval_weeks: Option<u32>,
 }
 
 /// Start a plan for a person. At most one plan of a type is active per person.
 #[utoipa::path(post, path = "/plans", tag = "plans", request_body = NewPlan,
-    responses((status = 201, description = "Created", body = Plan), (status = 404, body = Problem, description = "No such person, or not yours to see"), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+    responses((status = 201, description = "Created", body = Plan), (status = 404, body = Problem, description = "No such person, or not yours to see"), (status = 409, body = Problem, description = "The person already has an active plan of this type"), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn create_plan(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -194,16 +208,29 @@ async fn create_plan(
         .get(body.plan_type.trim())
         .ok_or_else(|| FieldErrors::single("plan_type", format!("There is no plan type \"{}\"", body.plan_type)))?;
     let default_title = format!("{}'s {}", person.details.preferred_name(), plan_type.short_name);
-    let details = PlanDetailsInput {
-        title: body.title,
-        start_date: body.start_date,
-        review_interval_weeks: body.review_interval_weeks,
-    }
-    .parse(&default_title)?;
-    let plan = state
+    let start_date = body.start_date.clone();
+    let details = super::strict_dates(
+        PlanDetailsInput {
+            title: body.title,
+            start_date: body.start_date,
+            review_interval_weeks: body.review_interval_weeks,
+        }
+        .parse(&default_title),
+        &[("start_date", start_date.as_deref())],
+    )?;
+    let plan = match state
         .store
         .create_plan(&actor, person.id, &plan_type.id, &plan_type.name, details)
-        .await?;
+        .await
+    {
+        // The plan type is known (checked above), so a refusal naming it is
+        // "this person already has an active plan of this type": the
+        // state of their plans, not the request.
+        Err(crate::store::StoreError::Invalid(errors)) if errors.get("plan_type").is_some() => {
+            return Err(ApiError::state_conflict(errors));
+        }
+        result => result?,
+    };
     Ok((
         StatusCode::CREATED,
         [(axum::http::header::LOCATION, format!("/api/v1/plans/{}", plan.id))],
@@ -215,11 +242,12 @@ async fn create_plan(
 #[into_params(parameter_in = Query)]
 struct VersionQuery {
     /// Show the plan as it stood after this change (see `/plans/{id}/changes`).
+    #[param(minimum = 1)]
     version: Option<i64>,
 }
 
 /// The plan as it stands, or as it stood at an earlier version.
-#[utoipa::path(get, path = "/plans/{id}", tag = "plans", params(("id" = String, Path), VersionQuery),
+#[utoipa::path(get, path = "/plans/{id}", tag = "plans", params(("id" = Uuid, Path), VersionQuery),
     responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
 async fn get_plan(
     State(state): State<AppState>,
@@ -240,16 +268,23 @@ async fn get_plan(
 #[derive(Deserialize, utoipa::ToSchema)]
 struct DetailsUpdate {
     /// The plan's `version` when you read it; if anyone saved since, 409.
+    #[schema(minimum = 0)]
     base_version: i64,
+    #[schema(max_length = 2000)]
     reason: Option<String>,
+    #[schema(max_length = 200)]
     title: Option<String>,
+    /// `YYYY-MM-DD`
+    #[schema(value_type = Option<String>, format = Date)]
     start_date: Option<String>,
+    /// Weeks between formal reviews; null for the plan type's default.
+    #[schema(minimum = 1, maximum = 104)]
     review_interval_weeks: Option<u32>,
 }
 
 /// Change the plan's title, start date or review interval.
-#[utoipa::path(put, path = "/plans/{id}", tag = "plans", params(("id" = String, Path)), request_body = DetailsUpdate,
-    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+#[utoipa::path(put, path = "/plans/{id}", tag = "plans", params(("id" = Uuid, Path)), request_body = DetailsUpdate,
+    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version, or the plan as it stands does not allow this (errors names the field); nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn update_plan(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -258,12 +293,18 @@ async fn update_plan(
 ) -> Result<axum::Json<Plan>, ApiError> {
     let id = parse_id(&id)?;
     let plan = state.store.plan(&actor, id).await?;
-    let details = PlanDetailsInput {
-        title: body.title,
-        start_date: body.start_date,
-        review_interval_weeks: body.review_interval_weeks,
-    }
-    .parse(&plan.details.title)?;
+    let start_date = body.start_date.clone();
+    let details = super::strict_dates(
+        PlanDetailsInput {
+            title: body.title,
+            start_date: body.start_date,
+            review_interval_weeks: body.review_interval_weeks,
+        }
+        .parse(&plan.details.title),
+        &[("start_date", start_date.as_deref())],
+    )?;
+    let change = Change::DetailsEdited { details };
+    refuse_in_state(&plan, &change, body.reason.as_deref())?;
     let plan = state
         .store
         .change_plan(
@@ -271,7 +312,7 @@ async fn update_plan(
             id,
             body.base_version,
             body.reason.as_deref(),
-            Change::DetailsEdited { details },
+            change,
             &state.plan_types,
         )
         .await?;
@@ -279,7 +320,7 @@ async fn update_plan(
 }
 
 /// The plan's whole history: every change, oldest first, with who, when and why.
-#[utoipa::path(get, path = "/plans/{id}/changes", tag = "plans", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/plans/{id}/changes", tag = "plans", params(("id" = Uuid, Path)),
     responses((status = 200, description = "OK", body = Vec<ChangeRecord>), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
 async fn list_changes(
     State(state): State<AppState>,
@@ -291,14 +332,16 @@ async fn list_changes(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 struct NewChange {
+    #[schema(minimum = 0)]
     base_version: i64,
+    #[schema(max_length = 2000)]
     reason: Option<String>,
     change: Change,
 }
 
 /// Append any change to the plan's log (the general form of every edit).
-#[utoipa::path(post, path = "/plans/{id}/changes", tag = "plans", params(("id" = String, Path)), request_body = NewChange,
-    responses((status = 201, description = "Created", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+#[utoipa::path(post, path = "/plans/{id}/changes", tag = "plans", params(("id" = Uuid, Path)), request_body = NewChange,
+    responses((status = 201, description = "Created", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version, or the plan as it stands does not allow this (errors names the field); nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn append_change(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -308,11 +351,17 @@ async fn append_change(
     if matches!(body.change, Change::Created { .. }) {
         return Err(FieldErrors::single("change", "Start a plan with POST /plans").into());
     }
+    let id = parse_id(&id)?;
+    refuse_in_state(
+        &state.store.plan(&actor, id).await?,
+        &body.change,
+        body.reason.as_deref(),
+    )?;
     let plan = state
         .store
         .change_plan(
             &actor,
-            parse_id(&id)?,
+            id,
             body.base_version,
             body.reason.as_deref(),
             body.change,
@@ -324,7 +373,9 @@ async fn append_change(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 struct PartyBody {
+    #[schema(minimum = 0)]
     base_version: i64,
+    #[schema(max_length = 2000)]
     reason: Option<String>,
     #[serde(flatten)]
     party: PartyInput,
@@ -332,8 +383,8 @@ struct PartyBody {
 
 /// Add someone involved. With `user_id`, that user may then see the plan;
 /// with `lead: true` they become the Lead Professional.
-#[utoipa::path(post, path = "/plans/{id}/parties", tag = "plans", params(("id" = String, Path)), request_body = PartyBody,
-    responses((status = 201, description = "Created", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+#[utoipa::path(post, path = "/plans/{id}/parties", tag = "plans", params(("id" = Uuid, Path)), request_body = PartyBody,
+    responses((status = 201, description = "Created", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version, or the plan as it stands does not allow this (errors names the field); nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn add_party(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -346,8 +397,8 @@ async fn add_party(
 }
 
 /// Change someone's details (and whether they are the Lead Professional).
-#[utoipa::path(put, path = "/plans/{id}/parties/{party_id}", tag = "plans", params(("id" = String, Path), ("party_id" = String, Path)), request_body = PartyBody,
-    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+#[utoipa::path(put, path = "/plans/{id}/parties/{party_id}", tag = "plans", params(("id" = Uuid, Path), ("party_id" = Uuid, Path)), request_body = PartyBody,
+    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version, or the plan as it stands does not allow this (errors names the field); nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn update_party(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -370,11 +421,20 @@ async fn save_party(
     body: PartyBody,
     new: bool,
 ) -> Result<Plan, ApiError> {
-    state.store.plan(actor, plan_id).await?;
+    let current = state.store.plan(actor, plan_id).await?;
+    // Any change will do: the state rules do not depend on which.
+    refuse_in_state(&current, &Change::PartyRemoved { party_id }, body.reason.as_deref())?;
     if let Some(user_id) = body.party.user_id {
         match state.store.user(user_id).await? {
             Some(user) if user.active => {}
-            _ => return Err(FieldErrors::single("user_id", "There is no active user with this id").into()),
+            // The request is well formed; the organisation has no such
+            // (active) user: 409, naming the field.
+            _ => {
+                return Err(ApiError::state_conflict(FieldErrors::single(
+                    "user_id",
+                    "There is no active user with this id",
+                )));
+            }
         }
     }
     let party = body.party.parse(party_id)?;
@@ -418,13 +478,15 @@ async fn save_party(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct RemoveQuery {
+    #[param(minimum = 0)]
     base_version: i64,
+    #[param(max_length = 2000)]
     reason: Option<String>,
 }
 
 /// Remove someone from the plan (their earlier involvement stays in the history).
-#[utoipa::path(delete, path = "/plans/{id}/parties/{party_id}", tag = "plans", params(("id" = String, Path), ("party_id" = String, Path), RemoveQuery),
-    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+#[utoipa::path(delete, path = "/plans/{id}/parties/{party_id}", tag = "plans", params(("id" = Uuid, Path), ("party_id" = Uuid, Path), RemoveQuery),
+    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version, or the plan as it stands does not allow this (errors names the field); nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn remove_party(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -433,9 +495,12 @@ async fn remove_party(
 ) -> Result<axum::Json<Plan>, ApiError> {
     let id = parse_id(&id)?;
     let party_id = parse_id(&party_id)?;
-    if state.store.plan(&actor, id).await?.party(party_id).is_none() {
+    let current = state.store.plan(&actor, id).await?;
+    if current.party(party_id).is_none() {
         return Err(ApiError::not_found());
     }
+    let change = Change::PartyRemoved { party_id };
+    refuse_in_state(&current, &change, query.reason.as_deref())?;
     let plan = state
         .store
         .change_plan(
@@ -443,7 +508,7 @@ async fn remove_party(
             id,
             query.base_version,
             query.reason.as_deref(),
-            Change::PartyRemoved { party_id },
+            change,
             &state.plan_types,
         )
         .await?;
@@ -452,30 +517,35 @@ async fn remove_party(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 struct StatusBody {
+    #[schema(minimum = 0)]
     base_version: i64,
-    /// Required: why the status changes.
+    /// Why the status changes.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 2000)]
     reason: Option<String>,
     status: PlanStatus,
 }
 
 /// Move the plan through its lifecycle: draft → agreed → under review →
 /// agreed …, or superseded / closed.
-#[utoipa::path(post, path = "/plans/{id}/status", tag = "plans", params(("id" = String, Path)), request_body = StatusBody,
-    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+#[utoipa::path(post, path = "/plans/{id}/status", tag = "plans", params(("id" = Uuid, Path)), request_body = StatusBody,
+    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version, or the plan as it stands does not allow this (errors names the field); nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn change_status(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<StatusBody>,
 ) -> Result<axum::Json<Plan>, ApiError> {
+    let id = parse_id(&id)?;
+    let change = Change::StatusChanged { to: body.status };
+    refuse_in_state(&state.store.plan(&actor, id).await?, &change, body.reason.as_deref())?;
     let plan = state
         .store
         .change_plan(
             &actor,
-            parse_id(&id)?,
+            id,
             body.base_version,
             body.reason.as_deref(),
-            Change::StatusChanged { to: body.status },
+            change,
             &state.plan_types,
         )
         .await?;
