@@ -19,7 +19,7 @@ use crate::content::{
     Authorship, Budget, CompulsoryMeasures, HealthChecklist, Item, ItemKind, OtherPlan, PlanContent,
     SocialCareChecklist,
 };
-use crate::error::{FieldErrors, optional_date, optional_text, required_text};
+use crate::error::{FieldErrors, optional_date, optional_text};
 use crate::plan_type::PlanType;
 
 /// "14 March 2018", for messages.
@@ -105,6 +105,13 @@ crate::plan_type::name_enum! {
         YouthWorker = "youth_worker",
         VoluntaryOrganisation = "voluntary_organisation",
         Other = "other",
+        /// Scotland's GIRFEC Named Person (CP only: see the plan type's
+        /// `party_roles`).
+        NamedPerson = "named_person",
+        /// MSP: a teaching assistant named in the checklists.
+        TeachingAssistant = "teaching_assistant",
+        /// MSP: a family support worker (early help).
+        FamilySupportWorker = "family_support_worker",
     }
 }
 
@@ -122,7 +129,35 @@ impl PartyRole {
             PartyRole::YouthWorker => "Youth worker",
             PartyRole::VoluntaryOrganisation => "Voluntary organisation",
             PartyRole::Other => "Other",
+            PartyRole::NamedPerson => "Named Person",
+            PartyRole::TeachingAssistant => "Teaching assistant",
+            PartyRole::FamilySupportWorker => "Family support worker",
         }
+    }
+
+    /// Roles every plan type offers; the others are offered only by the
+    /// plan types that list them in `party_roles`.
+    pub fn is_general(self) -> bool {
+        !matches!(
+            self,
+            PartyRole::NamedPerson | PartyRole::TeachingAssistant | PartyRole::FamilySupportWorker
+        )
+    }
+
+    /// The roles a plan type's form offers, in order: the general ones,
+    /// then the type's own before "Other". Without a plan type, every role.
+    pub fn offered_by(plan_type: Option<&PlanType>) -> Vec<PartyRole> {
+        let Some(plan_type) = plan_type else {
+            return PartyRole::ALL.to_vec();
+        };
+        let mut roles: Vec<PartyRole> = PartyRole::ALL
+            .iter()
+            .copied()
+            .filter(|r| r.is_general() && *r != PartyRole::Other)
+            .collect();
+        roles.extend(plan_type.party_roles.iter().copied().filter(|r| !r.is_general()));
+        roles.push(PartyRole::Other);
+        roles
     }
 }
 
@@ -165,9 +200,17 @@ pub struct PartyInput {
 }
 
 impl PartyInput {
+    /// The party as typed: trimmed, the role read; the field rules are the
+    /// domain's ([`crate::rules::check_party`]), the same behind every door.
     pub fn parse(&self, id: Uuid) -> Result<Party, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let name = required_text(&mut errors, "name", self.name.as_deref(), 200, "Enter the party's name");
+        let trimmed = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
         let role = match self.role.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
             None => {
                 errors.add("role", "Choose the party's role");
@@ -178,18 +221,20 @@ impl PartyInput {
                 PartyRole::Other
             }),
         };
-        let agency = optional_text(&mut errors, "agency", self.agency.as_deref(), 200);
-        let relationship = optional_text(&mut errors, "relationship", self.relationship.as_deref(), 200);
-        let contact = optional_text(&mut errors, "contact", self.contact.as_deref(), 200);
-        errors.into_result(Party {
+        let party = Party {
             id,
-            name,
+            name: trimmed(&self.name).unwrap_or_default(),
             role,
-            agency,
-            relationship,
-            contact,
+            agency: trimmed(&self.agency),
+            relationship: trimmed(&self.relationship),
+            contact: trimmed(&self.contact),
             user_id: self.user_id,
-        })
+        };
+        if let Err(more) = crate::rules::check_party(&party) {
+            // A role that could not be read is already reported.
+            errors.0.extend(more.0);
+        }
+        errors.into_result(party)
     }
 }
 
@@ -216,24 +261,27 @@ pub struct PlanDetails {
 }
 
 impl PlanDetailsInput {
+    /// The details as typed: an empty title becomes `default_title`; the
+    /// field rules are the domain's ([`crate::rules::check_details`]).
     pub fn parse(&self, default_title: &str) -> Result<PlanDetails, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let title =
-            optional_text(&mut errors, "title", self.title.as_deref(), 200).unwrap_or_else(|| default_title.to_owned());
+        let title = self
+            .title
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .unwrap_or(default_title)
+            .to_owned();
         let start_date = optional_date(&mut errors, "start_date", self.start_date.as_deref());
-        if let Some(weeks) = self.review_interval_weeks
-            && !(1..=104).contains(&weeks)
-        {
-            errors.add(
-                "review_interval_weeks",
-                "Review interval must be between 1 and 104 weeks",
-            );
-        }
-        errors.into_result(PlanDetails {
+        let details = PlanDetails {
             title,
             start_date,
             review_interval_weeks: self.review_interval_weeks,
-        })
+        };
+        if let Err(more) = crate::rules::check_details(&details) {
+            errors.0.extend(more.0);
+        }
+        errors.into_result(details)
     }
 }
 
@@ -339,8 +387,8 @@ impl Change {
             },
             Change::BudgetSet { budget: Some(b) } => {
                 format!(
-                    "Set the personal budget to £{:.2} a {}",
-                    b.amount_pence as f64 / 100.0,
+                    "Set the personal budget to {} a {}",
+                    crate::money::format(b.amount_pence),
                     b.period.as_str()
                 )
             }
@@ -476,43 +524,6 @@ impl Plan {
         self.status != PlanStatus::Draft
     }
 
-    /// What refuses a well-formed change because of where the plan is in
-    /// its life, not because of what the change says: a closed or
-    /// superseded plan cannot change, the lifecycle allows only some moves,
-    /// and once agreed every change needs a reason. The API answers these
-    /// with 409 (the plan's state), not 422 (the request); [`Plan::check`]
-    /// includes them.
-    pub fn state_refusal(&self, change: &Change, reason: Option<&str>) -> Option<FieldErrors> {
-        let mut errors = FieldErrors::new();
-        if !self.status.is_active() {
-            errors.add(
-                "status",
-                format!(
-                    "This plan is {}; it can no longer be changed",
-                    self.status.label().to_lowercase()
-                ),
-            );
-            return Some(errors);
-        }
-        if let Change::StatusChanged { to } = change
-            && !self.status.next().contains(to)
-        {
-            errors.add(
-                "status",
-                format!(
-                    "A plan that is {} cannot become {}",
-                    self.status.label().to_lowercase(),
-                    to.label().to_lowercase()
-                ),
-            );
-        }
-        let has_reason = reason.is_some_and(|r| !r.trim().is_empty());
-        if self.reason_required() && !has_reason && !matches!(change, Change::StatusChanged { .. }) {
-            errors.add("reason", "This plan has been agreed: say why you are changing it");
-        }
-        errors.into_result(()).err()
-    }
-
     /// Checks a proposed change against the plan as it stands and the rules
     /// of its plan type (when it is loaded). Storage calls this before
     /// appending, so a refused change leaves no trace.
@@ -531,17 +542,23 @@ impl Plan {
                 errors.add("reason", "Must be 2000 characters or fewer");
             }
         }
-        if let Some(refusal) = self.state_refusal(change, reason) {
-            let terminal = !self.status.is_active();
-            errors.0.extend(refusal.0);
-            if terminal {
-                return Err(errors);
-            }
+        let terminal = !self.status.is_active();
+        if terminal {
+            errors.add(
+                "status",
+                format!(
+                    "This plan is {}; it can no longer be changed",
+                    self.status.label().to_lowercase()
+                ),
+            );
+            return Err(errors);
         }
         match change {
             Change::Created { .. } => errors.add("type", "The plan already exists"),
-            Change::DetailsEdited { .. } => {}
+            Change::DetailsEdited { details } => merge(&mut errors, crate::rules::check_details(details)),
             Change::PartyAdded { party } => {
+                merge(&mut errors, crate::rules::check_party(party));
+                merge(&mut errors, crate::rules::check_party_role(party.role, plan_type));
                 if self.party(party.id).is_some() {
                     errors.add("id", "A party with this id is already in the plan");
                 }
@@ -552,6 +569,11 @@ impl Plan {
                 }
             }
             Change::PartyEdited { party } => {
+                merge(&mut errors, crate::rules::check_party(party));
+                // A role the form no longer offers may stay as it was.
+                if self.party(party.id).is_none_or(|p| p.role != party.role) {
+                    merge(&mut errors, crate::rules::check_party_role(party.role, plan_type));
+                }
                 if self.party(party.id).is_none() {
                     errors.add("party_id", "There is no such party in this plan");
                 }
@@ -571,7 +593,17 @@ impl Plan {
                     errors.0.extend(more.0);
                 }
             }
-            Change::TextsSet { texts, .. } => merge(&mut errors, crate::rules::check_texts(texts)),
+            Change::TextsSet {
+                section,
+                texts,
+                authorship,
+            } => {
+                merge(&mut errors, crate::rules::check_texts(texts));
+                merge(
+                    &mut errors,
+                    crate::rules::check_text_section(section, authorship.as_ref(), plan_type),
+                );
+            }
             Change::ItemAdded { item } => merge(&mut errors, crate::rules::check_item(self, plan_type, item, true)),
             Change::ItemEdited { item } => merge(&mut errors, crate::rules::check_item(self, plan_type, item, false)),
             Change::ItemRemoved { item_kind, id } => {
@@ -583,7 +615,11 @@ impl Plan {
                 }
             }
             Change::OtherPlansSet { plans } => merge(&mut errors, crate::rules::check_other_plans(plans)),
-            Change::SocialCareChecklistSet { .. } => {}
+            Change::SocialCareChecklistSet { checklist } => {
+                if let Some(checklist) = checklist {
+                    merge(&mut errors, crate::rules::check_social_care_checklist(checklist));
+                }
+            }
             Change::HealthChecklistSet { checklist } => {
                 if let Some(checklist) = checklist {
                     merge(&mut errors, crate::rules::check_health_checklist(checklist));
@@ -601,11 +637,24 @@ impl Plan {
                     errors.add("party_id", "The Lead Professional must be one of the plan's parties");
                 }
             }
-            Change::StatusChanged { .. } => {
+            Change::StatusChanged { to } => {
+                if !self.status.next().contains(to) {
+                    errors.add(
+                        "status",
+                        format!(
+                            "A plan that is {} cannot become {}",
+                            self.status.label().to_lowercase(),
+                            to.label().to_lowercase()
+                        ),
+                    );
+                }
                 if !has_reason {
                     errors.add("reason", "Say why the plan's status is changing");
                 }
             }
+        }
+        if self.reason_required() && !has_reason && errors.get("reason").is_none() {
+            errors.add("reason", "This plan has been agreed: say why you are changing it");
         }
         errors.into_result(())
     }

@@ -167,12 +167,11 @@ async fn plans_parties_status_and_history(backend: Backend) {
     assert_eq!(plan["status"], "draft");
     assert_eq!(plan["number"], 1);
 
-    // At most one active plan of a type: the request is well formed, the
-    // person's plans refuse it (409, naming the field).
+    // At most one active plan of a type.
     let (status, problem) = api
         .post("/plans", json!({"person_id": person, "plan_type": "MSP"}))
         .await;
-    assert_eq!(status, 409, "{problem}");
+    assert_eq!(status, 422);
     assert_eq!(problem["errors"][0]["field"], "plan_type");
     let (status, problem) = api
         .post("/plans", json!({"person_id": person, "plan_type": "NOPE"}))
@@ -223,14 +222,13 @@ async fn plans_parties_status_and_history(backend: Backend) {
         .await;
     assert_eq!(status, 200, "{plan}");
     assert_eq!(plan["status"], "agreed");
-    // The agreed plan's state asks for a reason: 409 naming the field.
     let (status, problem) = api
         .put(
             &format!("/plans/{id}"),
             json!({"base_version": 5, "title": "Leo's plan"}),
         )
         .await;
-    assert_eq!(status, 409, "{problem}");
+    assert_eq!(status, 422, "{problem}");
     assert_eq!(problem["errors"][0]["field"], "reason");
     let (status, plan) = api
         .put(

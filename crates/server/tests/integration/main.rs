@@ -16,4 +16,5 @@ mod fuzz;
 mod history;
 mod pages;
 mod plan_building;
+mod rules;
 mod sessions;

@@ -33,15 +33,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         )
 }
 
-/// Refuses with 409 a change the plan's current state does not allow
-/// (see `Plan::state_refusal`), before storage would refuse it with 422.
-fn refuse_in_state(plan: &Plan, change: &Change, reason: Option<&str>) -> Result<(), ApiError> {
-    match plan.state_refusal(change, reason) {
-        Some(errors) => Err(ApiError::state_conflict(errors)),
-        None => Ok(()),
-    }
-}
-
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct UploadQuery {
@@ -196,7 +187,7 @@ struct NewPlan {
 
 /// Start a plan for a person. At most one plan of a type is active per person.
 #[utoipa::path(post, path = "/plans", tag = "plans", request_body = NewPlan,
-    responses((status = 201, description = "Created", body = Plan), (status = 404, body = Problem, description = "No such person, or not yours to see"), (status = 409, body = Problem, description = "The person already has an active plan of this type"), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+    responses((status = 201, description = "Created", body = Plan), (status = 404, body = Problem, description = "No such person, or not yours to see"), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn create_plan(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -218,19 +209,10 @@ async fn create_plan(
         .parse(&default_title),
         &[("start_date", start_date.as_deref())],
     )?;
-    let plan = match state
+    let plan = state
         .store
         .create_plan(&actor, person.id, &plan_type.id, &plan_type.name, details)
-        .await
-    {
-        // The plan type is known (checked above), so a refusal naming it is
-        // "this person already has an active plan of this type": the
-        // state of their plans, not the request.
-        Err(crate::store::StoreError::Invalid(errors)) if errors.get("plan_type").is_some() => {
-            return Err(ApiError::state_conflict(errors));
-        }
-        result => result?,
-    };
+        .await?;
     Ok((
         StatusCode::CREATED,
         [(axum::http::header::LOCATION, format!("/api/v1/plans/{}", plan.id))],
@@ -284,7 +266,7 @@ struct DetailsUpdate {
 
 /// Change the plan's title, start date or review interval.
 #[utoipa::path(put, path = "/plans/{id}", tag = "plans", params(("id" = Uuid, Path)), request_body = DetailsUpdate,
-    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version, or the plan as it stands does not allow this (errors names the field); nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn update_plan(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -304,7 +286,6 @@ async fn update_plan(
         &[("start_date", start_date.as_deref())],
     )?;
     let change = Change::DetailsEdited { details };
-    refuse_in_state(&plan, &change, body.reason.as_deref())?;
     let plan = state
         .store
         .change_plan(
@@ -341,7 +322,7 @@ struct NewChange {
 
 /// Append any change to the plan's log (the general form of every edit).
 #[utoipa::path(post, path = "/plans/{id}/changes", tag = "plans", params(("id" = Uuid, Path)), request_body = NewChange,
-    responses((status = 201, description = "Created", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version, or the plan as it stands does not allow this (errors names the field); nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+    responses((status = 201, description = "Created", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn append_change(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -352,11 +333,6 @@ async fn append_change(
         return Err(FieldErrors::single("change", "Start a plan with POST /plans").into());
     }
     let id = parse_id(&id)?;
-    refuse_in_state(
-        &state.store.plan(&actor, id).await?,
-        &body.change,
-        body.reason.as_deref(),
-    )?;
     let plan = state
         .store
         .change_plan(
@@ -384,7 +360,7 @@ struct PartyBody {
 /// Add someone involved. With `user_id`, that user may then see the plan;
 /// with `lead: true` they become the Lead Professional.
 #[utoipa::path(post, path = "/plans/{id}/parties", tag = "plans", params(("id" = Uuid, Path)), request_body = PartyBody,
-    responses((status = 201, description = "Created", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version, or the plan as it stands does not allow this (errors names the field); nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+    responses((status = 201, description = "Created", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn add_party(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -398,7 +374,7 @@ async fn add_party(
 
 /// Change someone's details (and whether they are the Lead Professional).
 #[utoipa::path(put, path = "/plans/{id}/parties/{party_id}", tag = "plans", params(("id" = Uuid, Path), ("party_id" = Uuid, Path)), request_body = PartyBody,
-    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version, or the plan as it stands does not allow this (errors names the field); nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn update_party(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -421,22 +397,8 @@ async fn save_party(
     body: PartyBody,
     new: bool,
 ) -> Result<Plan, ApiError> {
-    let current = state.store.plan(actor, plan_id).await?;
-    // Any change will do: the state rules do not depend on which.
-    refuse_in_state(&current, &Change::PartyRemoved { party_id }, body.reason.as_deref())?;
-    if let Some(user_id) = body.party.user_id {
-        match state.store.user(user_id).await? {
-            Some(user) if user.active => {}
-            // The request is well formed; the organisation has no such
-            // (active) user: 409, naming the field.
-            _ => {
-                return Err(ApiError::state_conflict(FieldErrors::single(
-                    "user_id",
-                    "There is no active user with this id",
-                )));
-            }
-        }
-    }
+    state.store.plan(actor, plan_id).await?;
+    // The store checks that a `user_id` names an active user.
     let party = body.party.parse(party_id)?;
     let lead = body.party.lead;
     let change = if new {
@@ -486,7 +448,7 @@ struct RemoveQuery {
 
 /// Remove someone from the plan (their earlier involvement stays in the history).
 #[utoipa::path(delete, path = "/plans/{id}/parties/{party_id}", tag = "plans", params(("id" = Uuid, Path), ("party_id" = Uuid, Path), RemoveQuery),
-    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version, or the plan as it stands does not allow this (errors names the field); nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn remove_party(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -500,7 +462,6 @@ async fn remove_party(
         return Err(ApiError::not_found());
     }
     let change = Change::PartyRemoved { party_id };
-    refuse_in_state(&current, &change, query.reason.as_deref())?;
     let plan = state
         .store
         .change_plan(
@@ -528,7 +489,7 @@ struct StatusBody {
 /// Move the plan through its lifecycle: draft → agreed → under review →
 /// agreed …, or superseded / closed.
 #[utoipa::path(post, path = "/plans/{id}/status", tag = "plans", params(("id" = Uuid, Path)), request_body = StatusBody,
-    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version, or the plan as it stands does not allow this (errors names the field); nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn change_status(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -537,7 +498,6 @@ async fn change_status(
 ) -> Result<axum::Json<Plan>, ApiError> {
     let id = parse_id(&id)?;
     let change = Change::StatusChanged { to: body.status };
-    refuse_in_state(&state.store.plan(&actor, id).await?, &change, body.reason.as_deref())?;
     let plan = state
         .store
         .change_plan(

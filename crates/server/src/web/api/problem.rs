@@ -87,9 +87,8 @@ impl ApiError {
         error
     }
 
-    /// A well-formed request that the record's current state refuses (a
-    /// closed plan, a move the lifecycle does not allow, a missing reason
-    /// once agreed): 409, with each field and its problem.
+    /// A well-formed request that what is already stored refuses (an
+    /// e-mail address in use): 409, with each field and its problem.
     pub fn state_conflict(errors: FieldErrors) -> Self {
         let mut error = ApiError::new(StatusCode::CONFLICT, "state-conflict", "Conflict", errors.summary());
         error.0.errors = errors.0;
