@@ -239,7 +239,7 @@ pub(crate) fn like_pattern(term: &str) -> String {
 #[cfg(test)]
 mod tests {
     /// Storage sits under the web layer, never the other way round: no
-    /// storage file refers to `crate::web` (dates and times for messages
+    /// storage file refers to the web module (dates and times for messages
     /// come from `crate::local_time`).
     #[test]
     fn storage_does_not_depend_on_the_web_layer() {
