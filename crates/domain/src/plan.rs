@@ -7,8 +7,9 @@
 //! markers and strike-through possible without ever losing history.
 //!
 //! Each record carries a sequence number. A save names the version it was
-//! based on; storage refuses a save whose base is no longer the latest, so
-//! two people editing at once cannot overwrite each other.
+//! based on; storage merges it field by field onto what others saved since
+//! ([`crate::merge`]) and refuses only a field changed both ways, so two
+//! people editing at once cannot overwrite each other.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -379,8 +380,12 @@ impl Change {
                     .collect();
                 format!("Wrote {}", names.join("; "))
             }
-            Change::ItemAdded { item } => format!("Added {} {}", item.kind().noun(), item.summary()),
-            Change::ItemEdited { item } => format!("Changed {} {}", item.kind().noun(), item.summary()),
+            Change::ItemAdded { item } => {
+                format!("Added {} {}{}", item.kind().noun(), item.summary(), cost_of(item))
+            }
+            Change::ItemEdited { item } => {
+                format!("Changed {} {}{}", item.kind().noun(), item.summary(), cost_of(item))
+            }
             Change::ItemRemoved { item_kind, id } => match plan.content.item(*item_kind, *id) {
                 Some(item) => format!("Removed {} {}", item_kind.noun(), item.summary()),
                 None => format!("Removed a {}", item_kind.noun()),
@@ -401,6 +406,19 @@ impl Change {
             }
             Change::CompulsoryMeasuresSet { .. } => "Updated the compulsory measures".into(),
         }
+    }
+}
+
+/// ", £1,250.00 a year": what a budget line or provision costs, for the
+/// history, in the one way money is shown.
+fn cost_of(item: &Item) -> String {
+    match item {
+        Item::BudgetItem(b) => format!(", {} a {}", crate::money::format(b.cost_pence), b.period.as_str()),
+        Item::Provision(p) => p
+            .weekly_cost_pence
+            .map(|c| format!(", {} a week", crate::money::format(c)))
+            .unwrap_or_default(),
+        _ => String::new(),
     }
 }
 
@@ -940,6 +958,30 @@ mod tests {
         assert!(check_one_active(&existing, "SH", "Supported housing plan").is_ok());
         assert_eq!(next_plan_number([1, 2]), 3);
         assert_eq!(next_plan_number([]), 1);
+    }
+
+    #[test]
+    fn history_shows_money_one_way() {
+        let plan = Plan::replay(Uuid::nil(), &[created()]).unwrap();
+        let item = Item::BudgetItem(crate::content::BudgetItem {
+            id: Uuid::nil(),
+            what: "Gym".into(),
+            cost_pence: 136_550,
+            period: crate::content::BudgetPeriod::Year,
+        });
+        assert_eq!(
+            Change::ItemAdded { item }.describe(&plan),
+            "Added budget line “Gym”, £1,365.50 a year"
+        );
+        let budget = Change::BudgetSet {
+            budget: Some(Budget {
+                amount_pence: 1_320_000,
+                period: crate::content::BudgetPeriod::Year,
+                management: None,
+                in_control: None,
+            }),
+        };
+        assert_eq!(budget.describe(&plan), "Set the personal budget to £13,200.00 a year");
     }
 
     #[test]

@@ -16,4 +16,5 @@ pub mod demo;
 pub mod local_time;
 pub mod startup;
 pub mod store;
+pub mod throttle;
 pub mod web;
