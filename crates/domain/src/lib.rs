@@ -8,6 +8,7 @@ pub mod agreement;
 pub mod budget;
 pub mod canonical;
 pub mod checks;
+pub mod compare;
 pub mod content;
 pub mod error;
 pub mod money;
