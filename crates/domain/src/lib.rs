@@ -11,6 +11,7 @@ pub mod checks;
 pub mod compare;
 pub mod content;
 pub mod error;
+pub mod merge;
 pub mod money;
 pub mod person;
 pub mod plan;
