@@ -15,4 +15,5 @@ mod fuzz;
 mod history;
 mod pages;
 mod plan_building;
+mod plan_page;
 mod sessions;

@@ -116,6 +116,9 @@ pub(super) fn item_fields(kind: ItemKind, section: &Section, plan: &Plan, plan_t
             .collect::<Vec<_>>()
     };
     match kind {
+        ItemKind::Strength if !section.groups_strengths_by_setting() => {
+            vec![Field::new("text", section.label("item"), Widget::TextArea)]
+        }
         ItemKind::Strength => vec![
             Field::new("text", section.label("item"), Widget::TextArea),
             Field::new("setting", "Where", Widget::Radios).options(vec![

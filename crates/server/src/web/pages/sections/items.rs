@@ -15,6 +15,7 @@ use crate::store::StoreError;
 use crate::web::AppState;
 use crate::web::error::PageError;
 use crate::web::pages::people::parse_id;
+use crate::web::pages::plans::{Done, saved_url};
 use crate::web::pages::{Ctx, FormErrors, render, render_invalid};
 use crate::web::session::CurrentUser;
 
@@ -183,7 +184,19 @@ pub(super) async fn add_item(
         kind.as_str(),
         parent.map(|p| format!("?parent={p}")).unwrap_or_default()
     );
-    finish(&state, &user, view, &section, kind, data, result, title, action, None)
+    finish(
+        &state,
+        &user,
+        view,
+        &section,
+        kind,
+        data,
+        result,
+        title,
+        action,
+        None,
+        Done::Added,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -198,9 +211,10 @@ pub(super) fn finish(
     title: String,
     action: String,
     remove_action: Option<String>,
+    done: Done,
 ) -> Result<Response, PageError> {
     match result {
-        Ok(plan) => Ok(Redirect::to(&format!("/plans/{}#{}", plan.id, section.key)).into_response()),
+        Ok(plan) => Ok(Redirect::to(&saved_url(plan.id, kind.as_str(), done, &section.key)).into_response()),
         Err(error) => {
             let base = data.get("base_version").and_then(|v| v.parse().ok()).unwrap_or(0);
             let (errors, conflict, base) = crate::web::pages::plans::refusal(error, base)?;
@@ -353,6 +367,7 @@ pub(super) async fn edit_item(
         title,
         base.clone(),
         Some(format!("{base}/remove")),
+        Done::Changed,
     )
 }
 
@@ -398,5 +413,6 @@ pub(super) async fn remove_item(
         title,
         base.clone(),
         Some(format!("{base}/remove")),
+        Done::Removed,
     )
 }

@@ -12,6 +12,7 @@ use goldthread_domain::plan_type::{Section, SectionKind};
 use crate::store::StoreError;
 use crate::web::AppState;
 use crate::web::error::PageError;
+use crate::web::pages::plans::{Done, saved_url};
 use crate::web::pages::{Ctx, FormErrors, render, render_invalid};
 use crate::web::session::CurrentUser;
 
@@ -292,7 +293,7 @@ pub(super) async fn save_record(
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
     match result {
-        Ok(plan) => Ok(Redirect::to(&format!("/plans/{}#{}", plan.id, section.key)).into_response()),
+        Ok(plan) => Ok(Redirect::to(&saved_url(plan.id, "record", Done::Changed, &section.key)).into_response()),
         Err(error) => {
             let base = data.get("base_version").and_then(|v| v.parse().ok()).unwrap_or(0);
             let (errors, conflict, base) = crate::web::pages::plans::refusal(error, base)?;

@@ -12,6 +12,7 @@ use goldthread_domain::plan_type::{Section, SectionKind, WrittenBy};
 
 use crate::web::AppState;
 use crate::web::error::PageError;
+use crate::web::pages::plans::{Done, saved_url};
 use crate::web::pages::{Ctx, FormErrors, render, render_invalid};
 use crate::web::session::CurrentUser;
 
@@ -134,7 +135,7 @@ pub(super) async fn save_texts(
     )
     .await;
     match result {
-        Ok(plan) => Ok(Redirect::to(&format!("/plans/{}#{}", plan.id, section.key)).into_response()),
+        Ok(plan) => Ok(Redirect::to(&saved_url(plan.id, "texts", Done::Changed, &section.key)).into_response()),
         Err(error) => {
             let (errors, conflict, base) = crate::web::pages::plans::refusal(
                 error,

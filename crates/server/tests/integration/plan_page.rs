@@ -1,0 +1,209 @@
+//! The plan page people find their way round (issue 8): its summary and
+//! contents, the banner after a save, labels in words people use.
+
+use serde_json::json;
+
+use crate::both;
+use crate::helpers::{Backend, Browser, attr_of, location, spawn_app, text_of};
+
+fn id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// Every snake_case word in the text of `html` (visible or visually
+/// hidden; not attributes, scripts or styles).
+pub fn snake_case_words(html: &str) -> Vec<String> {
+    let document = scraper::Html::parse_document(html);
+    let body = scraper::Selector::parse("body").unwrap();
+    let mut words = Vec::new();
+    for body in document.select(&body) {
+        for text in body.text() {
+            for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+                let parts: Vec<&str> = word.split('_').collect();
+                if parts.len() > 1
+                    && parts
+                        .iter()
+                        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+                {
+                    words.push(word.to_owned());
+                }
+            }
+        }
+    }
+    words
+}
+
+async fn start_plan(browser: &Browser, given: &str, plan_type: &str) -> String {
+    let response = browser
+        .submit(
+            "/people/new",
+            "/people/new",
+            &[
+                ("given_name", given),
+                ("family_name", "Okafor"),
+                ("date_of_birth", "2001-05-02"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let new_plan = format!("{}/plans/new", location(&response));
+    let response = browser
+        .submit(
+            &new_plan,
+            &new_plan,
+            &[("plan_type", plan_type), ("start_date", "2026-09-07")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    location(&response)
+}
+
+async fn summary_contents_and_saved_banner(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.user("sam@example.org", "Sam Reed", "practitioner").await;
+    let sam = app.signed_in("sam@example.org").await;
+
+    // A new plan's title reads as a sentence.
+    let plan = start_plan(&sam, "Daniel", "SH").await;
+    let (_, html) = sam.get(&plan).await;
+    assert_eq!(text_of(&html, "h1").unwrap(), "Daniel's support plan");
+
+    // The summary at the top: status, when the first review is due, who is
+    // involved, the golden thread's gaps.
+    assert_eq!(text_of(&html, "#plan-status").unwrap(), "Draft");
+    assert_eq!(text_of(&html, "#review-due").unwrap(), "7 December 2026");
+    assert!(
+        text_of(&html, "#agreement-summary")
+            .unwrap()
+            .starts_with("Nobody has been added yet")
+    );
+    assert!(text_of(&html, "#thread-summary").unwrap().contains("gap"));
+
+    // The contents list links to every section heading on the page.
+    let document = scraper::Html::parse_document(&html);
+    let links = scraper::Selector::parse("#contents a").unwrap();
+    let hrefs: Vec<String> = document
+        .select(&links)
+        .map(|a| a.value().attr("href").unwrap().to_owned())
+        .collect();
+    let headings = scraper::Selector::parse("h2.app-section-heading").unwrap();
+    let section_headings = document.select(&headings).count();
+    assert!(section_headings > 3, "{section_headings}");
+    assert_eq!(hrefs.len(), section_headings + 3, "{hrefs:?}");
+    for href in &hrefs {
+        let anchor = href.strip_prefix('#').unwrap();
+        assert!(html.contains(&format!("id=\"{anchor}\"")), "no target for {href}");
+    }
+    assert!(html.contains("href=\"#main-content\">Back to top</a>"));
+
+    // An adult resident's strengths are not grouped by school or setting.
+    let add = format!("{plan}/sections/strengths/add/strength");
+    let (_, form) = sam.get(&add).await;
+    assert!(!form.contains("school/setting"), "{form}");
+    let response = sam
+        .submit(
+            &add,
+            &add,
+            &[("base_version", "1"), ("text", "Cooks for the whole house on Sundays")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    // Back to the place that changed, with a banner saying what was done.
+    let back = location(&response);
+    assert!(back.ends_with("?saved=strength-added&at=strengths#strengths"), "{back}");
+    let (_, html) = sam.get(&back).await;
+    assert_eq!(
+        text_of(&html, "#strengths .govuk-notification-banner--success").unwrap(),
+        "Success Strength added"
+    );
+    assert_eq!(attr_of(&html, "#saved-banner", "role").unwrap(), "alert");
+    assert!(!html.contains("school/setting"));
+    assert!(html.contains("Cooks for the whole house on Sundays"));
+
+    // A text section's save names the section.
+    let texts = format!("{plan}/sections/my_situation/texts");
+    let (_, form) = sam.get(&texts).await;
+    let first = attr_of(&form, "main form textarea", "name").unwrap();
+    let response = sam
+        .submit(
+            &texts,
+            &texts,
+            &[("base_version", "2"), (&first, "Moved in last month.")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let back = location(&response);
+    assert!(back.contains("saved=texts-changed&at=my_situation"), "{back}");
+    let (_, html) = sam.get(&back).await;
+    let banner = text_of(&html, "#my_situation #saved-banner").unwrap();
+    assert!(banner.starts_with("Success ") && banner.ends_with(" saved"), "{banner}");
+
+    // A link cannot put words of its own in the banner.
+    for query in [
+        "?saved=hacked-added&at=strengths",
+        "?saved=strength-deleted&at=strengths",
+        "?saved=strength-added&at=nowhere",
+    ] {
+        let (status, html) = sam.get(&format!("{plan}{query}")).await;
+        assert_eq!(status, 200);
+        assert!(!html.contains("govuk-notification-banner--success"), "{query}");
+    }
+
+    // Adding someone returns to the people involved.
+    let party = format!("{plan}/parties/new");
+    let response = sam
+        .submit(
+            &party,
+            &party,
+            &[("base_version", "3"), ("name", "Ruth Adeyemi"), ("role", "key_worker")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let back = location(&response);
+    assert!(back.ends_with("?saved=party-added&at=parties#parties"), "{back}");
+    let (_, html) = sam.get(&back).await;
+    assert_eq!(text_of(&html, "#saved-banner").unwrap(), "Success Person added");
+    assert!(
+        text_of(&html, "#agreement-summary")
+            .unwrap()
+            .starts_with("1 person involved: Ruth Adeyemi.")
+    );
+}
+both!(summary_contents_and_saved_banner);
+
+async fn outcomes_list_needs_and_no_snake_case(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, api) = app.api_user("priya@example.org", "practitioner").await;
+    let plan = api.plan("Leo", "MSP").await;
+    let p = plan["id"].as_str().unwrap().to_owned();
+    let (first, second) = (id(), id());
+    let changes = [
+        json!({"type": "item_added", "item": {"kind": "need", "id": first, "area": "communication_interaction", "text": "Finds it hard to ask for help."}}),
+        json!({"type": "item_added", "item": {"kind": "need", "id": second, "area": "communication_interaction", "text": "Needs time to answer."}}),
+        json!({"type": "item_added", "item": {"kind": "outcome", "id": id(), "text": "Leo will ask an adult for help when stuck, 4 times out of 5, by July 2027", "need_ids": [first, second]}}),
+    ];
+    for (i, change) in changes.into_iter().enumerate() {
+        let (status, body) = api
+            .post(
+                &format!("/plans/{p}/changes"),
+                json!({"base_version": i + 1, "change": change}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let priya = app.signed_in("priya@example.org").await;
+    let (_, html) = priya.get(&format!("/plans/{p}")).await;
+    // Each need addressed on its own line, not run together with ".;".
+    assert!(!html.contains(".;"));
+    assert!(html.contains("<li>Finds it hard to ask for help.</li><li>Needs time to answer.</li>"));
+    // Visible and visually hidden text is in words, never snake_case keys.
+    assert_eq!(
+        snake_case_words(
+            r#"<body><a>Fill in<span class="govuk-visually-hidden"> social_care_checklist</span></a></body>"#
+        ),
+        ["social_care_checklist"]
+    );
+    assert!(html.contains("Fill in<span class=\"govuk-visually-hidden\"> Social Care/Early Support – checklist for schools and settings</span>"));
+    assert_eq!(snake_case_words(&html), Vec::<String>::new());
+}
+both!(outcomes_list_needs_and_no_snake_case);
