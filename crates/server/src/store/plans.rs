@@ -7,6 +7,7 @@ use goldthread_domain::plan::{
     Change, ChangeRecord, Plan, PlanDetails, PlanStatus, check_one_active, next_plan_number,
 };
 use goldthread_domain::plan_type::Registry;
+use goldthread_domain::rules::check_details;
 use goldthread_domain::user::Actor;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
@@ -65,6 +66,27 @@ fn change_record(row: ChangeRow) -> Result<ChangeRecord> {
     })
 }
 
+/// How a save inside its transaction ended.
+enum Saved {
+    Written,
+    /// Someone saved since the base version; nothing written.
+    Conflict,
+    /// The party names a user who does not exist or is deactivated.
+    NoSuchUser,
+}
+
+/// The person cannot have another plan of this type started by this actor,
+/// in words that name no plan the actor may not see.
+fn one_active_elsewhere(type_name: &str) -> FieldErrors {
+    FieldErrors::single(
+        "plan_type",
+        format!(
+            "A new {type_name} cannot be started for this person from your account: they may already have one. \
+             Ask an administrator"
+        ),
+    )
+}
+
 impl Store {
     /// Starts a plan of `plan_type` for a person the actor may see.
     pub async fn create_plan(
@@ -79,23 +101,8 @@ impl Store {
         if !actor.can_write() {
             return Err(StoreError::Forbidden);
         }
-        let existing: Vec<(String, String, i64)> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT plan_type, status, number FROM plans WHERE person_id = $1")
-                .bind(person_id.to_string())
-                .fetch_all(pool)
-                .await?
-        });
-        let statuses: Vec<(String, PlanStatus)> = existing
-            .iter()
-            .map(|(t, s, _)| Ok((t.clone(), PlanStatus::parse(s).ok_or_else(|| StoreError::corrupt(s))?)))
-            .collect::<Result<_>>()?;
-        check_one_active(&statuses, plan_type, type_name)?;
-        let number = next_plan_number(
-            existing
-                .iter()
-                .filter(|(t, _, _)| t == plan_type)
-                .map(|(_, _, n)| *n as u32),
-        );
+        check_details(&details)?;
+        let number = self.new_plan_number(actor, person_id, plan_type, type_name).await?;
 
         let id = Uuid::new_v4();
         let record = ChangeRecord {
@@ -153,8 +160,59 @@ impl Store {
             }
             .await
         });
-        result?;
-        Ok(plan)
+        match result {
+            Ok(()) => Ok(plan),
+            // Another plan of this type became active since the check (the
+            // database's one-active-plan index): the same clear answer.
+            Err(e) => {
+                let e = StoreError::from(e);
+                if e.is_unique_violation() {
+                    self.new_plan_number(actor, person_id, plan_type, type_name).await?;
+                    return Err(StoreError::Invalid(one_active_elsewhere(type_name)));
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Checks that the actor may start a plan of `plan_type` for the person,
+    /// and gives its number (one more than the person's plans of the type).
+    ///
+    /// A person has at most one active plan of a type (SPEC P2; the
+    /// database's partial unique index `plans_one_active` makes it hold
+    /// under concurrent saves). A plan the actor may not see is never named
+    /// or counted in what they are told: when the person has any plan of
+    /// this type hidden from the actor, the start is refused with the same
+    /// words whatever that plan is (active or closed), and an administrator
+    /// decides. So the number a user is given only ever counts plans they
+    /// can see.
+    async fn new_plan_number(&self, actor: &Actor, person_id: Uuid, plan_type: &str, type_name: &str) -> Result<u32> {
+        let sql = format!(
+            "SELECT p.status, p.number, {PLAN_VISIBLE} FROM plans p WHERE p.person_id = $3 AND p.plan_type = $4"
+        );
+        let existing: Vec<(String, i64, bool)> = on_pool!(self, pool => {
+            sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                .bind(actor.id.to_string())
+                .bind(actor.is_admin())
+                .bind(person_id.to_string())
+                .bind(plan_type)
+                .fetch_all(pool)
+                .await?
+        });
+        if existing.iter().any(|(_, _, visible)| !visible) {
+            return Err(StoreError::Invalid(one_active_elsewhere(type_name)));
+        }
+        let statuses: Vec<(String, PlanStatus)> = existing
+            .iter()
+            .map(|(s, _, _)| {
+                Ok((
+                    plan_type.to_owned(),
+                    PlanStatus::parse(s).ok_or_else(|| StoreError::corrupt(s))?,
+                ))
+            })
+            .collect::<Result<_>>()?;
+        check_one_active(&statuses, plan_type, type_name)?;
+        Ok(next_plan_number(existing.iter().map(|(_, n, _)| *n as u32)))
     }
 
     /// The plan as it stands, if the actor may see it.
@@ -260,6 +318,20 @@ impl Store {
             return Err(self.plan_conflict(&plan, base_version).await);
         }
         plan.check(&change, reason, plan_types.get(&plan.plan_type))?;
+        // A user named on a party gets access: they must exist and be
+        // active, checked in the same transaction as the save.
+        let new_party_user = match &change {
+            Change::PartyAdded { party } => party.user_id,
+            Change::PartyEdited { party } => party
+                .user_id
+                .filter(|u| plan.party(party.id).and_then(|p| p.user_id) != Some(*u)),
+            _ => None,
+        };
+        let user_sql = match self {
+            // Holds off a deactivation until this save is committed.
+            Store::Postgres(_) => "SELECT active FROM users WHERE id = $1 FOR SHARE",
+            Store::Sqlite(_) => "SELECT active FROM users WHERE id = $1",
+        };
         // A document may only point at a file uploaded to this plan, as it was stored.
         if let Change::ItemAdded {
             item: Item::Appendix(a),
@@ -313,7 +385,16 @@ impl Store {
                 .await?
                 .rows_affected();
                 if updated != 1 {
-                    return Ok::<_, sqlx::Error>(false);
+                    return Ok::<_, sqlx::Error>(Saved::Conflict);
+                }
+                if let Some(user_id) = new_party_user {
+                    let active: Option<bool> = sqlx::query_scalar(user_sql)
+                        .bind(user_id.to_string())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if active != Some(true) {
+                        return Ok(Saved::NoSuchUser);
+                    }
                 }
                 sqlx::query(
                     "INSERT INTO plan_changes (plan_id, seq, at, author_id, author_name, reason, change) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -344,15 +425,21 @@ impl Store {
                     .await?;
                 }
                 tx.commit().await?;
-                Ok(true)
+                Ok(Saved::Written)
             }
             .await
         });
-        if !updated? {
-            let current = self.plan(actor, id).await?;
-            return Err(self.plan_conflict(&current, base_version).await);
+        match updated? {
+            Saved::Written => Ok(plan),
+            Saved::Conflict => {
+                let current = self.plan(actor, id).await?;
+                Err(self.plan_conflict(&current, base_version).await)
+            }
+            Saved::NoSuchUser => Err(StoreError::Invalid(FieldErrors::single(
+                "user_id",
+                "There is no active user with this id",
+            ))),
         }
-        Ok(plan)
     }
 
     async fn plan_conflict(&self, current: &Plan, base_version: i64) -> StoreError {

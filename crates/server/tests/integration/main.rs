@@ -16,4 +16,5 @@ mod history;
 mod pages;
 mod plan_building;
 mod plan_page;
+mod rules;
 mod sessions;

@@ -371,12 +371,7 @@ async fn save_party(
     new: bool,
 ) -> Result<Plan, ApiError> {
     state.store.plan(actor, plan_id).await?;
-    if let Some(user_id) = body.party.user_id {
-        match state.store.user(user_id).await? {
-            Some(user) if user.active => {}
-            _ => return Err(FieldErrors::single("user_id", "There is no active user with this id").into()),
-        }
-    }
+    // The store checks that a `user_id` names an active user.
     let party = body.party.parse(party_id)?;
     let lead = body.party.lead;
     let change = if new {

@@ -264,14 +264,8 @@ fn checks_view(plan: &Plan, plan_type: Option<&goldthread_domain::plan_type::Pla
         thread_gaps: thread.gaps.iter().map(|g| g.message.clone()).collect(),
         realism: real.warnings.iter().map(|w| w.message.clone()).collect(),
         weekly_hours: realism::hours(real.weekly_hours),
-        weekly_cost: realism::pounds(real.weekly_cost_pence),
-        budget: real.budget_weekly_pence.map(|b| {
-            format!(
-                "{} a week budget; {} a week left after planned uses",
-                realism::pounds(b),
-                realism::pounds(real.budget_remaining_weekly_pence.unwrap_or(0))
-            )
-        }),
+        weekly_cost: goldthread_domain::money::format(real.weekly_cost_pence),
+        budget: real.budget_summary.as_ref().map(|b| b.sentence()),
     }
 }
 
@@ -727,9 +721,17 @@ struct RoleOption {
     label: &'static str,
 }
 
-fn role_options() -> Vec<RoleOption> {
-    PartyRole::ALL
-        .iter()
+/// The roles the plan type's form offers, and the role already chosen
+/// (a party keeps a role their plan type no longer offers).
+fn role_options(state: &AppState, plan: &Plan, chosen: Option<&str>) -> Vec<RoleOption> {
+    let mut roles = PartyRole::offered_by(state.plan_types.get(&plan.plan_type));
+    if let Some(role) = chosen.and_then(PartyRole::parse)
+        && !roles.contains(&role)
+    {
+        roles.push(role);
+    }
+    roles
+        .into_iter()
         .map(|r| RoleOption {
             value: r.as_str(),
             label: r.label(),
@@ -792,10 +794,10 @@ async fn new_party_page(
     render(&PartyPage {
         ctx: Ctx::for_user(&user, "plans"),
         base_version: view.plan.version,
+        roles: role_options(&state, &view.plan, None),
         view,
         party_id: None,
         values: PartyForm::default(),
-        roles: role_options(),
         errors: FormErrors::default(),
         conflict: vec![],
     })
@@ -864,7 +866,7 @@ async fn add_party(
         }
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
-    party_result(&user, view, None, form, result)
+    party_result(&state, &user, view, None, form, result)
 }
 
 /// Saves a party and, when asked, makes them the Lead Professional: two
@@ -905,6 +907,7 @@ async fn save_party(
 }
 
 fn party_result(
+    state: &AppState,
     user: &CurrentUser,
     view: PlanView,
     party_id: Option<Uuid>,
@@ -917,13 +920,20 @@ fn party_result(
             Ok(Redirect::to(&saved_url(plan.id, "party", done, "parties")).into_response())
         }
         Err(e) => {
-            let (errors, conflict, base) = refusal(e, form.meta.base())?;
+            let (mut errors, conflict, base) = refusal(e, form.meta.base())?;
+            // The form names the account by its e-mail address.
+            for error in &mut errors.0 {
+                if error.field == "user_id" {
+                    error.field = "account_email".into();
+                    error.message = "There is no active Goldthread user with this email address".into();
+                }
+            }
             render_invalid(&PartyPage {
                 ctx: Ctx::for_user(user, "plans"),
+                roles: role_options(state, &view.plan, form.role.as_deref()),
                 view,
                 party_id,
                 values: form,
-                roles: role_options(),
                 base_version: base,
                 errors: FormErrors(errors),
                 conflict,
@@ -949,9 +959,9 @@ async fn edit_party_page(
         ctx: Ctx::for_user(&user, "plans"),
         base_version: view.plan.version,
         values: PartyForm::from_party(&party, email, lead),
+        roles: role_options(&state, &view.plan, Some(party.role.as_str())),
         view,
         party_id: Some(party_id),
-        roles: role_options(),
         errors: FormErrors::default(),
         conflict: vec![],
     })
@@ -981,7 +991,7 @@ async fn edit_party(
         }
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
-    party_result(&user, view, Some(party_id), form, result)
+    party_result(&state, &user, view, Some(party_id), form, result)
 }
 
 async fn remove_party(
@@ -1008,7 +1018,7 @@ async fn remove_party(
         meta,
         ..PartyForm::from_party(&party, None, false)
     };
-    party_result(&user, view, Some(party_id), form, result)
+    party_result(&state, &user, view, Some(party_id), form, result)
 }
 
 #[derive(Template)]

@@ -375,7 +375,7 @@ pub(super) fn item_values(item: &Item) -> Data {
             put(
                 "weekly_cost",
                 p.weekly_cost_pence
-                    .map(|c| format!("{}.{:02}", c / 100, c % 100))
+                    .map(goldthread_domain::money::for_input)
                     .unwrap_or_default(),
             );
             put("funding", p.funding.map(|f| f.as_str().to_owned()).unwrap_or_default());
@@ -398,7 +398,7 @@ pub(super) fn item_values(item: &Item) -> Data {
         }
         Item::BudgetItem(b) => {
             put("what", b.what.clone());
-            put("cost", format!("{}.{:02}", b.cost_pence / 100, b.cost_pence % 100));
+            put("cost", goldthread_domain::money::for_input(b.cost_pence));
             put("period", b.period.as_str().into());
         }
         Item::Decision(x) => {

@@ -56,28 +56,17 @@ impl Data {
         }
     }
 
-    /// "£95", "95.50", "1,200" → pence.
+    /// "£95", "95.50", "1,200" → pence, read by the domain's one money
+    /// parser ("12,50" is refused: "use a full stop for pence").
     pub(super) fn money(&self, name: &str, errors: &mut FieldErrors) -> Option<i64> {
         let value = self.get(name)?;
-        let cleaned: String = value
-            .trim_start_matches('£')
-            .chars()
-            .filter(|c| *c != ',' && *c != ' ')
-            .collect();
-        let negative = cleaned.starts_with('-');
-        let digits = cleaned.trim_start_matches('-');
-        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-        let valid = !whole.is_empty()
-            && whole.chars().all(|c| c.is_ascii_digit())
-            && fraction.len() <= 2
-            && fraction.chars().all(|c| c.is_ascii_digit())
-            && whole.len() <= 12;
-        if !valid {
-            errors.add(name, "Enter an amount in pounds, like 95 or 95.50");
-            return None;
+        match goldthread_domain::money::parse(value, goldthread_domain::money::Sign::NotNegative) {
+            Ok(pence) => Some(pence),
+            Err(e) => {
+                errors.add(name, e.message());
+                None
+            }
         }
-        let pence = whole.parse::<i64>().unwrap_or(0) * 100 + format!("{fraction:0<2}").parse::<i64>().unwrap_or(0);
-        Some(if negative { -pence } else { pence })
     }
 
     fn ids(&self, name: &str, errors: &mut FieldErrors) -> Vec<Uuid> {

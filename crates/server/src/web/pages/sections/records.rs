@@ -34,10 +34,7 @@ fn record_fields(section: &Section, plan: &Plan) -> Vec<Field> {
     let mut fields = match section.kind {
         SectionKind::Budget => {
             if let Some(b) = &content.budget {
-                put(
-                    "amount",
-                    format!("{}.{:02}", b.amount_pence / 100, b.amount_pence % 100),
-                );
+                put("amount", goldthread_domain::money::for_input(b.amount_pence));
                 put("period", b.period.as_str().into());
                 put("management", b.management.clone().unwrap_or_default());
                 put("in_control", b.in_control.clone().unwrap_or_default());

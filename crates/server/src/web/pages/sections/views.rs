@@ -172,10 +172,9 @@ pub struct ProvisionLabels {
     pub resources: String,
 }
 
+/// `£1,365.50`: the domain's one way of showing money.
 fn pounds(pence: i64) -> String {
-    let sign = if pence < 0 { "-" } else { "" };
-    let pence = pence.abs();
-    format!("{sign}£{}.{:02}", pence / 100, pence % 100)
+    goldthread_domain::money::format(pence)
 }
 
 /// "240 KB"
@@ -686,37 +685,31 @@ fn provision_body(plan: &Plan, section: &Section) -> Body {
 fn budget_body(plan: &Plan, section: &Section) -> Body {
     let content = &plan.content;
     let mut summary = Vec::new();
-    if let Some(b) = &content.budget {
+    let figures = goldthread_domain::budget::BudgetSummary::of(content);
+    if let (Some(b), Some(figures)) = (&content.budget, &figures) {
         summary.push((
             section.label("amount").to_owned(),
             format!("{} a {}", pounds(b.amount_pence), b.period.as_str()),
         ));
-        summary.push(("Each week".into(), pounds(b.weekly_pence().round() as i64)));
+        summary.push(("Each week".into(), pounds(figures.weekly_pence)));
         if let Some(m) = &b.management {
             summary.push((section.label("management").to_owned(), m.clone()));
         }
         if let Some(c) = &b.in_control {
             summary.push((section.label("in_control").to_owned(), c.clone()));
         }
-        let committed: f64 = content
-            .budget_items
-            .iter()
-            .map(|i| i.cost_pence as f64 / i.period.weeks())
-            .sum::<f64>()
-            + content
-                .provision
-                .iter()
-                .filter(|p| p.ended.is_none() && p.funding == Some(Funding::PersonalBudget))
-                .map(|p| p.weekly_cost_pence.unwrap_or(0) as f64)
-                .sum::<f64>();
-        summary.push((
-            section.label("committed").to_owned(),
-            format!("{} a week", pounds(committed.round() as i64)),
-        ));
-        summary.push((
-            section.label("remaining").to_owned(),
-            format!("{} a week", pounds((b.weekly_pence() - committed).round() as i64)),
-        ));
+    }
+    // The figures are the domain's budget summary: the same on the checks
+    // panel and in the API.
+    if let Some(figures) = &figures {
+        for (label, value) in figures.lines().into_iter().skip(1) {
+            let label = match label {
+                "Committed" => section.label("committed").to_owned(),
+                "Remaining" => section.label("remaining").to_owned(),
+                other => other.to_owned(),
+            };
+            summary.push((label, value));
+        }
     }
     Body::Budget {
         set: content.budget.is_some(),
