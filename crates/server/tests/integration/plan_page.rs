@@ -207,3 +207,101 @@ async fn outcomes_list_needs_and_no_snake_case(backend: Backend) {
     assert_eq!(snake_case_words(&html), Vec::<String>::new());
 }
 both!(outcomes_list_needs_and_no_snake_case);
+
+async fn remove_asks_first_and_wants_a_reason_once_agreed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, api) = app.api_user("priya@example.org", "practitioner").await;
+    let plan = api.plan("Leo", "MSP").await;
+    let p = plan["id"].as_str().unwrap().to_owned();
+    let (outcome, need) = (id(), id());
+    let changes = [
+        json!({"type": "item_added", "item": {"kind": "need", "id": need, "area": "communication_interaction", "text": "Finds it hard to ask for help."}}),
+        json!({"type": "item_added", "item": {"kind": "outcome", "id": outcome, "text": "Leo will ask an adult for help when stuck, 4 times out of 5, by July 2027"}}),
+        json!({"type": "item_added", "item": {"kind": "step", "outcome_id": outcome, "step": {"id": id(), "text": "Use the help card in class"}}}),
+    ];
+    for (i, change) in changes.into_iter().enumerate() {
+        let (status, body) = api
+            .post(
+                &format!("/plans/{p}/changes"),
+                json!({"base_version": i + 1, "change": change}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let priya = app.signed_in("priya@example.org").await;
+    let item = format!("/plans/{p}/sections/outcomes/items/outcome/{outcome}");
+    let (status, html) = priya.get(&item).await;
+    assert_eq!(status, 200, "{html}");
+    // "Remove" is a link to a page that asks first; nothing is removed yet.
+    assert_eq!(
+        attr_of(&html, "a.govuk-button--warning", "href").unwrap(),
+        format!("{item}/remove")
+    );
+    let (_, html) = priya.get(&format!("{item}/remove")).await;
+    assert_eq!(text_of(&html, "h1").unwrap(), "Remove this outcome?");
+    assert!(text_of(&html, "main").unwrap().contains("with its 1 step"));
+    assert!(!html.contains("id=\"reason\""), "a draft needs no reason");
+    let (_, plan_page) = priya.get(&format!("/plans/{p}")).await;
+    assert!(plan_page.contains("Use the help card in class"));
+
+    // Once the plan is agreed, removing asks why; without a reason nothing goes.
+    let party = format!("/plans/{p}/parties/new");
+    let response = priya
+        .submit(
+            &party,
+            &party,
+            &[
+                ("base_version", "4"),
+                ("name", "Priya Shah"),
+                ("role", "senco"),
+                ("account_email", "priya@example.org"),
+                ("lead", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let (_, html) = priya.get(&format!("/plans/{p}")).await;
+    let version = text_of(&html, "#plan-summary").unwrap();
+    let version = version
+        .split("(version ")
+        .nth(1)
+        .unwrap()
+        .split(')')
+        .next()
+        .unwrap()
+        .to_owned();
+    let status = format!("/plans/{p}/status");
+    let response = priya
+        .submit(
+            &status,
+            &status,
+            &[
+                ("base_version", &version),
+                ("status", "agreed"),
+                ("reason", "Agreed at the meeting"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let version = (version.parse::<i64>().unwrap() + 1).to_string();
+    let remove = format!("{item}/remove");
+    let (_, html) = priya.get(&remove).await;
+    assert!(html.contains("id=\"reason\""));
+    let response = priya.submit(&remove, &remove, &[("base_version", &version)]).await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(text_of(&html, "#reason-error").unwrap().contains("say why"));
+    let (_, plan_page) = priya.get(&format!("/plans/{p}")).await;
+    assert!(plan_page.contains("Use the help card in class"));
+
+    let response = priya
+        .submit(&remove, &remove, &[("base_version", &version), ("reason", "Met early")])
+        .await;
+    assert_eq!(response.status(), 303);
+    let back = location(&response);
+    assert!(back.ends_with("?saved=outcome-removed&at=outcomes#outcomes"), "{back}");
+    let (_, html) = priya.get(&back).await;
+    assert_eq!(text_of(&html, "#saved-banner").unwrap(), "Success Outcome removed");
+    assert!(!html.contains("Use the help card in class"));
+}
+both!(remove_asks_first_and_wants_a_reason_once_agreed);

@@ -244,19 +244,19 @@ pub(super) fn finish(
 }
 
 /// An item of a plan's section, as the edit and remove forms need it.
-struct Loaded {
-    view: crate::web::pages::plans::PlanView,
-    section: Section,
-    kind: ItemKind,
-    item_id: Uuid,
-    item: Item,
+pub(super) struct Loaded {
+    pub(super) view: crate::web::pages::plans::PlanView,
+    pub(super) section: Section,
+    pub(super) kind: ItemKind,
+    pub(super) item_id: Uuid,
+    pub(super) item: Item,
     /// The outcome of a step, or the step of a target.
-    parent: Option<Uuid>,
+    pub(super) parent: Option<Uuid>,
     /// The item's own address.
-    base: String,
+    pub(super) base: String,
 }
 
-async fn load_item(
+pub(super) async fn load_item(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
@@ -368,51 +368,5 @@ pub(super) async fn edit_item(
         base.clone(),
         Some(format!("{base}/remove")),
         Done::Changed,
-    )
-}
-
-pub(super) async fn remove_item(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path((id, section, kind, item)): Path<(String, String, String, String)>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let Loaded {
-        view,
-        section,
-        kind,
-        item_id,
-        item: existing,
-        parent,
-        base,
-    } = load_item(&state, &user, &id, &section, &kind, &item).await?;
-    let data = Data(pairs);
-    let result = save(
-        &state,
-        &user,
-        &view.plan,
-        &data,
-        Change::ItemRemoved {
-            item_kind: kind,
-            id: item_id,
-        },
-    )
-    .await;
-    let title = item_title(kind, &view.plan, parent, false);
-    // On a refusal, show the item's own values again with the reason why.
-    let mut values = item_values(&existing);
-    values.0.extend(data.0);
-    finish(
-        &state,
-        &user,
-        view,
-        &section,
-        kind,
-        values,
-        result,
-        title,
-        base.clone(),
-        Some(format!("{base}/remove")),
-        Done::Removed,
     )
 }
