@@ -305,3 +305,37 @@ async fn remove_asks_first_and_wants_a_reason_once_agreed(backend: Backend) {
     assert!(!html.contains("Use the help card in class"));
 }
 both!(remove_asks_first_and_wants_a_reason_once_agreed);
+
+/// The demo's Personal Budget plan belongs to an adult's social worker, who
+/// leads it with her own account; the school SENCO does not see it.
+async fn demo_personal_budget_plan_is_the_social_workers(backend: Backend) {
+    let app = spawn_app(backend).await;
+    goldthread::demo::load_if_empty(&app.store).await.unwrap();
+    let nadia = app
+        .signed_in_with("nadia.malik@example.org", goldthread::demo::DEMO_PASSWORD)
+        .await;
+    let (_, html) = nadia.get("/plans?plan_type=PB").await;
+    let document = scraper::Html::parse_document(&html);
+    let link = scraper::Selector::parse("main tbody a[href^='/plans/']").unwrap();
+    let plan = document
+        .select(&link)
+        .next()
+        .expect("the social worker sees Amir's plan")
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_owned();
+    let (_, html) = nadia.get(&plan).await;
+    assert_eq!(text_of(&html, "h1").unwrap(), "Amir's support plan");
+    let parties = text_of(&html, "#parties + table").unwrap();
+    assert!(
+        parties.contains("Nadia Malik Lead Professional (has access)"),
+        "{parties}"
+    );
+    let priya = app
+        .signed_in_with("priya.shah@example.org", goldthread::demo::DEMO_PASSWORD)
+        .await;
+    let (status, _) = priya.get(&plan).await;
+    assert_eq!(status, 404, "the SENCO does not see an adult's plan");
+}
+both!(demo_personal_budget_plan_is_the_social_workers);
