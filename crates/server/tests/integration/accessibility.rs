@@ -12,7 +12,7 @@ use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
 use crate::both;
-use crate::browser::{artifacts_dir, browser, click, fill, start_driver};
+use crate::browser::{artifacts_dir, browser, click, fill, fill_date, start_driver};
 use crate::helpers::{Backend, PASSWORD, spawn_app};
 
 /// The axe-core rule tags checked: WCAG 2.0, 2.1 and 2.2, levels A and AA.
@@ -380,7 +380,7 @@ async fn main_pages_pass_axe(backend: Backend) {
         .unwrap();
     heading_is(&client, "Add an outcome").await;
     fill(&client, "#text", "Leo will improve").await;
-    fill(&client, "#by_when", "31/02/2027").await;
+    fill_date(&client, "by_when", "2027-02-31").await;
     click(&client, "main form button[type=submit]").await;
     errors_shown(&client).await;
     audit
@@ -392,7 +392,7 @@ async fn main_pages_pass_axe(backend: Backend) {
         "By July 2027, Leo will ask an adult for help 4 times out of 5, recorded by his TA",
     )
     .await;
-    fill(&client, "#by_when", "2027-07-16").await;
+    fill_date(&client, "by_when", "2027-07-16").await;
     click(&client, "main form button[type=submit]").await;
     heading_is(&client, "Leo's My Support Plan").await;
     audit.check(&client, "Plan, with the banner after a save").await;

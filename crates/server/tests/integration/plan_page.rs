@@ -339,3 +339,71 @@ async fn demo_personal_budget_plan_is_the_social_workers(backend: Backend) {
     assert_eq!(status, 404, "the SENCO does not see an adult's plan");
 }
 both!(demo_personal_budget_plan_is_the_social_workers);
+
+/// Dates are typed in the GOV.UK date input (day, month, year), with its
+/// error messages; what was typed is kept; the API keeps ISO dates.
+async fn dates_in_day_month_year_boxes(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, api) = app.api_user("priya@example.org", "practitioner").await;
+    let plan = api.plan("Leo", "MSP").await;
+    let p = plan["id"].as_str().unwrap().to_owned();
+    let priya = app.signed_in("priya@example.org").await;
+    let add = format!("/plans/{p}/sections/outcomes/add/outcome");
+    let (_, form) = priya.get(&add).await;
+    assert!(form.contains("class=\"govuk-date-input\""));
+    assert_eq!(attr_of(&form, "#by_when", "name").unwrap(), "by_when-day");
+    assert_eq!(attr_of(&form, "#by_when-year", "name").unwrap(), "by_when-year");
+
+    let text = "By July 2027, Leo will ask an adult for help 4 times out of 5, recorded by his TA";
+    let cases: [(&[(&str, &str)], &str); 3] = [
+        (
+            &[("by_when-day", "16"), ("by_when-year", "2027")],
+            "The date must include a month",
+        ),
+        (&[("by_when-day", "16")], "The date must include a month and a year"),
+        (
+            &[("by_when-day", "31"), ("by_when-month", "2"), ("by_when-year", "2027")],
+            "Enter a real date",
+        ),
+    ];
+    for (typed, message) in cases {
+        let mut fields = vec![("base_version", "1"), ("text", text)];
+        fields.extend_from_slice(typed);
+        let response = priya.submit(&add, &add, &fields).await;
+        assert_eq!(response.status(), 422);
+        let html = response.text().await.unwrap();
+        assert!(text_of(&html, "#by_when-error").unwrap().contains(message), "{message}");
+        assert_eq!(
+            attr_of(&html, ".govuk-error-summary__list a", "href").unwrap(),
+            "#by_when"
+        );
+        // What was typed is kept.
+        assert_eq!(attr_of(&html, "#by_when", "value").unwrap(), typed[0].1);
+    }
+
+    let response = priya
+        .submit(
+            &add,
+            &add,
+            &[
+                ("base_version", "1"),
+                ("text", text),
+                ("by_when-day", "16"),
+                ("by_when-month", "7"),
+                ("by_when-year", "2027"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let (_, plan) = api.get(&format!("/plans/{p}")).await;
+    assert_eq!(plan["content"]["outcomes"][0]["by_when"], "2027-07-16");
+    // Changing it shows the date in the three boxes.
+    let outcome = plan["content"]["outcomes"][0]["id"].as_str().unwrap();
+    let (_, form) = priya
+        .get(&format!("/plans/{p}/sections/outcomes/items/outcome/{outcome}"))
+        .await;
+    assert_eq!(attr_of(&form, "#by_when", "value").unwrap(), "16");
+    assert_eq!(attr_of(&form, "#by_when-month", "value").unwrap(), "07");
+    assert_eq!(attr_of(&form, "#by_when-year", "value").unwrap(), "2027");
+}
+both!(dates_in_day_month_year_boxes);
