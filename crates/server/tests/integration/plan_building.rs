@@ -125,12 +125,12 @@ async fn build_msp_and_cp(backend: Backend) {
     client.goto(&app.url("/people/new")).await.unwrap();
     fill(&client, "#given_name", "Leo").await;
     fill(&client, "#family_name", "Martin").await;
-    fill(&client, "#date_of_birth", "2018-03-14").await;
+    fill_date(&client, "date_of_birth", "2018-03-14").await;
     click(&client, "main form button[type=submit]").await;
     assert_eq!(heading_becomes(&client, "Leo Martin").await, "Leo Martin");
     open(&client, "Start a plan").await;
     choose(&client, "plan_type", "MSP").await;
-    fill(&client, "#start_date", "2026-09-07").await;
+    fill_date(&client, "start_date", "2026-09-07").await;
     let title = "Leo's My Support Plan";
     save(&client, title).await;
     let msp = current_plan_url(&client).await;
@@ -400,7 +400,7 @@ async fn build_msp_and_cp(backend: Backend) {
     assert_eq!(heading_becomes(&client, "Ruby Campbell").await, "Ruby Campbell");
     open(&client, "Start a plan").await;
     choose(&client, "plan_type", "CP").await;
-    fill(&client, "#start_date", "2026-08-18").await;
+    fill_date(&client, "start_date", "2026-08-18").await;
     let title = "Ruby's Child's Plan";
     save(&client, title).await;
     let cp = current_plan_url(&client).await;

@@ -407,3 +407,116 @@ async fn dates_in_day_month_year_boxes(backend: Backend) {
     assert_eq!(attr_of(&form, "#by_when-year", "value").unwrap(), "2027");
 }
 both!(dates_in_day_month_year_boxes);
+
+/// The person's date of birth and the plan's start date are typed in the
+/// GOV.UK date input too, with its messages naming the field.
+async fn date_of_birth_and_start_date_in_boxes(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.user("sam@example.org", "Sam Reed", "practitioner").await;
+    let sam = app.signed_in("sam@example.org").await;
+    let (_, form) = sam.get("/people/new").await;
+    assert_eq!(attr_of(&form, "#date_of_birth", "name").unwrap(), "date_of_birth-day");
+    let response = sam
+        .submit(
+            "/people/new",
+            "/people/new",
+            &[
+                ("given_name", "Daniel"),
+                ("family_name", "Okafor"),
+                ("date_of_birth-day", "2"),
+                ("date_of_birth-year", "2001"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(
+        text_of(&html, "#date_of_birth-error")
+            .unwrap()
+            .contains("Date of birth must include a month")
+    );
+    assert_eq!(
+        attr_of(&html, ".govuk-error-summary__list a", "href").unwrap(),
+        "#date_of_birth"
+    );
+    assert_eq!(attr_of(&html, "#date_of_birth", "value").unwrap(), "2");
+    assert_eq!(attr_of(&html, "#date_of_birth-year", "value").unwrap(), "2001");
+    let response = sam
+        .submit(
+            "/people/new",
+            "/people/new",
+            &[
+                ("given_name", "Daniel"),
+                ("family_name", "Okafor"),
+                ("date_of_birth-day", "2"),
+                ("date_of_birth-month", "5"),
+                ("date_of_birth-year", "2001"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let person = location(&response);
+    let (_, html) = sam.get(&person).await;
+    assert!(html.contains("2 May 2001"));
+    let (_, form) = sam.get(&format!("{person}/edit")).await;
+    assert_eq!(attr_of(&form, "#date_of_birth-month", "value").unwrap(), "5");
+
+    let new_plan = format!("{person}/plans/new");
+    let response = sam
+        .submit(
+            &new_plan,
+            &new_plan,
+            &[
+                ("plan_type", "SH"),
+                ("start_date-day", "30"),
+                ("start_date-month", "2"),
+                ("start_date-year", "2026"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(
+        text_of(&html, "#start_date-error")
+            .unwrap()
+            .contains("Start date must be a real date")
+    );
+    let response = sam
+        .submit(
+            &new_plan,
+            &new_plan,
+            &[
+                ("plan_type", "SH"),
+                ("start_date-day", "7"),
+                ("start_date-month", "9"),
+                ("start_date-year", "2026"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let plan = location(&response);
+    let (_, html) = sam.get(&plan).await;
+    assert!(html.contains("7 September 2026"));
+    let details = format!("{plan}/details");
+    let (_, form) = sam.get(&details).await;
+    assert_eq!(attr_of(&form, "#start_date", "value").unwrap(), "7");
+    let response = sam
+        .submit(
+            &details,
+            &details,
+            &[
+                ("base_version", "1"),
+                ("start_date-day", "8"),
+                ("start_date-year", "2026"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(
+        text_of(&html, "#start_date-error")
+            .unwrap()
+            .contains("Start date must include a month")
+    );
+}
+both!(date_of_birth_and_start_date_in_boxes);

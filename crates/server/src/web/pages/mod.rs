@@ -2,6 +2,7 @@
 //! Every page works without JavaScript.
 
 mod account;
+pub mod dates;
 pub mod people;
 pub mod plans;
 pub mod sections;

@@ -13,6 +13,7 @@ use goldthread_domain::plan::{Change, Party, PartyInput, PartyRole, Plan, PlanDe
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::dates::DateBoxes;
 use super::people::parse_id;
 use super::sections::{Body, SectionView, section_views};
 use super::{Ctx, FormErrors, render, render_invalid};
@@ -97,7 +98,25 @@ struct NewPage {
 struct NewPlanForm {
     plan_type: Option<String>,
     title: Option<String>,
+    /// The single ISO box, as older forms and scripts send it.
     start_date: Option<String>,
+    #[serde(rename = "start_date-day")]
+    start_date_day: Option<String>,
+    #[serde(rename = "start_date-month")]
+    start_date_month: Option<String>,
+    #[serde(rename = "start_date-year")]
+    start_date_year: Option<String>,
+}
+
+impl NewPlanForm {
+    fn start_date_boxes(&self) -> DateBoxes {
+        DateBoxes::typed(
+            &self.start_date_day,
+            &self.start_date_month,
+            &self.start_date_year,
+            &self.start_date,
+        )
+    }
 }
 
 fn type_options(state: &AppState) -> Vec<TypeOption> {
@@ -170,12 +189,21 @@ async fn create_plan(
             .ok_or_else(|| FieldErrors::single("plan_type", format!("There is no plan type \"{id}\"")))?,
     };
     let default_title = plan_type.default_title(person.details.preferred_name());
+    let start_date = values.start_date_boxes().read("Start date");
     let input = PlanDetailsInput {
         title: values.title.clone(),
-        start_date: values.start_date.clone(),
+        start_date: start_date.clone().unwrap_or_default(),
         review_interval_weeks: None,
     };
-    let details = input.parse(&default_title)?;
+    let details = match (input.parse(&default_title), start_date) {
+        (Ok(details), Ok(_)) => details,
+        (Ok(_), Err(message)) => return Err(FieldErrors::single("start_date", message).into()),
+        (Err(mut errors), Err(message)) => {
+            errors.add("start_date", message);
+            return Err(errors.into());
+        }
+        (Err(errors), Ok(_)) => return Err(errors.into()),
+    };
     state
         .store
         .create_plan(actor, person.id, &plan_type.id, &plan_type.name, details)
@@ -593,7 +621,7 @@ struct DetailsPage {
     ctx: Ctx,
     view: PlanView,
     title: String,
-    start_date: String,
+    start_date: DateBoxes,
     review_interval_weeks: String,
     reason: String,
     base_version: i64,
@@ -604,7 +632,14 @@ struct DetailsPage {
 #[derive(Deserialize)]
 struct DetailsForm {
     title: Option<String>,
+    /// The single ISO box, as older forms and scripts send it.
     start_date: Option<String>,
+    #[serde(rename = "start_date-day")]
+    start_date_day: Option<String>,
+    #[serde(rename = "start_date-month")]
+    start_date_month: Option<String>,
+    #[serde(rename = "start_date-year")]
+    start_date_year: Option<String>,
     review_interval_weeks: Option<String>,
     #[serde(flatten)]
     meta: ChangeMeta,
@@ -620,7 +655,7 @@ async fn details_page(
     render(&DetailsPage {
         ctx: Ctx::for_user(&user, "plans"),
         title: plan.details.title.clone(),
-        start_date: plan.details.start_date.map(|d| d.to_string()).unwrap_or_default(),
+        start_date: DateBoxes::of(plan.details.start_date),
         review_interval_weeks: plan
             .details
             .review_interval_weeks
@@ -660,9 +695,21 @@ async fn save_details(
             }
         },
     };
+    let start_date = DateBoxes::typed(
+        &form.start_date_day,
+        &form.start_date_month,
+        &form.start_date_year,
+        &form.start_date,
+    );
     let input = PlanDetailsInput {
         title: form.title.clone(),
-        start_date: form.start_date.clone(),
+        start_date: match start_date.read("Start date") {
+            Ok(date) => date,
+            Err(message) => {
+                errors.add("start_date", message);
+                None
+            }
+        },
         review_interval_weeks: weeks,
     };
     let result = match input.parse(&view.plan.details.title) {
@@ -692,7 +739,7 @@ async fn save_details(
             render_invalid(&DetailsPage {
                 ctx: Ctx::for_user(&user, "plans"),
                 title: v(&form.title).to_owned(),
-                start_date: v(&form.start_date).to_owned(),
+                start_date,
                 review_interval_weeks: v(&form.review_interval_weeks).to_owned(),
                 reason: v(&form.meta.reason).to_owned(),
                 base_version: base,
