@@ -8,6 +8,7 @@ pub mod budget;
 pub mod checks;
 pub mod content;
 pub mod error;
+pub mod merge;
 pub mod money;
 pub mod person;
 pub mod plan;

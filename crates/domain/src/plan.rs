@@ -7,8 +7,9 @@
 //! markers and strike-through possible without ever losing history.
 //!
 //! Each record carries a sequence number. A save names the version it was
-//! based on; storage refuses a save whose base is no longer the latest, so
-//! two people editing at once cannot overwrite each other.
+//! based on; storage merges it field by field onto what others saved since
+//! ([`crate::merge`]) and refuses only a field changed both ways, so two
+//! people editing at once cannot overwrite each other.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

@@ -308,8 +308,16 @@ async fn a_partys_user_must_exist_and_be_active(backend: Backend) {
     let (_, log) = api.get(&format!("/plans/{id}/changes")).await;
     assert_eq!(log.as_array().unwrap().len(), 1, "nothing written");
 
-    // Reactivated later, Tom was granted nothing.
+    // Reactivated later, Tom was granted nothing. Deactivation revoked his
+    // old API token for good (issue 7), so he uses a new one.
     app.store.set_user_active(tom.id, true).await.unwrap();
+    assert_eq!(tom_api.get("/me").await.0, 401);
+    let token = goldthread::auth::new_api_token();
+    app.store
+        .create_api_token(tom.id, "after reactivation", &goldthread::auth::token_hash(&token))
+        .await
+        .unwrap();
+    let tom_api = app.api_with_token(&token);
     let (status, _) = tom_api.get(&format!("/plans/{id}")).await;
     assert_eq!(status, 404);
     // Once active, he can be added and then sees the plan.

@@ -3,6 +3,8 @@
 
 mod account;
 pub mod dates;
+pub(crate) use account::Moment;
+pub mod conflict;
 pub mod people;
 pub mod plans;
 pub mod sections;

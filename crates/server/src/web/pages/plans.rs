@@ -13,6 +13,7 @@ use goldthread_domain::plan::{Change, Party, PartyInput, PartyRole, Plan, PlanDe
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::conflict::{Choice, ConflictView};
 use super::dates::DateBoxes;
 use super::people::parse_id;
 use super::sections::{Body, SectionView, section_views};
@@ -604,6 +605,10 @@ async fn history(
 struct ChangeMeta {
     base_version: Option<String>,
     reason: Option<String>,
+    /// On the conflict page: which side to keep (`theirs`, `theirs_edit`, `yours`)…
+    resolve: Option<String>,
+    /// …of the conflicts shown when the plan was at this version.
+    seen_version: Option<String>,
 }
 
 impl ChangeMeta {
@@ -612,6 +617,15 @@ impl ChangeMeta {
             .as_deref()
             .and_then(|v| v.trim().parse().ok())
             .unwrap_or(0)
+    }
+
+    fn resolution(&self) -> Option<crate::store::Resolution> {
+        Choice::resolution(self.resolve.as_deref(), self.seen_version.as_deref())
+    }
+
+    /// "Keep theirs and edit": after saving, open the form again.
+    fn edit_again(&self) -> bool {
+        Choice::parse(self.resolve.as_deref()) == Some(Choice::KeepTheirsAndEdit)
     }
 }
 
@@ -626,7 +640,7 @@ struct DetailsPage {
     reason: String,
     base_version: i64,
     errors: FormErrors,
-    conflict: Vec<String>,
+    conflict: ConflictView,
 }
 
 #[derive(Deserialize)]
@@ -664,7 +678,7 @@ async fn details_page(
         reason: String::new(),
         base_version: plan.version,
         errors: FormErrors::default(),
-        conflict: vec![],
+        conflict: ConflictView::default(),
         view,
     })
 }
@@ -716,12 +730,13 @@ async fn save_details(
         Ok(details) if errors.is_empty() => {
             state
                 .store
-                .change_plan(
+                .change_plan_resolving(
                     &user.actor(),
                     view.plan.id,
                     form.meta.base(),
                     form.meta.reason.as_deref(),
                     Change::DetailsEdited { details },
+                    form.meta.resolution(),
                     &state.plan_types,
                 )
                 .await
@@ -733,9 +748,10 @@ async fn save_details(
         }
     };
     match result {
+        Ok(plan) if form.meta.edit_again() => Ok(Redirect::to(&format!("/plans/{}/details", plan.id)).into_response()),
         Ok(plan) => Ok(Redirect::to(&saved_url(plan.id, "details", Done::Changed, "summary")).into_response()),
         Err(e) => {
-            let (errors, conflict, base) = refusal(e, form.meta.base())?;
+            let (errors, conflict, base) = refusal_view(e, form.meta.base())?;
             render_invalid(&DetailsPage {
                 ctx: Ctx::for_user(&user, "plans"),
                 title: v(&form.title).to_owned(),
@@ -748,6 +764,18 @@ async fn save_details(
                 view,
             })
         }
+    }
+}
+
+/// Splits a refused save into what the form shows again: field errors, or
+/// the conflict page (what others saved, the fields changed both ways, and
+/// the choice of whose to keep). The form stays based on the version it
+/// was opened at, so that untouched fields never revert anyone's change.
+pub fn refusal_view(error: StoreError, base: i64) -> Result<(FieldErrors, ConflictView, i64), PageError> {
+    match error {
+        StoreError::Invalid(errors) => Ok((errors, ConflictView::default(), base)),
+        StoreError::Conflict(conflict) => Ok((FieldErrors::new(), ConflictView::new(&conflict), conflict.base_version)),
+        other => Err(other.into()),
     }
 }
 
@@ -796,7 +824,7 @@ struct PartyPage {
     roles: Vec<RoleOption>,
     base_version: i64,
     errors: FormErrors,
-    conflict: Vec<String>,
+    conflict: ConflictView,
 }
 
 #[derive(Default, Deserialize)]
@@ -846,7 +874,7 @@ async fn new_party_page(
         party_id: None,
         values: PartyForm::default(),
         errors: FormErrors::default(),
-        conflict: vec![],
+        conflict: ConflictView::default(),
     })
 }
 
@@ -898,39 +926,27 @@ async fn add_party(
 ) -> Result<Response, PageError> {
     let view = load_view(&state, &user, &id).await?;
     let result = match party_from_form(&state, &form, Uuid::new_v4()).await {
-        Ok(party) => {
-            save_party(
-                &state,
-                &user,
-                &view.plan,
-                form.meta.base(),
-                form.meta.reason.as_deref(),
-                party,
-                form.is_lead(),
-                true,
-            )
-            .await
-        }
+        Ok(party) => save_party(&state, &user, &view.plan, &form.meta, party, form.is_lead(), true).await,
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
     party_result(&state, &user, view, None, form, result)
 }
 
 /// Saves a party and, when asked, makes them the Lead Professional: two
-/// changes, the second based on the first.
-#[allow(clippy::too_many_arguments)]
+/// changes, both merged against the version the form was opened at (so a
+/// lead checkbox the user never touched does not undo someone else's choice).
 async fn save_party(
     state: &AppState,
     user: &CurrentUser,
     plan: &Plan,
-    base: i64,
-    reason: Option<&str>,
+    meta: &ChangeMeta,
     party: Party,
     lead: bool,
     new: bool,
 ) -> Result<Plan, StoreError> {
     let actor = user.actor();
     let party_id = party.id;
+    let (base, reason) = (meta.base(), meta.reason.as_deref());
     let change = if new {
         Change::PartyAdded { party }
     } else {
@@ -938,16 +954,38 @@ async fn save_party(
     };
     let mut saved = state
         .store
-        .change_plan(&actor, plan.id, base, reason, change, &state.plan_types)
+        .change_plan_resolving(
+            &actor,
+            plan.id,
+            base,
+            reason,
+            change,
+            meta.resolution(),
+            &state.plan_types,
+        )
         .await?;
+    let was_lead = if new || base == plan.version {
+        plan.lead_party_id == Some(party_id)
+    } else {
+        state.store.plan_at(&actor, plan.id, base).await?.lead_party_id == Some(party_id)
+    };
     let is_lead = saved.lead_party_id == Some(party_id);
-    if lead != is_lead && (lead || !new) {
+    if lead != was_lead && lead != is_lead {
         let change = Change::LeadProfessionalSet {
             party_id: lead.then_some(party_id),
         };
+        let base = if new { saved.version } else { base };
         saved = state
             .store
-            .change_plan(&actor, plan.id, saved.version, reason, change, &state.plan_types)
+            .change_plan_resolving(
+                &actor,
+                plan.id,
+                base,
+                reason,
+                change,
+                meta.resolution(),
+                &state.plan_types,
+            )
             .await?;
     }
     Ok(saved)
@@ -962,12 +1000,18 @@ fn party_result(
     result: Result<Plan, StoreError>,
 ) -> Result<Response, PageError> {
     match result {
+        Ok(plan)
+            if form.meta.edit_again()
+                && let Some(party_id) = party_id =>
+        {
+            Ok(Redirect::to(&format!("/plans/{}/parties/{party_id}/edit", plan.id)).into_response())
+        }
         Ok(plan) => {
             let done = if party_id.is_some() { Done::Changed } else { Done::Added };
             Ok(Redirect::to(&saved_url(plan.id, "party", done, "parties")).into_response())
         }
         Err(e) => {
-            let (mut errors, conflict, base) = refusal(e, form.meta.base())?;
+            let (mut errors, conflict, base) = refusal_view(e, form.meta.base())?;
             // The form names the account by its e-mail address.
             for error in &mut errors.0 {
                 if error.field == "user_id" {
@@ -1010,7 +1054,7 @@ async fn edit_party_page(
         view,
         party_id: Some(party_id),
         errors: FormErrors::default(),
-        conflict: vec![],
+        conflict: ConflictView::default(),
     })
 }
 
@@ -1023,19 +1067,7 @@ async fn edit_party(
     let view = load_view(&state, &user, &id).await?;
     let party_id = parse_id(&party_id)?;
     let result = match party_from_form(&state, &form, party_id).await {
-        Ok(party) => {
-            save_party(
-                &state,
-                &user,
-                &view.plan,
-                form.meta.base(),
-                form.meta.reason.as_deref(),
-                party,
-                form.is_lead(),
-                false,
-            )
-            .await
-        }
+        Ok(party) => save_party(&state, &user, &view.plan, &form.meta, party, form.is_lead(), false).await,
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
     party_result(&state, &user, view, Some(party_id), form, result)
@@ -1060,7 +1092,17 @@ async fn remove_party(
             Change::PartyRemoved { party_id },
             &state.plan_types,
         )
-        .await;
+        .await
+        .map_err(|e| match e {
+            // Removing what someone just changed: show what they changed;
+            // removing again (on the version shown) removes it.
+            StoreError::Conflict(mut conflict) => {
+                conflict.fields.clear();
+                conflict.base_version = conflict.current_version;
+                StoreError::Conflict(conflict)
+            }
+            other => other,
+        });
     let form = PartyForm {
         meta,
         ..PartyForm::from_party(&party, None, false)

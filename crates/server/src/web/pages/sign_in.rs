@@ -1,10 +1,12 @@
 //! Signing in and out (SPEC S5): Argon2id passwords, a new session id at
-//! sign-in, and limits on failed attempts per account and per address.
+//! sign-in, and throttling of failed attempts per account, per address and
+//! per known device (see [`crate::throttle`] and `web::sign_in_gate`).
 
 use std::net::SocketAddr;
 
 use askama::Template;
 use axum::extract::{ConnectInfo, Query, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -15,12 +17,8 @@ use tower_sessions::Session;
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::web::AppState;
 use crate::web::error::PageError;
-use crate::web::session::{CurrentUser, USER_KEY, csrf_token, safe_next};
-
-/// Failed attempts allowed in [`WINDOW`] before sign-in is refused.
-const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-const MAX_FAILURES_PER_ADDRESS: i64 = 20;
-const WINDOW: time::Duration = time::Duration::minutes(15);
+use crate::web::session::{CurrentUser, USER_KEY, anonymous_csrf, client_address, safe_next, with_cookie};
+use crate::web::sign_in_gate::{self, Gate};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -42,17 +40,24 @@ struct NextQuery {
     next: Option<String>,
 }
 
-async fn sign_in_page(session: Session, Query(query): Query<NextQuery>) -> Result<Response, PageError> {
+async fn sign_in_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, PageError> {
+    // Nothing is stored for a visitor: the form's token is in a signed cookie.
+    let (csrf, cookie) = anonymous_csrf(&state, &headers);
     let ctx = Ctx {
-        csrf: csrf_token(&session).await?,
+        csrf,
         ..Ctx::anonymous()
     };
-    render(&SignInPage {
+    let page = render(&SignInPage {
         ctx,
         errors: FormErrors::default(),
         email: String::new(),
         next: safe_next(query.next.as_deref()),
-    })
+    })?;
+    Ok(with_cookie(page, cookie))
 }
 
 #[derive(Deserialize)]
@@ -66,12 +71,14 @@ async fn sign_in(
     State(state): State<AppState>,
     session: Session,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, PageError> {
     let email = form.email.unwrap_or_default().trim().to_lowercase();
     let password = form.password.unwrap_or_default();
     let next = safe_next(form.next.as_deref());
-    let address = peer.ip().to_string();
+    let address = client_address(peer.ip(), &headers, &state.config.security.trusted_proxies);
+    let (csrf, cookie) = anonymous_csrf(&state, &headers);
     let again = |errors: FieldErrors, csrf: String, email: String, next: String| {
         render_invalid(&SignInPage {
             ctx: Ctx {
@@ -82,6 +89,7 @@ async fn sign_in(
             email,
             next,
         })
+        .map(|page| with_cookie(page, cookie.clone()))
     };
 
     let mut errors = FieldErrors::new();
@@ -92,29 +100,7 @@ async fn sign_in(
         errors.add("password", "Enter your password");
     }
     if !errors.is_empty() {
-        return again(errors, csrf_token(&session).await?, email, next);
-    }
-
-    let (by_account, by_address) = state.store.recent_sign_in_failures(&email, &address, WINDOW).await?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
-        tracing::warn!(address, "sign-in refused: too many failed attempts");
-        let page = SignInPage {
-            ctx: Ctx {
-                csrf: csrf_token(&session).await?,
-                ..Ctx::anonymous()
-            },
-            errors: FormErrors(FieldErrors::single(
-                "email",
-                "Too many failed attempts to sign in. Wait 15 minutes, then try again.",
-            )),
-            email,
-            next,
-        };
-        return Ok((
-            axum::http::StatusCode::TOO_MANY_REQUESTS,
-            axum::response::Html(page.render()?),
-        )
-            .into_response());
+        return again(errors, csrf, email, next);
     }
 
     let found = state.store.user_for_sign_in(&email).await?;
@@ -122,14 +108,45 @@ async fn sign_in(
         Some((user, hash)) => (Some(user), Some(hash)),
         None => (None, None),
     };
-    let valid = crate::auth::verify_password(password, hash).await;
+    // The attempt is counted before the password is hashed, atomically, so
+    // parallel guesses cannot get past the limits.
+    let counted =
+        match sign_in_gate::count_attempt(&state, &headers, &email, user.as_ref().map(|u| u.id), address).await? {
+            Gate::Go(counted) => counted,
+            Gate::Wait(wait) => {
+                tracing::warn!(%address, "sign-in refused: too many failed attempts");
+                let page = SignInPage {
+                    ctx: Ctx {
+                        csrf,
+                        ..Ctx::anonymous()
+                    },
+                    errors: FormErrors(FieldErrors::single(
+                        "email",
+                        format!(
+                            "Too many failed attempts to sign in. Wait {}, then try again.",
+                            crate::throttle::describe_wait(wait)
+                        ),
+                    )),
+                    email,
+                    next,
+                };
+                let response = (
+                    axum::http::StatusCode::TOO_MANY_REQUESTS,
+                    axum::response::Html(page.render()?),
+                )
+                    .into_response();
+                return Ok(with_cookie(sign_in_gate::with_retry_after(response, wait), cookie));
+            }
+        };
+    let Ok(valid) = crate::auth::verify_password(password, hash).await else {
+        return Ok(sign_in_gate::busy());
+    };
     let Some(user) = user.filter(|_| valid) else {
-        state.store.record_sign_in_failure(&email, &address).await?;
         let errors = FieldErrors::single("email", "The email address or password is not right");
-        return again(errors, csrf_token(&session).await?, email, next);
+        return again(errors, csrf, email, next);
     };
 
-    state.store.clear_sign_in_failures(&email).await?;
+    let device_cookie = sign_in_gate::succeeded(&state, counted, user.id).await?;
     // A new session id at sign-in defeats session fixation; a new CSRF
     // token goes with it.
     session.cycle_id().await.map_err(PageError::internal)?;
@@ -138,8 +155,28 @@ async fn sign_in(
         .insert(crate::web::session::CSRF_KEY, crate::auth::random_secret())
         .await
         .map_err(PageError::internal)?;
+    let now = crate::store::to_millis(crate::store::now());
+    session
+        .insert(crate::web::session::SIGNED_IN_AT_KEY, now)
+        .await
+        .map_err(PageError::internal)?;
+    session
+        .insert(crate::web::session::SEEN_AT_KEY, now)
+        .await
+        .map_err(PageError::internal)?;
+    let agent: String = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect();
+    session
+        .insert(crate::web::session::USER_AGENT_KEY, agent)
+        .await
+        .map_err(PageError::internal)?;
     tracing::info!(user = %user.id, "signed in");
-    Ok(Redirect::to(&next).into_response())
+    Ok(with_cookie(Redirect::to(&next).into_response(), Some(device_cookie)))
 }
 
 async fn sign_out(user: CurrentUser) -> Result<Response, PageError> {

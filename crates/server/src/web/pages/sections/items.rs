@@ -22,7 +22,8 @@ use crate::web::session::CurrentUser;
 use super::fields::{Field, Widget, item_fields, item_values};
 use super::files::attachment;
 use super::parse::{Data, fill, form_errors, item_from_form, kinds_of};
-use super::{load, save};
+use super::{edit_again, load, refusal, save};
+use crate::web::pages::conflict::ConflictView;
 
 #[derive(Template)]
 #[template(path = "plans/item_form.html")]
@@ -34,7 +35,7 @@ pub(super) struct ItemPage {
     pub(super) action: String,
     pub(super) fields: Vec<Field>,
     pub(super) errors: FormErrors,
-    pub(super) conflict: Vec<String>,
+    pub(super) conflict: ConflictView,
     pub(super) base_version: i64,
     pub(super) reason: String,
     pub(super) remove_action: Option<String>,
@@ -148,7 +149,7 @@ pub(super) async fn add_page(
         action,
         fields,
         errors: FormErrors::default(),
-        conflict: vec![],
+        conflict: ConflictView::default(),
         reason: String::new(),
         remove_action: None,
         attach_action: None,
@@ -214,10 +215,10 @@ pub(super) fn finish(
     done: Done,
 ) -> Result<Response, PageError> {
     match result {
+        Ok(_) if edit_again(&data) => Ok(Redirect::to(&action).into_response()),
         Ok(plan) => Ok(Redirect::to(&saved_url(plan.id, kind.as_str(), done, &section.key)).into_response()),
         Err(error) => {
-            let base = data.get("base_version").and_then(|v| v.parse().ok()).unwrap_or(0);
-            let (errors, conflict, base) = crate::web::pages::plans::refusal(error, base)?;
+            let (errors, conflict, base) = refusal(error, &data)?;
             let plan_type = state.plan_types.get(&view.plan.plan_type).ok_or(PageError::NotFound)?;
             let mut fields = item_fields(kind, section, &view.plan, plan_type);
             fill(&mut fields, &data, &errors, kind.as_str());
@@ -321,7 +322,7 @@ pub(super) async fn edit_page(
         action: base.clone(),
         fields,
         errors: FormErrors::default(),
-        conflict: vec![],
+        conflict: ConflictView::default(),
         reason: String::new(),
         remove_action: Some(remove),
         attach_action: attach.0,

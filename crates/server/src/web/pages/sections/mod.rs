@@ -36,6 +36,7 @@ pub use views::{Body, SectionView, editable, group_kind, section_views, whose_la
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use goldthread_domain::checks::smart::{self, SmartReport};
+use goldthread_domain::error::FieldErrors;
 use goldthread_domain::plan::{Change, Plan};
 use goldthread_domain::plan_type::Section;
 use serde::Deserialize;
@@ -43,6 +44,7 @@ use serde::Deserialize;
 use crate::store::StoreError;
 use crate::web::AppState;
 use crate::web::error::PageError;
+use crate::web::pages::conflict::{Choice, ConflictView};
 use crate::web::session::CurrentUser;
 
 pub fn router() -> Router<AppState> {
@@ -96,17 +98,43 @@ async fn save(
     change: Change,
 ) -> Result<Plan, StoreError> {
     let base = data.get("base_version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let resolution = Choice::resolution(data.get("resolve"), data.get("seen_version"));
     state
         .store
-        .change_plan(
+        .change_plan_resolving(
             &user.actor(),
             plan.id,
             base,
             data.get("reason"),
             change,
+            resolution,
             &state.plan_types,
         )
         .await
+}
+
+/// "Keep theirs and edit" on the conflict page: saved, then the form again.
+fn edit_again(data: &Data) -> bool {
+    Choice::parse(data.get("resolve")) == Some(Choice::KeepTheirsAndEdit)
+}
+
+/// The form after a refused save: field errors, or the conflict page.
+fn refusal(error: StoreError, data: &Data) -> Result<(FieldErrors, ConflictView, i64), PageError> {
+    let base = data.get("base_version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    crate::web::pages::plans::refusal_view(error, base)
+}
+
+/// Removing what someone just changed: the page shows what they changed,
+/// and removing again (on the version shown) removes it.
+fn removal_refused(error: StoreError) -> StoreError {
+    match error {
+        StoreError::Conflict(mut conflict) => {
+            conflict.fields.clear();
+            conflict.base_version = conflict.current_version;
+            StoreError::Conflict(conflict)
+        }
+        other => other,
+    }
 }
 
 // --- SMART as you type ------------------------------------------------------

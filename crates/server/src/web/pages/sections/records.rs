@@ -19,7 +19,8 @@ use crate::web::session::CurrentUser;
 use super::fields::{Field, Widget, options_yes_no};
 use super::items::ItemPage;
 use super::parse::{Data, fill, form_errors};
-use super::{load, save};
+use super::{edit_again, load, refusal, save};
+use crate::web::pages::conflict::ConflictView;
 
 fn record_fields(section: &Section, plan: &Plan) -> Vec<Field> {
     let content = &plan.content;
@@ -266,7 +267,7 @@ pub(super) async fn record_page(
         view,
         fields,
         errors: FormErrors::default(),
-        conflict: vec![],
+        conflict: ConflictView::default(),
         reason: String::new(),
         remove_action: None,
         attach_action: None,
@@ -290,10 +291,12 @@ pub(super) async fn save_record(
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
     match result {
+        Ok(plan) if edit_again(&data) => {
+            Ok(Redirect::to(&format!("/plans/{}/sections/{}/record", plan.id, section.key)).into_response())
+        }
         Ok(plan) => Ok(Redirect::to(&saved_url(plan.id, "record", Done::Changed, &section.key)).into_response()),
         Err(error) => {
-            let base = data.get("base_version").and_then(|v| v.parse().ok()).unwrap_or(0);
-            let (errors, conflict, base) = crate::web::pages::plans::refusal(error, base)?;
+            let (errors, conflict, base) = refusal(error, &data)?;
             let mut fields = record_fields(&section, &view.plan);
             fill(&mut fields, &data, &errors, "record");
             let errors = form_errors(errors, "record", &fields);

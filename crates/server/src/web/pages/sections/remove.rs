@@ -11,7 +11,7 @@ use goldthread_domain::plan::Change;
 
 use super::items::{Loaded, load_item};
 use super::parse::Data;
-use super::save;
+use super::{removal_refused, save};
 use crate::web::AppState;
 use crate::web::error::PageError;
 use crate::web::pages::plans::{Done, PlanView, refusal, saved_url};
@@ -116,7 +116,10 @@ pub(super) async fn remove_item(
         item_kind: loaded.kind,
         id: loaded.item_id,
     };
-    match save(&state, &user, &loaded.view.plan, &data, change).await {
+    match save(&state, &user, &loaded.view.plan, &data, change)
+        .await
+        .map_err(removal_refused)
+    {
         Ok(plan) => {
             let kind: ItemKind = loaded.kind;
             Ok(Redirect::to(&saved_url(plan.id, kind.as_str(), Done::Removed, &loaded.section.key)).into_response())

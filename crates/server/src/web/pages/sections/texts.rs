@@ -18,7 +18,8 @@ use crate::web::session::CurrentUser;
 
 use super::fields::{Field, Widget};
 use super::parse::Data;
-use super::{load, save};
+use super::{edit_again, load, refusal, save};
+use crate::web::pages::conflict::ConflictView;
 
 #[derive(Template)]
 #[template(path = "plans/texts_form.html")]
@@ -31,7 +32,7 @@ struct TextsPage {
     written_by: Option<Field>,
     helped_by: String,
     errors: FormErrors,
-    conflict: Vec<String>,
+    conflict: ConflictView,
     base_version: i64,
     reason: String,
     cancel: String,
@@ -95,7 +96,7 @@ pub(super) async fn texts_page(
         fields,
         written_by,
         errors: FormErrors::default(),
-        conflict: vec![],
+        conflict: ConflictView::default(),
         reason: String::new(),
     })
 }
@@ -135,12 +136,12 @@ pub(super) async fn save_texts(
     )
     .await;
     match result {
+        Ok(plan) if edit_again(&data) => {
+            Ok(Redirect::to(&format!("/plans/{}/sections/{}/texts", plan.id, section.key)).into_response())
+        }
         Ok(plan) => Ok(Redirect::to(&saved_url(plan.id, "texts", Done::Changed, &section.key)).into_response()),
         Err(error) => {
-            let (errors, conflict, base) = crate::web::pages::plans::refusal(
-                error,
-                data.get("base_version").and_then(|v| v.parse().ok()).unwrap_or(0),
-            )?;
+            let (errors, conflict, base) = refusal(error, &data)?;
             let (mut fields, mut written_by) = texts_fields(&section);
             for field in &mut fields {
                 field.value = data.text(&field.options[0].0);
