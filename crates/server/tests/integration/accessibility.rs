@@ -119,7 +119,7 @@ const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
 });
 const found = [];
 for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-  for (const m of n.nodeValue.matchAll(/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/g)) found.push(m[0]);
+  for (const m of n.nodeValue.matchAll(/\b[a-z]+(?:_[a-z]+)+\b/g)) found.push(m[0]);
 }
 return found;
 "#;
