@@ -260,6 +260,16 @@ pub struct PlanDetails {
     pub review_interval_weeks: Option<u32>,
 }
 
+impl PlanDetails {
+    /// When the first formal review falls due: the start date plus the
+    /// plan's review interval, or else `default_weeks` (the plan type's).
+    /// None until the plan has a start date.
+    pub fn first_review_due(&self, default_weeks: u32) -> Option<Date> {
+        let weeks = self.review_interval_weeks.unwrap_or(default_weeks);
+        self.start_date?.checked_add(time::Duration::weeks(i64::from(weeks)))
+    }
+}
+
 impl PlanDetailsInput {
     /// The details as typed: an empty title becomes `default_title`; the
     /// field rules are the domain's ([`crate::rules::check_details`]).
@@ -1128,5 +1138,19 @@ mod tests {
         let json = serde_json::to_string(&change).unwrap();
         assert_eq!(json, r#"{"type":"status_changed","to":"under_review"}"#);
         assert_eq!(serde_json::from_str::<Change>(&json).unwrap(), change);
+    }
+
+    #[test]
+    fn first_review_falls_due_an_interval_after_the_start() {
+        let mut details = PlanDetails {
+            title: "Leo's plan".into(),
+            start_date: None,
+            review_interval_weeks: None,
+        };
+        assert_eq!(details.first_review_due(13), None);
+        details.start_date = Some(time::macros::date!(2026 - 09 - 07));
+        assert_eq!(details.first_review_due(13), Some(time::macros::date!(2026 - 12 - 07)));
+        details.review_interval_weeks = Some(6);
+        assert_eq!(details.first_review_due(13), Some(time::macros::date!(2026 - 10 - 19)));
     }
 }

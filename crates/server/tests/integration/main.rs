@@ -17,6 +17,7 @@ mod history;
 mod merging;
 mod pages;
 mod plan_building;
+mod plan_page;
 mod rules;
 mod sessions;
 mod sign_in_security;

@@ -199,7 +199,7 @@ async fn create_plan(
         .plan_types
         .get(body.plan_type.trim())
         .ok_or_else(|| FieldErrors::single("plan_type", format!("There is no plan type \"{}\"", body.plan_type)))?;
-    let default_title = format!("{}'s {}", person.details.preferred_name(), plan_type.short_name);
+    let default_title = plan_type.default_title(person.details.preferred_name());
     let start_date = body.start_date.clone();
     let details = super::strict_dates(
         PlanDetailsInput {
