@@ -62,6 +62,7 @@ pub enum StrengthSetting {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Strength {
     pub id: Uuid,
+    #[schema(min_length = 1, max_length = 10000)]
     pub text: String,
     #[serde(default)]
     pub setting: StrengthSetting,
@@ -73,6 +74,7 @@ pub struct Need {
     pub id: Uuid,
     /// An area key of the plan type, e.g. `communication_interaction`.
     pub area: String,
+    #[schema(min_length = 1, max_length = 10000)]
     pub text: String,
 }
 
@@ -92,6 +94,7 @@ pub struct Aspiration {
     pub term: Term,
     #[serde(default = "person")]
     pub whose: Whose,
+    #[schema(min_length = 1, max_length = 10000)]
     pub text: String,
 }
 
@@ -113,6 +116,7 @@ pub struct SupportedBy {
 pub struct Outcome {
     pub id: Uuid,
     /// "Leo will be able to ask an adult for help when he is stuck, 4 times out of 5"
+    #[schema(min_length = 1, max_length = 10000)]
     pub text: String,
     /// The date it should be achieved by.
     #[schema(value_type = Option<String>, format = Date)]
@@ -153,6 +157,7 @@ pub enum Service {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Step {
     pub id: Uuid,
+    #[schema(min_length = 1, max_length = 10000)]
     pub text: String,
     #[serde(default)]
     pub service: Option<Service>,
@@ -165,6 +170,7 @@ pub struct Step {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Target {
     pub id: Uuid,
+    #[schema(min_length = 1, max_length = 10000)]
     pub text: String,
     #[schema(value_type = Option<String>, format = Date)]
     #[serde(default)]
@@ -266,6 +272,7 @@ pub struct Ended {
 pub struct Provision {
     pub id: Uuid,
     /// What needs to happen.
+    #[schema(min_length = 1, max_length = 10000)]
     pub what: String,
     /// Who will do it: one of the plan's parties.
     #[serde(default)]
@@ -326,6 +333,7 @@ crate::plan_type::name_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Risk {
     pub id: Uuid,
+    #[schema(min_length = 1, max_length = 10000)]
     pub risk: String,
     #[serde(default)]
     pub identified: Option<RiskSource>,
@@ -380,6 +388,7 @@ impl Budget {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct BudgetItem {
     pub id: Uuid,
+    #[schema(min_length = 1, max_length = 10000)]
     pub what: String,
     pub cost_pence: i64,
     pub period: BudgetPeriod,
@@ -389,7 +398,9 @@ pub struct BudgetItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Decision {
     pub id: Uuid,
+    #[schema(min_length = 1, max_length = 10000)]
     pub decision: String,
+    #[schema(min_length = 1, max_length = 10000)]
     pub who: String,
 }
 

@@ -69,16 +69,20 @@ pub fn has_control_characters(value: &str) -> bool {
 /// The message for text with control characters.
 pub const CONTROL_CHARACTERS: &str = "Remove the invisible control characters from this text";
 
-/// Trims a text field and checks its length; empty becomes `None`.
+/// Trims a text field and checks it; empty becomes `None`. The length and
+/// the control characters are checked on the text as sent, before trimming,
+/// so the rule is exactly what the API document says (`maxLength`,
+/// `pattern`).
 pub fn optional_text(errors: &mut FieldErrors, field: &str, value: Option<&str>, max_chars: usize) -> Option<String> {
-    let trimmed = value.map(str::trim).unwrap_or("");
+    let value = value.unwrap_or("");
+    if has_control_characters(value) {
+        errors.add(field, CONTROL_CHARACTERS);
+    } else if value.chars().count() > max_chars {
+        errors.add(field, format!("Must be {max_chars} characters or fewer"));
+    }
+    let trimmed = value.trim();
     if trimmed.is_empty() {
         return None;
-    }
-    if has_control_characters(trimmed) {
-        errors.add(field, CONTROL_CHARACTERS);
-    } else if trimmed.chars().count() > max_chars {
-        errors.add(field, format!("Must be {max_chars} characters or fewer"));
     }
     Some(trimmed.to_owned())
 }
@@ -132,5 +136,23 @@ mod tests {
         assert!(errors.is_empty());
         optional_text(&mut errors, "name", Some("Le\u{0}o"), 100);
         assert_eq!(errors.get("name"), Some(CONTROL_CHARACTERS));
+    }
+
+    #[test]
+    fn length_and_control_characters_count_before_trimming() {
+        // As the API document says: maxLength and the pattern apply to
+        // the text as sent.
+        let mut errors = FieldErrors::new();
+        optional_text(&mut errors, "name", Some(" abcde "), 5);
+        assert!(errors.get("name").unwrap().contains("5 characters"));
+        let mut errors = FieldErrors::new();
+        optional_text(&mut errors, "name", Some("abc\u{85}"), 100);
+        assert_eq!(errors.get("name"), Some(CONTROL_CHARACTERS));
+        let mut errors = FieldErrors::new();
+        assert_eq!(
+            optional_text(&mut errors, "name", Some(" abcde"), 6).as_deref(),
+            Some("abcde")
+        );
+        assert!(errors.is_empty());
     }
 }

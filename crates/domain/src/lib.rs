@@ -4,8 +4,11 @@
 //! Nothing in this crate does I/O. Storage and the web layer live in the
 //! `goldthread` crate and translate between this model and SQL or HTTP.
 
+pub mod agreement;
 pub mod budget;
+pub mod canonical;
 pub mod checks;
+pub mod compare;
 pub mod content;
 pub mod error;
 pub mod merge;
@@ -14,5 +17,8 @@ pub mod monitoring;
 pub mod person;
 pub mod plan;
 pub mod plan_type;
+pub mod review;
 pub mod rules;
+#[cfg(test)]
+mod testkit;
 pub mod user;

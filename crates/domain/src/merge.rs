@@ -383,6 +383,16 @@ impl Merger {
             // New things (a party, an item) meet nothing of anyone else's;
             // the plan's own checks refuse a duplicate.
             Change::Created { .. } | Change::PartyAdded { .. } | Change::ItemAdded { .. } => yours.clone(),
+            // An agreement names the content version and hash it was given
+            // for, so the plan's checks refuse it once others changed the
+            // plan; review steps and endings are checked against the plan as
+            // it now stands (the review still open, the item not yet ended).
+            Change::AgreementRequiredSet { .. }
+            | Change::AgreementRecorded { .. }
+            | Change::ReviewOpened { .. }
+            | Change::ReviewAnswered { .. }
+            | Change::ReviewClosed { .. }
+            | Change::ItemEnded { .. } => yours.clone(),
         })
     }
 

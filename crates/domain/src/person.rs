@@ -51,14 +51,24 @@ impl PersonDetails {
 /// Person details as typed into the form or sent to the API, before checks.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct PersonInput {
+    /// First name.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 100, example = "Leo")]
     pub given_name: Option<String>,
+    /// Last name.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 100, example = "Martin")]
     pub family_name: Option<String>,
+    /// The name they like to be called.
+    #[schema(max_length = 100)]
     pub known_as: Option<String>,
-    /// `YYYY-MM-DD`
-    #[schema(example = "2018-03-14")]
+    /// `YYYY-MM-DD`, today or in the last 130 years.
+    #[schema(value_type = Option<String>, format = Date, example = "2018-03-14")]
     pub date_of_birth: Option<String>,
+    /// School, nursery, college or housing scheme.
+    #[schema(max_length = 200)]
     pub setting: Option<String>,
+    #[schema(max_length = 5000)]
     pub communication: Option<String>,
+    #[schema(max_length = 5000)]
     pub presenting_information: Option<String>,
 }
 

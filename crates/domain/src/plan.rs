@@ -12,7 +12,6 @@
 //! people editing at once cannot overwrite each other.
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -182,11 +181,16 @@ pub struct Party {
 /// A party as typed into the form or sent to the API.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct PartyInput {
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200)]
     pub name: Option<String>,
     /// One of the `PartyRole` values, e.g. `parent_carer`.
+    #[schema(value_type = PartyRole, required = true)]
     pub role: Option<String>,
+    #[schema(max_length = 200)]
     pub agency: Option<String>,
+    #[schema(max_length = 200)]
     pub relationship: Option<String>,
+    #[schema(max_length = 200)]
     pub contact: Option<String>,
     /// The id of a Goldthread user, to give this party access to the plan.
     pub user_id: Option<Uuid>,
@@ -237,10 +241,13 @@ impl PartyInput {
 /// The plan's own details, as typed into the form or sent to the API.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct PlanDetailsInput {
+    #[schema(max_length = 200)]
     pub title: Option<String>,
     /// `YYYY-MM-DD`
+    #[schema(value_type = Option<String>, format = Date)]
     pub start_date: Option<String>,
     /// Weeks between formal reviews; empty for the plan type's default.
+    #[schema(minimum = 1, maximum = 104)]
     pub review_interval_weeks: Option<u32>,
 }
 
@@ -251,6 +258,16 @@ pub struct PlanDetails {
     #[schema(value_type = Option<String>, format = Date)]
     pub start_date: Option<Date>,
     pub review_interval_weeks: Option<u32>,
+}
+
+impl PlanDetails {
+    /// When the first formal review falls due: the start date plus the
+    /// plan's review interval, or else `default_weeks` (the plan type's).
+    /// None until the plan has a start date.
+    pub fn first_review_due(&self, default_weeks: u32) -> Option<Date> {
+        let weeks = self.review_interval_weeks.unwrap_or(default_weeks);
+        self.start_date?.checked_add(time::Duration::weeks(i64::from(weeks)))
+    }
 }
 
 impl PlanDetailsInput {
@@ -343,6 +360,48 @@ pub enum Change {
     CompulsoryMeasuresSet {
         measures: Option<CompulsoryMeasures>,
     },
+    /// Marks whether a party's agreement is needed for the plan to be agreed.
+    AgreementRequiredSet {
+        party_id: Uuid,
+        required: bool,
+    },
+    /// A party agreed (on screen or on paper) or declined a version.
+    AgreementRecorded {
+        agreement: crate::agreement::Agreement,
+    },
+    ReviewOpened {
+        review_id: Uuid,
+        kind: crate::review::ReviewKind,
+        /// The day of the review meeting.
+        #[schema(value_type = String, format = Date)]
+        on: time::Date,
+        participants: Vec<String>,
+    },
+    /// Answers to the review's questions and, at a formal review, progress
+    /// ratings of outcomes (later answers to a question replace earlier ones).
+    ReviewAnswered {
+        review_id: Uuid,
+        #[serde(default)]
+        answers: std::collections::BTreeMap<String, String>,
+        #[serde(default)]
+        ratings: Vec<crate::review::OutcomeRating>,
+    },
+    ReviewClosed {
+        review_id: Uuid,
+        #[schema(value_type = String, format = Date)]
+        on: time::Date,
+        /// The plan type's last review: this plan is superseded by the next.
+        #[serde(default)]
+        supersedes: bool,
+    },
+    /// Ends an item with a reason (struck through, never deleted).
+    ItemEnded {
+        item_kind: ItemKind,
+        id: Uuid,
+        #[schema(value_type = String, format = Date)]
+        on: time::Date,
+        reason: String,
+    },
 }
 
 impl Change {
@@ -397,7 +456,64 @@ impl Change {
                 "Recorded that there are no compulsory measures".into()
             }
             Change::CompulsoryMeasuresSet { .. } => "Updated the compulsory measures".into(),
+            Change::AgreementRequiredSet { party_id, required } => format!(
+                "{} {}",
+                if *required {
+                    "Asked for the agreement of"
+                } else {
+                    "No longer asking for the agreement of"
+                },
+                plan.party(*party_id).map_or("a party", |p| p.name.as_str())
+            ),
+            Change::AgreementRecorded { agreement } => {
+                let who = plan.party(agreement.party_id).map_or("A party", |p| p.name.as_str());
+                match &agreement.response {
+                    crate::agreement::Response::Declined { .. } => {
+                        format!("{who} declined version {}", agreement.version)
+                    }
+                    crate::agreement::Response::Paper { .. } => {
+                        format!("{who} agreed version {} on paper", agreement.version)
+                    }
+                    crate::agreement::Response::Agreed { .. } => format!("{who} agreed version {}", agreement.version),
+                }
+            }
+            Change::ReviewOpened { kind, on, .. } => format!(
+                "Opened a {} review on {}",
+                match kind {
+                    crate::review::ReviewKind::Weekly => "weekly support",
+                    crate::review::ReviewKind::Formal => "formal",
+                },
+                format_date(*on)
+            ),
+            Change::ReviewAnswered { .. } => "Recorded review answers".into(),
+            Change::ReviewClosed { supersedes: true, .. } => {
+                "Closed the review; the next plan replaces this one".into()
+            }
+            Change::ReviewClosed { .. } => "Closed the review".into(),
+            Change::ItemEnded { item_kind, id, .. } => match plan.content.item(*item_kind, *id) {
+                Some(item) => format!("Ended {} {}", item_kind.noun(), item.summary()),
+                None => format!("Ended a {}", item_kind.noun()),
+            },
         }
+    }
+
+    /// Changes that only record who agreed or what a review found, and do not
+    /// change what the plan says (nor need a reason once it is agreed).
+    pub fn is_record_only(&self) -> bool {
+        matches!(
+            self,
+            Change::AgreementRequiredSet { .. }
+                | Change::AgreementRecorded { .. }
+                | Change::ReviewOpened { .. }
+                | Change::ReviewAnswered { .. }
+                | Change::ReviewClosed { .. }
+        )
+    }
+
+    /// Changes to what the plan says (its canonical content): they make a
+    /// new content version that parties agree to.
+    pub fn changes_content(&self) -> bool {
+        !self.is_record_only() && !matches!(self, Change::StatusChanged { .. })
     }
 }
 
@@ -461,6 +577,12 @@ pub struct Plan {
     /// What the plan says.
     #[serde(default)]
     pub content: PlanContent,
+    /// Agreements derived from the log.
+    #[serde(default)]
+    pub agreements: crate::agreement::AgreementState,
+    /// Reviews, ended items and R1/R2 markers derived from the log.
+    #[serde(default)]
+    pub reviews: crate::review::ReviewState,
     /// The sequence number of the last change applied; send it back as
     /// `base_version` when saving.
     pub version: i64,
@@ -511,6 +633,11 @@ impl Plan {
             parties: Vec::new(),
             lead_party_id: None,
             content: PlanContent::default(),
+            agreements: crate::agreement::AgreementState {
+                content_version: 1,
+                ..Default::default()
+            },
+            reviews: Default::default(),
             version: 1,
             created_at: record.at,
             updated_at: record.at,
@@ -615,9 +742,25 @@ impl Plan {
                 );
             }
             Change::ItemAdded { item } => merge(&mut errors, crate::rules::check_item(self, plan_type, item, true)),
-            Change::ItemEdited { item } => merge(&mut errors, crate::rules::check_item(self, plan_type, item, false)),
+            Change::ItemEdited { item } => {
+                merge(&mut errors, crate::rules::check_item(self, plan_type, item, false));
+                merge(&mut errors, crate::review::check(self, change, plan_type));
+            }
+            Change::AgreementRequiredSet { party_id, .. } => {
+                if self.party(*party_id).is_none() {
+                    errors.add("party_id", "There is no such party in this plan");
+                }
+            }
+            Change::AgreementRecorded { agreement } => {
+                merge(&mut errors, crate::agreement::check(self, agreement, plan_type))
+            }
+            Change::ReviewOpened { .. }
+            | Change::ReviewAnswered { .. }
+            | Change::ReviewClosed { .. }
+            | Change::ItemEnded { .. } => merge(&mut errors, crate::review::check(self, change, plan_type)),
             Change::ItemRemoved { item_kind, id } => {
-                merge(&mut errors, crate::rules::check_removal(self, *item_kind, *id))
+                merge(&mut errors, crate::rules::check_removal(self, *item_kind, *id));
+                merge(&mut errors, crate::review::check(self, change, plan_type));
             }
             Change::BudgetSet { budget } => {
                 if let Some(budget) = budget {
@@ -663,7 +806,9 @@ impl Plan {
                 }
             }
         }
-        if self.reason_required() && !has_reason && errors.get("reason").is_none() {
+        // An ending carries its own reason.
+        let own_reason = change.is_record_only() || matches!(change, Change::ItemEnded { .. });
+        if self.reason_required() && !own_reason && !has_reason && errors.get("reason").is_none() {
             errors.add("reason", "This plan has been agreed: say why you are changing it");
         }
         errors.into_result(())
@@ -724,34 +869,43 @@ impl Plan {
             Change::SocialCareChecklistSet { checklist } => self.content.social_care_checklist = checklist.clone(),
             Change::HealthChecklistSet { checklist } => self.content.health_checklist = checklist.clone(),
             Change::CompulsoryMeasuresSet { measures } => self.content.compulsory_measures = measures.clone(),
+            Change::AgreementRequiredSet { party_id, required } => {
+                let list = &mut self.agreements.required;
+                list.retain(|id| id != party_id);
+                if *required {
+                    list.push(*party_id);
+                    list.sort();
+                }
+            }
+            Change::AgreementRecorded { agreement } => crate::agreement::record(self, agreement, record.seq),
+            Change::ReviewOpened { .. }
+            | Change::ReviewAnswered { .. }
+            | Change::ReviewClosed { .. }
+            | Change::ItemEnded { .. } => {}
         }
+        if let Change::PartyRemoved { party_id } = &record.change {
+            self.agreements.required.retain(|id| id != party_id);
+        }
+        if matches!(
+            record.change,
+            Change::PartyRemoved { .. } | Change::AgreementRequiredSet { .. }
+        ) {
+            crate::agreement::settle_status(self);
+        }
+        if record.change.changes_content() {
+            self.agreements.content_version = record.seq;
+        }
+        crate::review::apply(self, record);
         self.version = record.seq;
         self.updated_at = record.at;
         Ok(())
     }
 
     /// A hash of what the plan says (not of when it was saved), so that an
-    /// agreement can name exactly the version that was agreed (SPEC A1).
+    /// agreement can name exactly the version that was agreed (SPEC A1): the
+    /// SHA-256 of its versioned canonical form, see [`crate::canonical`].
     pub fn content_hash(&self) -> String {
-        #[derive(Serialize)]
-        struct Content<'a> {
-            plan_type: &'a str,
-            number: u32,
-            details: &'a PlanDetails,
-            parties: &'a [Party],
-            lead_party_id: Option<Uuid>,
-            content: &'a PlanContent,
-        }
-        let content = Content {
-            plan_type: &self.plan_type,
-            number: self.number,
-            details: &self.details,
-            parties: &self.parties,
-            lead_party_id: self.lead_party_id,
-            content: &self.content,
-        };
-        let json = serde_json::to_vec(&content).expect("plan content serializes");
-        hex::encode(Sha256::digest(json))
+        crate::canonical::content_hash(self)
     }
 }
 
@@ -984,5 +1138,19 @@ mod tests {
         let json = serde_json::to_string(&change).unwrap();
         assert_eq!(json, r#"{"type":"status_changed","to":"under_review"}"#);
         assert_eq!(serde_json::from_str::<Change>(&json).unwrap(), change);
+    }
+
+    #[test]
+    fn first_review_falls_due_an_interval_after_the_start() {
+        let mut details = PlanDetails {
+            title: "Leo's plan".into(),
+            start_date: None,
+            review_interval_weeks: None,
+        };
+        assert_eq!(details.first_review_due(13), None);
+        details.start_date = Some(time::macros::date!(2026 - 09 - 07));
+        assert_eq!(details.first_review_due(13), Some(time::macros::date!(2026 - 12 - 07)));
+        details.review_interval_weeks = Some(6);
+        assert_eq!(details.first_review_due(13), Some(time::macros::date!(2026 - 10 - 19)));
     }
 }

@@ -63,11 +63,14 @@ pub struct Email(String);
 
 impl Email {
     pub fn parse(value: &str) -> Result<Email, String> {
+        // At most 254 characters as typed (what the API document's
+        // `maxLength` says), before trimming and lower-casing.
+        let too_long = value.chars().count() > 254;
         let value = value.trim().to_lowercase();
         if value.is_empty() {
             return Err("Enter an email address".into());
         }
-        if value.len() > 254 || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if too_long || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err("Enter an email address in the correct format, like name@example.org".into());
         }
         match value.split_once('@') {

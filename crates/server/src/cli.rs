@@ -43,6 +43,10 @@ enum Command {
         /// A folder of the organisation's own plan types (*.toml).
         #[arg(long, env = "GOLDTHREAD_PLAN_TYPES")]
         plan_types: Option<PathBuf>,
+        /// The organisation's time zone (an IANA name): dates and times
+        /// on pages and in messages are shown in it.
+        #[arg(long, env = "GOLDTHREAD_TIME_ZONE", default_value = crate::local_time::DEFAULT_ZONE, value_parser = crate::local_time::zone_named)]
+        time_zone: jiff::tz::TimeZone,
         /// Minutes without use after which a session ends.
         #[arg(long, env = "GOLDTHREAD_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=1440))]
         session_idle_minutes: u32,
@@ -206,10 +210,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             public_url,
             plan_types,
+            time_zone,
             session_idle_minutes,
             session_max_hours,
             trusted_proxies,
         } => {
+            crate::local_time::set_zone(time_zone);
             let mut config = base_config(addr, public_url, plan_types);
             config.security = crate::config::Security {
                 idle_timeout: time::Duration::minutes(session_idle_minutes.into()),

@@ -7,11 +7,13 @@
 //! - [`startup`] builds the application exactly as production runs it;
 //!   tests start it the same way.
 //! - [`cli`] is the command line.
+//! - [`local_time`] shows times in the organisation's time zone.
 
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod local_time;
 pub mod startup;
 pub mod store;
 pub mod throttle;

@@ -299,6 +299,29 @@ pub struct Category {
 }
 
 impl PlanType {
+    /// The title a new plan for someone called `name` gets when none is
+    /// given: "Daniel's support plan". A short name in sentence case
+    /// ("Support plan") is lower-cased inside the title, without a leading
+    /// "My" ("My plan" gives "Daniel's plan"); a proper name ("My Support
+    /// Plan") is kept as it is.
+    pub fn default_title(&self, name: &str) -> String {
+        let short = self.short_name.trim();
+        let proper_name = short
+            .split_whitespace()
+            .skip(1)
+            .any(|w| w.starts_with(char::is_uppercase));
+        let short = match short.strip_prefix("My ") {
+            Some(rest) if !proper_name => rest,
+            _ => short,
+        };
+        let mut chars = short.chars();
+        let short = match chars.next() {
+            Some(first) if !proper_name => first.to_lowercase().chain(chars).collect(),
+            _ => short.to_owned(),
+        };
+        format!("{name}'s {short}")
+    }
+
     /// The section `key`.
     pub fn section(&self, key: &str) -> Option<&Section> {
         self.sections.iter().find(|s| s.key == key)
@@ -356,6 +379,12 @@ impl Section {
             .map(String::as_str)
             .or_else(|| self.kind.field(field).map(|f| f.label))
             .unwrap_or(field)
+    }
+
+    /// Whether the plan type groups strengths by where they show (in and
+    /// out of a school or setting): only when it names those groups.
+    pub fn groups_strengths_by_setting(&self) -> bool {
+        self.labels.contains_key("in_setting") || self.labels.contains_key("out_of_setting")
     }
 
     /// The type's hint for `field`.

@@ -867,3 +867,27 @@ fn names_serialize_as_their_snake_case_names() {
         "{error}"
     );
 }
+
+#[test]
+fn default_titles_read_as_sentences() {
+    assert_eq!(builtin("YP").default_title("Daniel"), "Daniel's support plan");
+    assert_eq!(builtin("SH").default_title("Daniel"), "Daniel's support plan");
+    assert_eq!(builtin("PB-BLANK").default_title("Daniel"), "Daniel's plan");
+    // A proper name keeps its capitals.
+    assert_eq!(builtin("MSP").default_title("Leo"), "Leo's My Support Plan");
+}
+
+#[test]
+fn only_types_that_name_setting_groups_group_strengths_by_setting() {
+    let strengths = |id: &str| {
+        builtin(id)
+            .sections
+            .iter()
+            .find(|s| s.kind == SectionKind::Strengths)
+            .cloned()
+            .unwrap()
+    };
+    assert!(strengths("MSP").groups_strengths_by_setting());
+    assert!(!strengths("SH").groups_strengths_by_setting());
+    assert!(!strengths("YP").groups_strengths_by_setting());
+}

@@ -6,7 +6,8 @@
 
 use super::*;
 
-const PRIYA: &str = "priya.shah@example.org";
+/// Amir's social worker writes the plan with him and leads it.
+const NADIA_USER: &str = "nadia.malik@example.org";
 
 const AMIR: &str = "Amir Hassan";
 const LAYLA: &str = "Layla Hassan";
@@ -21,7 +22,7 @@ pub(super) fn plan() -> DemoPlan {
     let year = date!(2027 - 10 - 31);
     let helpers = Some("Layla (my sister), Ben and my support worker");
     DemoPlan {
-        author: PRIYA,
+        author: NADIA_USER,
         person: PersonInput {
             given_name: Some("Amir".into()),
             family_name: Some("Hassan".into()),
@@ -46,6 +47,7 @@ pub(super) fn plan() -> DemoPlan {
                 Some("Adult Social Care – Learning Disability Team"),
                 None,
             )
+            .user(NADIA_USER)
             .lead(),
             party(
                 JOB_COACH,

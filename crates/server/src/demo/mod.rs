@@ -43,6 +43,7 @@ pub const SIGN_IN_HELP: &str = "Example organisation loaded. Sign in as any of t
     \x20 sam.okafor@example.org     key worker (Jade's supported housing plan)\n\
     \x20 hannah.reid@example.org    social worker, Lead Professional (Ruby's Child's Plan)\n\
     \x20 tom.price@example.org      speech and language therapist (sees only Leo's plan)\n\
+    \x20 nadia.malik@example.org    social worker, Lead Professional (Amir's Personal Budget plan)\n\
     \x20 grace.miller@example.org   team manager (read-only)";
 
 const ADMIN_EMAIL: &str = "admin@example.org";
@@ -81,6 +82,7 @@ async fn load(store: &Store) -> anyhow::Result<()> {
         ("sam.okafor@example.org", "Sam Okafor", "practitioner"),
         ("hannah.reid@example.org", "Hannah Reid", "practitioner"),
         ("tom.price@example.org", "Dr Tom Price", "practitioner"),
+        ("nadia.malik@example.org", "Nadia Malik", "practitioner"),
         ("grace.miller@example.org", "Grace Miller", "viewer"),
     ] {
         users.insert(email, user(store, email, name, role).await?);

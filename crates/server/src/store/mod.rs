@@ -32,6 +32,7 @@ pub use people::{PersonChange, PersonSummary};
 pub use photos::{MAX_PHOTO_BYTES, photo_type, reencode_photo};
 pub use plans::{PlanFilter, PlanSummary, Resolution};
 pub use sessions::{SessionInfo, session_handle};
+pub use sessions::{USER_AGENT_KEY, USER_KEY};
 pub use users::{ApiToken, Team, User};
 
 /// Expands `$body` once for each backend with `$pool` bound to that
@@ -239,4 +240,27 @@ pub(crate) fn like_pattern(term: &str) -> String {
     }
     pattern.push('%');
     pattern
+}
+
+#[cfg(test)]
+mod tests {
+    /// Storage sits under the web layer, never the other way round: no
+    /// storage file refers to the web module (dates and times for messages
+    /// come from `crate::local_time`).
+    #[test]
+    fn storage_does_not_depend_on_the_web_layer() {
+        let web = concat!("crate::", "web");
+        for (file, source) in [
+            ("mod.rs", include_str!("mod.rs")),
+            ("files.rs", include_str!("files.rs")),
+            ("people.rs", include_str!("people.rs")),
+            ("photos.rs", include_str!("photos.rs")),
+            ("plans.rs", include_str!("plans.rs")),
+            ("sessions.rs", include_str!("sessions.rs")),
+            ("sign_in.rs", include_str!("sign_in.rs")),
+            ("users.rs", include_str!("users.rs")),
+        ] {
+            assert!(!source.contains(web), "store/{file} depends on the web layer");
+        }
+    }
 }

@@ -186,7 +186,7 @@ impl Store {
                     format!(
                         "{} changed the record at {}",
                         c.author_name,
-                        crate::web::format::date_time(c.at)
+                        crate::local_time::date_time(c.at)
                     )
                 })
                 .collect(),

@@ -592,7 +592,7 @@ fn conflict(current: &Plan, log: &[ChangeRecord], base_version: i64, fields: Vec
             format!(
                 "{} at {}: {}",
                 r.author_name,
-                crate::web::format::date_time(r.at),
+                crate::local_time::date_time(r.at),
                 r.change.describe(current)
             )
         })

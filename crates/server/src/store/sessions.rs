@@ -10,6 +10,13 @@ use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
 use super::{Result, Store, from_millis, now, on_pool, to_millis};
 
+/// The session data's key for the signed-in user (storage reads it to
+/// record whose session a row is; the web layer writes it).
+pub const USER_KEY: &str = "user_id";
+/// The session data's key for the browser that signed in, shown in the
+/// user's list of sessions.
+pub const USER_AGENT_KEY: &str = "user_agent";
+
 /// One of a user's sessions, as listed to them (never with its id).
 #[derive(Debug, Clone)]
 pub struct SessionInfo {
@@ -29,11 +36,7 @@ pub fn session_handle(id: &str) -> String {
 }
 
 fn owner(record: &Record) -> Option<String> {
-    record
-        .data
-        .get(crate::web::session::USER_KEY)
-        .and_then(|v| v.as_str())
-        .map(str::to_owned)
+    record.data.get(USER_KEY).and_then(|v| v.as_str()).map(str::to_owned)
 }
 
 fn backend(e: impl std::fmt::Display) -> session_store::Error {
@@ -137,7 +140,7 @@ impl Store {
                     signed_in_at: from_millis(created_at),
                     expires_at: from_millis(expires_at),
                     user_agent: data
-                        .get(crate::web::session::USER_AGENT_KEY)
+                        .get(USER_AGENT_KEY)
                         .and_then(|v| v.as_str())
                         .unwrap_or("")
                         .to_owned(),

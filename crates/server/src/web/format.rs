@@ -15,10 +15,9 @@ pub fn when(at: &OffsetDateTime) -> String {
     date_time(*at)
 }
 
-/// "22 November 2026 at 10:02 UTC"
+/// "22 November 2026 at 10:02 GMT", in the organisation's time zone.
 pub fn date_time(at: OffsetDateTime) -> String {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    format!("{} at {:02}:{:02} UTC", date(at.date()), at.hour(), at.minute())
+    crate::local_time::date_time(at)
 }
 
 #[cfg(test)]
@@ -30,7 +29,10 @@ mod tests {
     fn formats_like_gov_uk() {
         assert_eq!(date(date!(2018 - 03 - 14)), "14 March 2018");
         assert_eq!(
-            date_time(datetime!(2026-11-22 09:05 UTC)),
+            crate::local_time::date_time_in(
+                datetime!(2026-11-22 09:05 UTC),
+                &crate::local_time::zone_named("UTC").unwrap()
+            ),
             "22 November 2026 at 09:05 UTC"
         );
     }

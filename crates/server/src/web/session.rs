@@ -29,7 +29,7 @@ use super::AppState;
 use super::error::PageError;
 use crate::store::User;
 
-pub const USER_KEY: &str = "user_id";
+pub use crate::store::{USER_AGENT_KEY, USER_KEY};
 pub const CSRF_KEY: &str = "csrf";
 pub const CSRF_FIELD: &str = "_csrf";
 /// When the session signed in (Unix milliseconds), for the absolute timeout.
@@ -37,8 +37,6 @@ pub const SIGNED_IN_AT_KEY: &str = "signed_in_at";
 /// When the session was last seen (Unix milliseconds); refreshed at most
 /// once a minute, which slides its idle expiry.
 pub const SEEN_AT_KEY: &str = "seen_at";
-/// The browser that signed in, shown in the user's list of sessions.
-pub const USER_AGENT_KEY: &str = "user_agent";
 
 /// The name of a cookie, with the `__Host-` prefix when cookies are Secure.
 pub fn cookie_name(secure: bool, name: &str) -> String {

@@ -12,7 +12,7 @@ use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
 use crate::both;
-use crate::browser::{artifacts_dir, browser, click, fill, start_driver};
+use crate::browser::{artifacts_dir, browser, click, fill, fill_date, start_driver};
 use crate::helpers::{Backend, PASSWORD, spawn_app};
 
 /// The axe-core rule tags checked: WCAG 2.0, 2.1 and 2.2, levels A and AA.
@@ -105,7 +105,27 @@ struct Audit {
     axe: String,
     version: String,
     pages: Vec<Value>,
+    /// What the checks beside axe found: sideways scrolling on a phone,
+    /// snake_case words in the text.
+    problems: Vec<String>,
 }
+
+/// Every snake_case word in the page's text, visible or visually hidden
+/// (text nodes; not attributes, scripts or styles).
+const SNAKE_CASE_WORDS: &str = r#"
+const skip = ['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE'];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
+  acceptNode: n => skip.includes(n.parentNode.nodeName) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT
+});
+const found = [];
+for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+  for (const m of n.nodeValue.matchAll(/\b[a-z]+(?:_[a-z]+)+\b/g)) found.push(m[0]);
+}
+return found;
+"#;
+
+/// The phone width the pages must fit without sideways scrolling.
+const PHONE_WIDTH: u32 = 390;
 
 impl Audit {
     /// Injects axe into the current page (again after every navigation).
@@ -177,6 +197,30 @@ impl Audit {
             "needs_review": result["incomplete"],
             "rules_passed": result["passes"],
         }));
+
+        let words = client.execute(SNAKE_CASE_WORDS, vec![]).await.unwrap();
+        if words.as_array().is_some_and(|w| !w.is_empty()) {
+            self.problems
+                .push(format!("{page_and_path}: snake_case in the text: {words}"));
+        }
+
+        // At a phone's width nothing scrolls sideways.
+        client.set_window_size(PHONE_WIDTH, 844).await.unwrap();
+        let widths = client
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth]",
+                vec![],
+            )
+            .await
+            .unwrap();
+        client.set_window_size(1280, 1000).await.unwrap();
+        let (scroll, inner) = (widths[0].as_u64().unwrap(), widths[1].as_u64().unwrap());
+        assert!(inner <= u64::from(PHONE_WIDTH), "the window became {inner} px wide");
+        if scroll > inner {
+            self.problems.push(format!(
+                "{page_and_path}: {scroll} px wide at {inner} px (scrolls sideways on a phone)"
+            ));
+        }
     }
 
     /// Every violation, one readable line each.
@@ -251,6 +295,7 @@ async fn main_pages_pass_axe(backend: Backend) {
         axe: axe_source(),
         version: String::new(),
         pages: Vec::new(),
+        problems: Vec::new(),
     };
 
     // Signing in, wrongly first.
@@ -335,7 +380,7 @@ async fn main_pages_pass_axe(backend: Backend) {
         .unwrap();
     heading_is(&client, "Add an outcome").await;
     fill(&client, "#text", "Leo will improve").await;
-    fill(&client, "#by_when", "31/02/2027").await;
+    fill_date(&client, "by_when", "2027-02-31").await;
     click(&client, "main form button[type=submit]").await;
     errors_shown(&client).await;
     audit
@@ -347,9 +392,10 @@ async fn main_pages_pass_axe(backend: Backend) {
         "By July 2027, Leo will ask an adult for help 4 times out of 5, recorded by his TA",
     )
     .await;
-    fill(&client, "#by_when", "2027-07-16").await;
+    fill_date(&client, "by_when", "2027-07-16").await;
     click(&client, "main form button[type=submit]").await;
     heading_is(&client, "Leo's My Support Plan").await;
+    audit.check(&client, "Plan, with the banner after a save").await;
     client
         .goto(&format!("{plan}/sections/provision/add/provision"))
         .await
@@ -369,6 +415,18 @@ async fn main_pages_pass_axe(backend: Backend) {
     client.goto(&plan).await.unwrap();
     heading_is(&client, "Leo's My Support Plan").await;
     audit.check(&client, "Plan, with an outcome and checks").await;
+    plan_screenshots_and_print(&client, backend).await;
+    let outcome = client
+        .find(Locator::Css("a[href*='/items/outcome/']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    client.goto(&app.url(&format!("{outcome}/remove"))).await.unwrap();
+    heading_is(&client, "Remove this outcome?").await;
+    audit.check(&client, "Remove an outcome: asks first").await;
     client.goto(&format!("{plan}/golden-thread")).await.unwrap();
     heading_is(&client, "Leo's My Support Plan").await;
     audit.check(&client, "Golden thread picture").await;
@@ -417,6 +475,13 @@ async fn main_pages_pass_axe(backend: Backend) {
         "pages": audit.pages,
     });
     std::fs::write(&report_path, serde_json::to_string_pretty(&report).unwrap()).unwrap();
+    assert!(
+        audit.problems.is_empty(),
+        "{} problems on {} pages:\n{}",
+        audit.problems.len(),
+        audit.pages.len(),
+        audit.problems.join("\n")
+    );
     let failures = audit.failures();
     assert!(
         failures.is_empty(),
@@ -428,3 +493,56 @@ async fn main_pages_pass_axe(backend: Backend) {
     );
 }
 both!(main_pages_pass_axe);
+
+/// The plan page at desktop and phone widths (screenshots kept as test
+/// artefacts), and printed to PDF through WebDriver with the print
+/// stylesheet: no "Change" links, navigation or link addresses, and the
+/// person's name and plan number on every page.
+async fn plan_screenshots_and_print(client: &Client, backend: Backend) {
+    let name = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let dir = artifacts_dir();
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(dir.join(format!("plan-desktop-{name}.png")), png).unwrap();
+    client.set_window_size(PHONE_WIDTH, 844).await.unwrap();
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(dir.join(format!("plan-phone-{name}.png")), png).unwrap();
+    client.set_window_size(1280, 1000).await.unwrap();
+
+    let pdf = client
+        .print(fantoccini::wd::PrintConfiguration::default())
+        .await
+        .expect("Chromium prints the page");
+    let path = dir.join(format!("plan-{name}.pdf"));
+    std::fs::write(&path, pdf).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("Leo's My Support Plan"), "{text}");
+    for unwanted in [
+        "Change",
+        "Sign out",
+        "Skip to main content",
+        "http://",
+        "Back to top",
+        "Add an outcome",
+    ] {
+        assert!(!text.contains(unwanted), "the printed plan shows {unwanted:?}:\n{text}");
+    }
+    let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+    assert!(pages.len() > 1, "{text}");
+    for (i, page) in pages.iter().enumerate() {
+        assert!(
+            page.contains("Leo Martin") && page.contains("number 1"),
+            "page {} of the printed plan lacks the name and plan number:\n{page}",
+            i + 1
+        );
+    }
+}

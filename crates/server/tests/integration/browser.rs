@@ -120,6 +120,16 @@ pub(crate) async fn fill(client: &Client, css: &str, text: &str) {
     .await;
 }
 
+/// Types an ISO date ("2027-07-16") into the three boxes of the GOV.UK
+/// date input for the field `name`.
+pub(crate) async fn fill_date(client: &Client, name: &str, iso: &str) {
+    let mut parts = iso.split('-');
+    let (year, month, day) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+    fill(client, &format!("#{name}"), day).await;
+    fill(client, &format!("#{name}-month"), month).await;
+    fill(client, &format!("#{name}-year"), year).await;
+}
+
 pub(crate) async fn click(client: &Client, css: &str) {
     retry(&format!("nothing to click at {css}"), || async {
         client.find(Locator::Css(css)).await?.click().await

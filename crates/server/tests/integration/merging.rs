@@ -386,7 +386,11 @@ async fn the_conflict_page_offers_each_choice(backend: Backend) {
     // Keep theirs: Sam's 10 stays, and the choice (with Priya's 12) is in the history.
     let response = choose("theirs").await;
     assert_eq!(response.status(), 303);
-    assert_eq!(location(&response), format!("/plans/{id}"));
+    // Back to the plan's summary, with the banner saying the details changed.
+    assert_eq!(
+        location(&response),
+        format!("/plans/{id}?saved=details-changed&at=summary#summary")
+    );
     let (_, now) = sam.get(&format!("/plans/{id}")).await;
     assert_eq!(now["review_interval_weeks"], 10);
     let (_, log) = sam.get(&format!("/plans/{id}/changes")).await;

@@ -7,7 +7,9 @@
 use fantoccini::{Client, Locator};
 
 use crate::both;
-use crate::browser::{artifacts_dir, browser, click, click_link, fill, heading_becomes, retry, start_driver, text};
+use crate::browser::{
+    artifacts_dir, browser, click, click_link, fill, fill_date, heading_becomes, retry, start_driver, text,
+};
 use crate::helpers::{Backend, PASSWORD, spawn_app};
 
 /// Submits the page's main form and waits to be back on the plan page.
@@ -123,12 +125,12 @@ async fn build_msp_and_cp(backend: Backend) {
     client.goto(&app.url("/people/new")).await.unwrap();
     fill(&client, "#given_name", "Leo").await;
     fill(&client, "#family_name", "Martin").await;
-    fill(&client, "#date_of_birth", "2018-03-14").await;
+    fill_date(&client, "date_of_birth", "2018-03-14").await;
     click(&client, "main form button[type=submit]").await;
     assert_eq!(heading_becomes(&client, "Leo Martin").await, "Leo Martin");
     open(&client, "Start a plan").await;
     choose(&client, "plan_type", "MSP").await;
-    fill(&client, "#start_date", "2026-09-07").await;
+    fill_date(&client, "start_date", "2026-09-07").await;
     let title = "Leo's My Support Plan";
     save(&client, title).await;
     let msp = current_plan_url(&client).await;
@@ -234,7 +236,7 @@ async fn build_msp_and_cp(backend: Backend) {
             }
             assert_eq!(summary, "SMART", "the SMART panel updates as you type");
         }
-        fill(&client, "#by_when", "2029-07-20").await;
+        fill_date(&client, "by_when", "2029-07-20").await;
         choose(&client, "areas", area).await;
         click(&client, "input[name=supported_by][value=education]").await;
         save(&client, title).await;
@@ -257,14 +259,14 @@ async fn build_msp_and_cp(backend: Backend) {
             &format!("Within the next 6 weeks, Leo will do target {n} twice a week, noted by his TA"),
         )
         .await;
-        fill(&client, "#by_when", "2026-12-18").await;
+        fill_date(&client, "by_when", "2026-12-18").await;
         save(&client, title).await;
     }
 
     // A target before the plan starts is refused, with what was typed kept.
     open_nth(&client, "Add a short-term target", 1).await;
     fill(&client, "#text", "Too early").await;
-    fill(&client, "#by_when", "2026-08-01").await;
+    fill_date(&client, "by_when", "2026-08-01").await;
     click(&client, "main form button[type=submit]").await;
     let error = text(&client, "#by_when-error").await;
     assert!(error.contains("start date"), "{error}");
@@ -358,7 +360,7 @@ async fn build_msp_and_cp(backend: Backend) {
         fill(&client, "#times", times).await;
         select_value(&client, "#per", per).await;
         fill(&client, "#duration_minutes", minutes).await;
-        fill(&client, "#from", "2026-09-08").await;
+        fill_date(&client, "from", "2026-09-08").await;
         fill(&client, "#weekly_cost", cost).await;
         select_value(&client, "#funding", "education").await;
         save(&client, title).await;
@@ -398,7 +400,7 @@ async fn build_msp_and_cp(backend: Backend) {
     assert_eq!(heading_becomes(&client, "Ruby Campbell").await, "Ruby Campbell");
     open(&client, "Start a plan").await;
     choose(&client, "plan_type", "CP").await;
-    fill(&client, "#start_date", "2026-08-18").await;
+    fill_date(&client, "start_date", "2026-08-18").await;
     let title = "Ruby's Child's Plan";
     save(&client, title).await;
     let cp = current_plan_url(&client).await;

@@ -33,9 +33,15 @@ fn variant(change: &Change) -> &'static str {
         Change::SocialCareChecklistSet { .. } => "social_care_checklist_set",
         Change::HealthChecklistSet { .. } => "health_checklist_set",
         Change::CompulsoryMeasuresSet { .. } => "compulsory_measures_set",
+        Change::AgreementRequiredSet { .. } => "agreement_required_set",
+        Change::AgreementRecorded { .. } => "agreement_recorded",
+        Change::ReviewOpened { .. } => "review_opened",
+        Change::ReviewAnswered { .. } => "review_answered",
+        Change::ReviewClosed { .. } => "review_closed",
+        Change::ItemEnded { .. } => "item_ended",
     }
 }
-const VARIANTS: usize = 16;
+const VARIANTS: usize = 22;
 
 fn fields(problem: &Value) -> Vec<String> {
     problem["errors"]
@@ -191,6 +197,40 @@ async fn every_change_variant_refuses_what_its_form_refuses(backend: Backend) {
         (
             json!({"type": "compulsory_measures_set", "measures": {"in_place": true}}),
             "measure",
+        ),
+        (
+            json!({"type": "agreement_required_set", "party_id": Uuid::new_v4(), "required": true}),
+            "party_id",
+        ),
+        (
+            json!({"type": "agreement_recorded", "agreement": {"party_id": party_id, "version": 1,
+                "content_hash": "c1:00", "on": "2027-01-20", "response": "agreed",
+                "typed_name": "Claire Marten", "statement": "We agree"}}),
+            "typed_name",
+        ),
+        (
+            json!({"type": "agreement_recorded", "agreement": {"party_id": party_id, "version": 1,
+                "content_hash": "c1:00", "on": "2027-01-20", "response": "agreed",
+                "typed_name": "Claire Martin", "statement": "We agree"}}),
+            "version",
+        ),
+        (
+            json!({"type": "review_opened", "review_id": Uuid::new_v4(), "kind": "formal",
+                "on": "2027-03-12", "participants": []}),
+            "participants",
+        ),
+        (
+            json!({"type": "review_answered", "review_id": Uuid::new_v4(), "answers": {}}),
+            "review_id",
+        ),
+        (
+            json!({"type": "review_closed", "review_id": Uuid::new_v4(), "on": "2027-03-12"}),
+            "review_id",
+        ),
+        (
+            json!({"type": "item_ended", "item_kind": "outcome", "id": outcome_id,
+                "on": "2027-03-12", "reason": " "}),
+            "reason",
         ),
     ];
 

@@ -2,6 +2,7 @@
 //! personal access token (`Authorization: Bearer …`). The OpenAPI document
 //! at `/api/v1/openapi.json` is generated from these handlers.
 
+mod contract;
 mod people;
 mod plan_types;
 mod plans;
@@ -14,8 +15,10 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::IntoResponse;
 use axum::routing::get;
+use goldthread_domain::plan_type::Registry;
 use goldthread_domain::user::Actor;
 use serde::de::DeserializeOwned;
+use time::Date;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -139,21 +142,34 @@ fn document_problems(openapi: &mut utoipa::openapi::OpenApi) {
     }
 }
 
-/// The OpenAPI document, as served.
+/// The OpenAPI document as generated from the handlers, before the rules
+/// that depend on data (see [`document`]).
 pub fn openapi() -> utoipa::openapi::OpenApi {
     routes().1
 }
 
+/// The OpenAPI document as served: the generated one with every rule the
+/// server enforces written in, so that the schema is the contract.
+pub fn document(plan_types: &Registry, today: Date) -> serde_json::Value {
+    let mut document = serde_json::to_value(openapi()).expect("the OpenAPI document serializes");
+    contract::complete(&mut document, plan_types, today);
+    document
+}
+
 pub fn router() -> Router<AppState> {
-    let (router, openapi) = routes();
-    let json = openapi.to_pretty_json().expect("the OpenAPI document serializes");
+    let (router, _) = routes();
     router
         .route(
             "/openapi.json",
-            get(move || {
-                let json = json.clone();
-                async move { ([(header::CONTENT_TYPE, "application/json")], json).into_response() }
-            }),
+            // Built per request: the plan types are data, and "a date of
+            // birth today or in the past" moves with the date.
+            get(
+                |axum::extract::State(state): axum::extract::State<AppState>| async move {
+                    let document = document(&state.plan_types, crate::local_time::today());
+                    let json = serde_json::to_string_pretty(&document).unwrap_or_default();
+                    ([(header::CONTENT_TYPE, "application/json")], json).into_response()
+                },
+            ),
         )
         .fallback(|| async { ApiError::not_found() })
 }
@@ -215,8 +231,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+        match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(mut value)) => {
+                // JSON Schema counts 3.0 as an integer; so do we.
+                contract::integral_numbers(&mut value);
+                serde_json::from_value(value)
+                    .map(ApiJson)
+                    .map_err(|e| ApiError::bad_request(format!("The JSON does not match what is expected: {e}")))
+            }
             Err(rejection) => Err(ApiError::from_json_rejection(rejection)),
         }
     }
@@ -251,19 +273,68 @@ pub struct Page<T> {
 }
 
 /// `limit` (1–200, default 50) and `offset` of a list.
-#[derive(serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
 pub struct Paging {
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
 
+/// The most items a page holds.
+pub const MAX_LIMIT: i64 = 200;
+
 impl Paging {
+    /// Refuses a limit or offset outside what the document says.
+    pub fn checked(limit: Option<i64>, offset: Option<i64>) -> Result<Paging, ApiError> {
+        let mut errors = goldthread_domain::error::FieldErrors::new();
+        if limit.is_some_and(|l| !(1..=MAX_LIMIT).contains(&l)) {
+            errors.add("limit", format!("limit must be between 1 and {MAX_LIMIT}"));
+        }
+        if offset.is_some_and(|o| o < 0) {
+            errors.add("offset", "offset must be 0 or more");
+        }
+        errors.into_result(Paging { limit, offset }).map_err(ApiError::from)
+    }
+
     pub fn limit(&self) -> i64 {
-        self.limit.unwrap_or(50).clamp(1, 200)
+        self.limit.unwrap_or(50).clamp(1, MAX_LIMIT)
     }
 
     pub fn offset(&self) -> i64 {
         self.offset.unwrap_or(0).max(0)
+    }
+}
+
+/// A date in the API: `YYYY-MM-DD` exactly, or null. (A form's empty date
+/// field means "none"; in the API that is null, and anything else that is
+/// not a date is refused, as the document's `format: date` says.) Adds the
+/// problem to what the domain found, once per field, in the form's order.
+pub fn strict_dates<T>(
+    parsed: Result<T, goldthread_domain::error::FieldErrors>,
+    dates: &[(&str, Option<&str>)],
+) -> Result<T, ApiError> {
+    let mut errors = match &parsed {
+        Ok(_) => goldthread_domain::error::FieldErrors::new(),
+        Err(errors) => errors.clone(),
+    };
+    for (field, value) in dates {
+        let Some(value) = value else { continue };
+        let shape = value.len() == 10
+            && value.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        let real = shape && time::Date::parse(value, time::macros::format_description!("[year]-[month]-[day]")).is_ok();
+        if !real && errors.get(field).is_none() {
+            errors.add(
+                field,
+                "Enter a real date in the form YYYY-MM-DD, for example 2026-09-01, or null",
+            );
+        }
+    }
+    match parsed {
+        Ok(value) if errors.is_empty() => Ok(value),
+        _ => Err(errors.into()),
     }
 }

@@ -28,7 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The person's current photo.
-#[utoipa::path(get, path = "/people/{id}/photo", tag = "people", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/people/{id}/photo", tag = "people", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, description = "The photo", content_type = "image/png", body = Vec<u8>), (status = 404, description = "No photo, no such person, or not yours to see", body = Problem)))]
 async fn get_photo(
     State(state): State<AppState>,
@@ -45,7 +45,7 @@ async fn get_photo(
 
 /// Set the person's photo (the body is a PNG or JPG under 2 MB). Earlier
 /// photos are kept.
-#[utoipa::path(put, path = "/people/{id}/photo", tag = "people", params(("id" = String, Path)),
+#[utoipa::path(put, path = "/people/{id}/photo", tag = "people", params(("id" = uuid::Uuid, Path)),
     request_body(content = Vec<u8>, content_type = "image/png", description = "A PNG or JPG image"),
     responses((status = 204, description = "Saved"), (status = 404, description = "Not found, or not yours to see", body = Problem),
         (status = 413, description = "Body too large", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
@@ -75,7 +75,7 @@ async fn put_photo(
 }
 
 /// Remove the person's photo (earlier photos stay in the history).
-#[utoipa::path(delete, path = "/people/{id}/photo", tag = "people", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/people/{id}/photo", tag = "people", params(("id" = uuid::Uuid, Path)),
     responses((status = 204, description = "Removed"), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
 async fn delete_photo(
     State(state): State<AppState>,
@@ -91,7 +91,11 @@ async fn delete_photo(
 struct SearchParams {
     /// Part of a name (first, last or known as); empty for everyone.
     q: Option<String>,
+    /// How many to return (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
+    /// How many to skip (default 0).
+    #[param(minimum = 0)]
     offset: Option<i64>,
 }
 
@@ -103,10 +107,7 @@ async fn list_people(
     ApiUser(actor): ApiUser,
     ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<axum::Json<Page<PersonSummary>>, ApiError> {
-    let paging = Paging {
-        limit: params.limit,
-        offset: params.offset,
-    };
+    let paging = Paging::checked(params.limit, params.offset)?;
     let (items, total) = state
         .store
         .search_people(
@@ -132,7 +133,10 @@ async fn create_person(
     ApiUser(actor): ApiUser,
     ApiJson(input): ApiJson<PersonInput>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let details = input.parse(crate::store::now().date())?;
+    let details = super::strict_dates(
+        input.parse(crate::local_time::today()),
+        &[("date_of_birth", input.date_of_birth.as_deref())],
+    )?;
     let person = state.store.create_person(&actor, &details).await?;
     Ok((
         StatusCode::CREATED,
@@ -141,7 +145,7 @@ async fn create_person(
     ))
 }
 
-#[utoipa::path(get, path = "/people/{id}", tag = "people", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/people/{id}", tag = "people", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, description = "OK", body = Person), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
 async fn get_person(
     State(state): State<AppState>,
@@ -155,14 +159,17 @@ async fn get_person(
 #[derive(Deserialize, utoipa::ToSchema)]
 struct PersonUpdate {
     /// The `version` of the person you read; a newer one gets 409.
+    #[schema(minimum = 0)]
     base_version: i64,
+    /// Why the details change.
+    #[schema(max_length = 2000)]
     reason: Option<String>,
     #[serde(flatten)]
     details: PersonInput,
 }
 
 /// Replace a person's details. Send every field (missing ones are cleared).
-#[utoipa::path(put, path = "/people/{id}", tag = "people", params(("id" = String, Path)), request_body = PersonUpdate,
+#[utoipa::path(put, path = "/people/{id}", tag = "people", params(("id" = uuid::Uuid, Path)), request_body = PersonUpdate,
     responses((status = 200, description = "OK", body = Person), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn update_person(
     State(state): State<AppState>,
@@ -172,7 +179,10 @@ async fn update_person(
 ) -> Result<axum::Json<Person>, ApiError> {
     let id = parse_id(&id)?;
     state.store.person(&actor, id).await?;
-    let details = update.details.parse(crate::store::now().date())?;
+    let details = super::strict_dates(
+        update.details.parse(crate::local_time::today()),
+        &[("date_of_birth", update.details.date_of_birth.as_deref())],
+    )?;
     let person = state
         .store
         .update_person(&actor, id, update.base_version, &details, update.reason.as_deref())
@@ -181,7 +191,7 @@ async fn update_person(
 }
 
 /// Every saved version of the person's details, oldest first.
-#[utoipa::path(get, path = "/people/{id}/history", tag = "people", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/people/{id}/history", tag = "people", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, description = "OK", body = Vec<PersonChange>), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
 async fn person_history(
     State(state): State<AppState>,

@@ -44,7 +44,7 @@ struct UploadQuery {
 /// Upload a file to the plan (the body is the file; `Content-Type` its
 /// type). Attach it to a document with an `appendix` item whose `file` is
 /// the returned reference.
-#[utoipa::path(post, path = "/plans/{id}/files", tag = "plans", params(("id" = String, Path), UploadQuery),
+#[utoipa::path(post, path = "/plans/{id}/files", tag = "plans", params(("id" = Uuid, Path), UploadQuery),
     request_body(content = Vec<u8>, content_type = "application/pdf", description = "The file: PDF, PNG, JPG, TXT, DOC, DOCX or ODT, under 10 MB"),
     responses((status = 201, description = "Created", body = goldthread_domain::content::FileRef), (status = 404, description = "Not found, or not yours to see", body = Problem),
         (status = 413, description = "Body too large", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
@@ -81,7 +81,7 @@ async fn upload_file(
 }
 
 /// Download a file of the plan.
-#[utoipa::path(get, path = "/plans/{id}/files/{file_id}", tag = "plans", params(("id" = String, Path), ("file_id" = String, Path)),
+#[utoipa::path(get, path = "/plans/{id}/files/{file_id}", tag = "plans", params(("id" = Uuid, Path), ("file_id" = Uuid, Path)),
     responses((status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
 async fn download_file(
     State(state): State<AppState>,
@@ -95,7 +95,7 @@ async fn download_file(
 /// Every check of the plan at once: the golden thread (gaps, and the thread
 /// itself for drawing), realism (hours, cost against budget, actions at
 /// once) and the SMART check of each outcome, step and target by id.
-#[utoipa::path(get, path = "/plans/{id}/checks", tag = "checks", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/plans/{id}/checks", tag = "checks", params(("id" = Uuid, Path)),
     responses((status = 200, description = "OK", body = goldthread_domain::checks::AllChecks), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
 async fn plan_checks(
     State(state): State<AppState>,
@@ -110,7 +110,7 @@ async fn plan_checks(
 }
 
 /// The golden thread drawn as an SVG picture, gaps marked.
-#[utoipa::path(get, path = "/plans/{id}/golden-thread.svg", tag = "checks", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/plans/{id}/golden-thread.svg", tag = "checks", params(("id" = Uuid, Path)),
     responses((status = 200, description = "An SVG image", content_type = "image/svg+xml", body = String), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
 async fn golden_thread_picture(
     State(state): State<AppState>,
@@ -137,7 +137,11 @@ struct PlanQuery {
     /// A plan type id, e.g. `MSP`.
     plan_type: Option<String>,
     status: Option<PlanStatus>,
+    /// How many to return (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
+    /// How many to skip (default 0).
+    #[param(minimum = 0)]
     offset: Option<i64>,
 }
 
@@ -149,10 +153,7 @@ async fn list_plans(
     ApiUser(actor): ApiUser,
     ApiQuery(query): ApiQuery<PlanQuery>,
 ) -> Result<axum::Json<Page<PlanSummary>>, ApiError> {
-    let paging = Paging {
-        limit: query.limit,
-        offset: query.offset,
-    };
+    let paging = Paging::checked(query.limit, query.offset)?;
     let filter = PlanFilter {
         person_id: query.person_id,
         plan_type: query.plan_type,
@@ -175,9 +176,13 @@ struct NewPlan {
     /// A plan type id, e.g. `MSP`; see `/plan-types`.
     plan_type: String,
     /// Defaults to "<name>'s <plan type>".
+    #[schema(max_length = 200)]
     title: Option<String>,
     /// `YYYY-MM-DD`
+    #[schema(value_type = Option<String>, format = Date)]
     start_date: Option<String>,
+    /// Weeks between formal reviews; null for the plan type's default.
+    #[schema(minimum = 1, maximum = 104)]
     review_interval_weeks: Option<u32>,
 }
 
@@ -194,13 +199,17 @@ async fn create_plan(
         .plan_types
         .get(body.plan_type.trim())
         .ok_or_else(|| FieldErrors::single("plan_type", format!("There is no plan type \"{}\"", body.plan_type)))?;
-    let default_title = format!("{}'s {}", person.details.preferred_name(), plan_type.short_name);
-    let details = PlanDetailsInput {
-        title: body.title,
-        start_date: body.start_date,
-        review_interval_weeks: body.review_interval_weeks,
-    }
-    .parse(&default_title)?;
+    let default_title = plan_type.default_title(person.details.preferred_name());
+    let start_date = body.start_date.clone();
+    let details = super::strict_dates(
+        PlanDetailsInput {
+            title: body.title,
+            start_date: body.start_date,
+            review_interval_weeks: body.review_interval_weeks,
+        }
+        .parse(&default_title),
+        &[("start_date", start_date.as_deref())],
+    )?;
     let plan = state
         .store
         .create_plan(&actor, person.id, &plan_type.id, &plan_type.name, details)
@@ -216,11 +225,12 @@ async fn create_plan(
 #[into_params(parameter_in = Query)]
 struct VersionQuery {
     /// Show the plan as it stood after this change (see `/plans/{id}/changes`).
+    #[param(minimum = 1)]
     version: Option<i64>,
 }
 
 /// The plan as it stands, or as it stood at an earlier version.
-#[utoipa::path(get, path = "/plans/{id}", tag = "plans", params(("id" = String, Path), VersionQuery),
+#[utoipa::path(get, path = "/plans/{id}", tag = "plans", params(("id" = Uuid, Path), VersionQuery),
     responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
 async fn get_plan(
     State(state): State<AppState>,
@@ -259,16 +269,23 @@ fn resolution(resolve: Option<&Resolve>) -> Option<Resolution> {
 struct DetailsUpdate {
     /// The plan's `version` when you read it. What others saved since is
     /// merged field by field; a field both changed is a 409.
+    #[schema(minimum = 0)]
     base_version: i64,
+    #[schema(max_length = 2000)]
     reason: Option<String>,
     resolve: Option<Resolve>,
+    #[schema(max_length = 200)]
     title: Option<String>,
+    /// `YYYY-MM-DD`
+    #[schema(value_type = Option<String>, format = Date)]
     start_date: Option<String>,
+    /// Weeks between formal reviews; null for the plan type's default.
+    #[schema(minimum = 1, maximum = 104)]
     review_interval_weeks: Option<u32>,
 }
 
 /// Change the plan's title, start date or review interval.
-#[utoipa::path(put, path = "/plans/{id}", tag = "plans", params(("id" = String, Path)), request_body = DetailsUpdate,
+#[utoipa::path(put, path = "/plans/{id}", tag = "plans", params(("id" = Uuid, Path)), request_body = DetailsUpdate,
     responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "A field you changed was also changed by someone else since base_version; nothing saved. `fields` lists each with its base, their and your value", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn update_plan(
     State(state): State<AppState>,
@@ -278,12 +295,17 @@ async fn update_plan(
 ) -> Result<axum::Json<Plan>, ApiError> {
     let id = parse_id(&id)?;
     let plan = state.store.plan(&actor, id).await?;
-    let details = PlanDetailsInput {
-        title: body.title,
-        start_date: body.start_date,
-        review_interval_weeks: body.review_interval_weeks,
-    }
-    .parse(&plan.details.title)?;
+    let start_date = body.start_date.clone();
+    let details = super::strict_dates(
+        PlanDetailsInput {
+            title: body.title,
+            start_date: body.start_date,
+            review_interval_weeks: body.review_interval_weeks,
+        }
+        .parse(&plan.details.title),
+        &[("start_date", start_date.as_deref())],
+    )?;
+    let change = Change::DetailsEdited { details };
     let plan = state
         .store
         .change_plan_resolving(
@@ -291,7 +313,7 @@ async fn update_plan(
             id,
             body.base_version,
             body.reason.as_deref(),
-            Change::DetailsEdited { details },
+            change,
             resolution(body.resolve.as_ref()),
             &state.plan_types,
         )
@@ -300,7 +322,7 @@ async fn update_plan(
 }
 
 /// The plan's whole history: every change, oldest first, with who, when and why.
-#[utoipa::path(get, path = "/plans/{id}/changes", tag = "plans", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/plans/{id}/changes", tag = "plans", params(("id" = Uuid, Path)),
     responses((status = 200, description = "OK", body = Vec<ChangeRecord>), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
 async fn list_changes(
     State(state): State<AppState>,
@@ -314,14 +336,16 @@ async fn list_changes(
 struct NewChange {
     /// The plan's `version` when you read it. What others saved since is
     /// merged field by field; a field both changed is a 409.
+    #[schema(minimum = 0)]
     base_version: i64,
+    #[schema(max_length = 2000)]
     reason: Option<String>,
     change: Change,
     resolve: Option<Resolve>,
 }
 
 /// Append any change to the plan's log (the general form of every edit).
-#[utoipa::path(post, path = "/plans/{id}/changes", tag = "plans", params(("id" = String, Path)), request_body = NewChange,
+#[utoipa::path(post, path = "/plans/{id}/changes", tag = "plans", params(("id" = Uuid, Path)), request_body = NewChange,
     responses((status = 201, description = "Created", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "A field you changed was also changed by someone else since base_version; nothing saved. `fields` lists each with its base, their and your value", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn append_change(
     State(state): State<AppState>,
@@ -332,11 +356,12 @@ async fn append_change(
     if matches!(body.change, Change::Created { .. }) {
         return Err(FieldErrors::single("change", "Start a plan with POST /plans").into());
     }
+    let id = parse_id(&id)?;
     let plan = state
         .store
         .change_plan_resolving(
             &actor,
-            parse_id(&id)?,
+            id,
             body.base_version,
             body.reason.as_deref(),
             body.change,
@@ -349,7 +374,9 @@ async fn append_change(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 struct PartyBody {
+    #[schema(minimum = 0)]
     base_version: i64,
+    #[schema(max_length = 2000)]
     reason: Option<String>,
     resolve: Option<Resolve>,
     #[serde(flatten)]
@@ -358,7 +385,7 @@ struct PartyBody {
 
 /// Add someone involved. With `user_id`, that user may then see the plan;
 /// with `lead: true` they become the Lead Professional.
-#[utoipa::path(post, path = "/plans/{id}/parties", tag = "plans", params(("id" = String, Path)), request_body = PartyBody,
+#[utoipa::path(post, path = "/plans/{id}/parties", tag = "plans", params(("id" = Uuid, Path)), request_body = PartyBody,
     responses((status = 201, description = "Created", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "A field you changed was also changed by someone else since base_version; nothing saved. `fields` lists each with its base, their and your value", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn add_party(
     State(state): State<AppState>,
@@ -372,7 +399,7 @@ async fn add_party(
 }
 
 /// Change someone's details (and whether they are the Lead Professional).
-#[utoipa::path(put, path = "/plans/{id}/parties/{party_id}", tag = "plans", params(("id" = String, Path), ("party_id" = String, Path)), request_body = PartyBody,
+#[utoipa::path(put, path = "/plans/{id}/parties/{party_id}", tag = "plans", params(("id" = Uuid, Path), ("party_id" = Uuid, Path)), request_body = PartyBody,
     responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "A field you changed was also changed by someone else since base_version; nothing saved. `fields` lists each with its base, their and your value", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn update_party(
     State(state): State<AppState>,
@@ -440,12 +467,14 @@ async fn save_party(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct RemoveQuery {
+    #[param(minimum = 0)]
     base_version: i64,
+    #[param(max_length = 2000)]
     reason: Option<String>,
 }
 
 /// Remove someone from the plan (their earlier involvement stays in the history).
-#[utoipa::path(delete, path = "/plans/{id}/parties/{party_id}", tag = "plans", params(("id" = String, Path), ("party_id" = String, Path), RemoveQuery),
+#[utoipa::path(delete, path = "/plans/{id}/parties/{party_id}", tag = "plans", params(("id" = Uuid, Path), ("party_id" = Uuid, Path), RemoveQuery),
     responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "A field you changed was also changed by someone else since base_version; nothing saved. `fields` lists each with its base, their and your value", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn remove_party(
     State(state): State<AppState>,
@@ -455,9 +484,11 @@ async fn remove_party(
 ) -> Result<axum::Json<Plan>, ApiError> {
     let id = parse_id(&id)?;
     let party_id = parse_id(&party_id)?;
-    if state.store.plan(&actor, id).await?.party(party_id).is_none() {
+    let current = state.store.plan(&actor, id).await?;
+    if current.party(party_id).is_none() {
         return Err(ApiError::not_found());
     }
+    let change = Change::PartyRemoved { party_id };
     let plan = state
         .store
         .change_plan(
@@ -465,7 +496,7 @@ async fn remove_party(
             id,
             query.base_version,
             query.reason.as_deref(),
-            Change::PartyRemoved { party_id },
+            change,
             &state.plan_types,
         )
         .await?;
@@ -474,15 +505,17 @@ async fn remove_party(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 struct StatusBody {
+    #[schema(minimum = 0)]
     base_version: i64,
-    /// Required: why the status changes.
+    /// Why the status changes.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 2000)]
     reason: Option<String>,
     status: PlanStatus,
 }
 
 /// Move the plan through its lifecycle: draft → agreed → under review →
 /// agreed …, or superseded / closed.
-#[utoipa::path(post, path = "/plans/{id}/status", tag = "plans", params(("id" = String, Path)), request_body = StatusBody,
+#[utoipa::path(post, path = "/plans/{id}/status", tag = "plans", params(("id" = Uuid, Path)), request_body = StatusBody,
     responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "A field you changed was also changed by someone else since base_version; nothing saved. `fields` lists each with its base, their and your value", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn change_status(
     State(state): State<AppState>,
@@ -490,14 +523,16 @@ async fn change_status(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<StatusBody>,
 ) -> Result<axum::Json<Plan>, ApiError> {
+    let id = parse_id(&id)?;
+    let change = Change::StatusChanged { to: body.status };
     let plan = state
         .store
         .change_plan(
             &actor,
-            parse_id(&id)?,
+            id,
             body.base_version,
             body.reason.as_deref(),
-            Change::StatusChanged { to: body.status },
+            change,
             &state.plan_types,
         )
         .await?;

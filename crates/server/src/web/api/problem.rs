@@ -100,6 +100,14 @@ impl ApiError {
         error
     }
 
+    /// A well-formed request that what is already stored refuses (an
+    /// e-mail address in use): 409, with each field and its problem.
+    pub fn state_conflict(errors: FieldErrors) -> Self {
+        let mut error = ApiError::new(StatusCode::CONFLICT, "state-conflict", "Conflict", errors.summary());
+        error.0.errors = errors.0;
+        error
+    }
+
     pub fn from_json_rejection(rejection: JsonRejection) -> Self {
         match rejection {
             JsonRejection::MissingJsonContentType(_) => ApiError::new(

@@ -4,7 +4,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use goldthread_domain::checks::smart::SmartReport;
-use goldthread_domain::user::NewUser;
+use goldthread_domain::error::FieldErrors;
+use goldthread_domain::user::{NewUser, Role};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -86,17 +87,19 @@ async fn list_users(State(state): State<AppState>, ApiUser(actor): ApiUser) -> R
 
 #[derive(Deserialize, utoipa::ToSchema)]
 struct NewUserBody {
+    #[schema(max_length = 254, example = "alex.morgan@example.org")]
     email: String,
+    #[schema(min_length = 1, max_length = 200)]
     name: String,
-    /// `admin`, `practitioner` or `viewer`
-    role: String,
-    /// At least 10 characters.
+    role: Role,
+    /// 10 to 1000 characters.
+    #[schema(min_length = 10, max_length = 1000, format = Password)]
     password: String,
 }
 
 /// Add a user (administrators only).
 #[utoipa::path(post, path = "/users", tag = "users", request_body = NewUserBody,
-    responses((status = 201, description = "Created", body = User), (status = 403, description = "Your role does not allow this", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+    responses((status = 201, description = "Created", body = User), (status = 403, description = "Your role does not allow this", body = Problem), (status = 409, description = "A user with this email address already exists", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn create_user(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -105,7 +108,13 @@ async fn create_user(
     if !actor.is_admin() {
         return Err(ApiError::forbidden());
     }
-    let new_user = NewUser::parse(&body.email, &body.name, &body.role, &body.password)?;
+    let new_user = NewUser::parse(&body.email, &body.name, body.role.as_str(), &body.password)?;
+    if state.store.user_by_email(new_user.email.as_str()).await?.is_some() {
+        return Err(ApiError::state_conflict(FieldErrors::single(
+            "email",
+            "A user with this email address already exists",
+        )));
+    }
     let hash = crate::auth::hash_password(body.password).await.map_err(|e| {
         tracing::error!(error = %e, "hashing a password");
         ApiError::new(

@@ -2,6 +2,7 @@
 //! Every page works without JavaScript.
 
 mod account;
+pub mod dates;
 pub(crate) use account::Moment;
 pub mod conflict;
 pub mod people;

@@ -5,10 +5,12 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
+use goldthread_domain::error::FieldErrors;
 use goldthread_domain::person::{Person, PersonInput};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::dates::DateBoxes;
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::store::{PersonSummary, PlanFilter, PlanSummary, StoreError};
 use crate::web::AppState;
@@ -109,7 +111,14 @@ struct FormValues {
     given_name: Option<String>,
     family_name: Option<String>,
     known_as: Option<String>,
+    /// The single ISO box, as older forms and scripts send it.
     date_of_birth: Option<String>,
+    #[serde(rename = "date_of_birth-day")]
+    date_of_birth_day: Option<String>,
+    #[serde(rename = "date_of_birth-month")]
+    date_of_birth_month: Option<String>,
+    #[serde(rename = "date_of_birth-year")]
+    date_of_birth_year: Option<String>,
     setting: Option<String>,
     communication: Option<String>,
     presenting_information: Option<String>,
@@ -118,6 +127,33 @@ struct FormValues {
 }
 
 impl FormValues {
+    /// The date of birth's three boxes, as typed.
+    pub fn date_of_birth_boxes(&self) -> DateBoxes {
+        DateBoxes::typed(
+            &self.date_of_birth_day,
+            &self.date_of_birth_month,
+            &self.date_of_birth_year,
+            &self.date_of_birth,
+        )
+    }
+
+    /// The person's details, checked: the date input's own checks, then
+    /// the domain's.
+    fn parse(&self) -> Result<goldthread_domain::person::PersonDetails, FieldErrors> {
+        let date = self.date_of_birth_boxes().read("Date of birth");
+        let mut input = self.input();
+        input.date_of_birth = date.clone().unwrap_or_default();
+        match (input.parse(crate::local_time::today()), date) {
+            (Ok(details), Ok(_)) => Ok(details),
+            (Ok(_), Err(message)) => Err(FieldErrors::single("date_of_birth", message)),
+            (Err(mut errors), Err(message)) => {
+                errors.add("date_of_birth", message);
+                Err(errors)
+            }
+            (Err(errors), Ok(_)) => Err(errors),
+        }
+    }
+
     fn input(&self) -> PersonInput {
         PersonInput {
             given_name: self.given_name.clone(),
@@ -136,7 +172,10 @@ impl FormValues {
             given_name: input.given_name,
             family_name: input.family_name,
             known_as: input.known_as,
-            date_of_birth: input.date_of_birth,
+            date_of_birth: None,
+            date_of_birth_day: person.details.date_of_birth.map(|d| d.day().to_string()),
+            date_of_birth_month: person.details.date_of_birth.map(|d| u8::from(d.month()).to_string()),
+            date_of_birth_year: person.details.date_of_birth.map(|d| d.year().to_string()),
             setting: input.setting,
             communication: input.communication,
             presenting_information: input.presenting_information,
@@ -177,7 +216,7 @@ async fn create(
     Form(values): Form<FormValues>,
 ) -> Result<Response, PageError> {
     require_writer(&user)?;
-    match values.input().parse(crate::store::now().date()) {
+    match values.parse() {
         Ok(details) => {
             let person = state.store.create_person(&user.actor(), &details).await?;
             Ok(Redirect::to(&format!("/people/{}", person.id)).into_response())
@@ -342,7 +381,7 @@ async fn update(
             base_version,
         })
     };
-    let details = match values.input().parse(crate::store::now().date()) {
+    let details = match values.parse() {
         Ok(details) => details,
         Err(errors) => return again(values, errors, vec![], base_version),
     };

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::conflict::{Choice, ConflictView};
+use super::dates::DateBoxes;
 use super::people::parse_id;
 use super::sections::{Body, SectionView, section_views};
 use super::{Ctx, FormErrors, render, render_invalid};
@@ -98,7 +99,25 @@ struct NewPage {
 struct NewPlanForm {
     plan_type: Option<String>,
     title: Option<String>,
+    /// The single ISO box, as older forms and scripts send it.
     start_date: Option<String>,
+    #[serde(rename = "start_date-day")]
+    start_date_day: Option<String>,
+    #[serde(rename = "start_date-month")]
+    start_date_month: Option<String>,
+    #[serde(rename = "start_date-year")]
+    start_date_year: Option<String>,
+}
+
+impl NewPlanForm {
+    fn start_date_boxes(&self) -> DateBoxes {
+        DateBoxes::typed(
+            &self.start_date_day,
+            &self.start_date_month,
+            &self.start_date_year,
+            &self.start_date,
+        )
+    }
 }
 
 fn type_options(state: &AppState) -> Vec<TypeOption> {
@@ -170,13 +189,22 @@ async fn create_plan(
             .get(id)
             .ok_or_else(|| FieldErrors::single("plan_type", format!("There is no plan type \"{id}\"")))?,
     };
-    let default_title = format!("{}'s {}", person.details.preferred_name(), plan_type.short_name);
+    let default_title = plan_type.default_title(person.details.preferred_name());
+    let start_date = values.start_date_boxes().read("Start date");
     let input = PlanDetailsInput {
         title: values.title.clone(),
-        start_date: values.start_date.clone(),
+        start_date: start_date.clone().unwrap_or_default(),
         review_interval_weeks: None,
     };
-    let details = input.parse(&default_title)?;
+    let details = match (input.parse(&default_title), start_date) {
+        (Ok(details), Ok(_)) => details,
+        (Ok(_), Err(message)) => return Err(FieldErrors::single("start_date", message).into()),
+        (Err(mut errors), Err(message)) => {
+            errors.add("start_date", message);
+            return Err(errors.into());
+        }
+        (Err(errors), Ok(_)) => return Err(errors.into()),
+    };
     state
         .store
         .create_plan(actor, person.id, &plan_type.id, &plan_type.name, details)
@@ -226,6 +254,22 @@ struct ShowPage {
     /// The forms it can be shown on.
     forms: Vec<(String, String)>,
     checks: ChecksView,
+    summary: AtAGlance,
+    /// The contents list: anchor and heading of each block of sections.
+    contents: Vec<(String, String)>,
+    /// The success banner after a save.
+    saved: Option<SavedBanner>,
+}
+
+/// The summary at the top of the plan page.
+pub struct AtAGlance {
+    /// "7 December 2026", or empty until the plan has a start date.
+    pub review_due: String,
+    /// Everyone involved. Agreements are not recorded yet; when they are,
+    /// those who have not agreed are picked out of this list.
+    pub parties: Vec<String>,
+    /// How many gaps the golden-thread check found.
+    pub thread_gaps: usize,
 }
 
 /// The golden-thread and realism checks, as the plan page shows them.
@@ -301,6 +345,18 @@ fn show_page(
         .map(|t| (t.id.clone(), t.name.clone()))
         .collect();
     let checks = checks_view(&view.plan, own);
+    let summary = AtAGlance {
+        review_due: own
+            .and_then(|t| view.plan.details.first_review_due(t.reviews.formal_interval_weeks))
+            .map(|d| crate::web::format::opt_date(Some(d)))
+            .unwrap_or_default(),
+        parties: view.plan.parties.iter().map(|p| p.name.clone()).collect(),
+        thread_gaps: checks.thread_gaps.len(),
+    };
+    let contents = sections
+        .iter()
+        .filter_map(|s| s.heading.as_ref().map(|h| (format!("{}-heading", s.key), h.clone())))
+        .collect();
     Ok(ShowPage {
         ctx: Ctx::for_user(user, "plans"),
         view,
@@ -310,12 +366,96 @@ fn show_page(
         other_form,
         forms,
         checks,
+        summary,
+        contents,
+        saved: None,
     })
 }
 
-async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response, PageError> {
+/// What a save tells the plan page it returns to: what was done, and where.
+#[derive(Deserialize, Default)]
+pub struct SavedQuery {
+    saved: Option<String>,
+    at: Option<String>,
+}
+
+/// What was done by a save, for the success banner.
+#[derive(Clone, Copy)]
+pub enum Done {
+    Added,
+    Changed,
+    Removed,
+}
+
+impl Done {
+    fn as_str(self) -> &'static str {
+        match self {
+            Done::Added => "added",
+            Done::Changed => "changed",
+            Done::Removed => "removed",
+        }
+    }
+}
+
+/// Where a save returns to: the plan page at the place that changed, with
+/// a success banner there saying what was done ("Provision added").
+/// `what` is an item kind's name, or "texts", "record" or "party".
+pub fn saved_url(plan: Uuid, what: &str, done: Done, at: &str) -> String {
+    format!("/plans/{plan}?saved={what}-{}&at={at}#{at}", done.as_str())
+}
+
+/// The success banner after a save: its message, and the place it shows
+/// (a section's key, "parties" or "details").
+pub struct SavedBanner {
+    pub message: String,
+    pub at: String,
+}
+
+/// Reads the banner from the query, allowing only what the saves send, so
+/// that a link cannot put words of its own on the page.
+fn saved_banner(query: &SavedQuery, sections: &[SectionView]) -> Option<SavedBanner> {
+    let (what, done) = query.saved.as_deref()?.rsplit_once('-')?;
+    let done = match done {
+        "added" => "added",
+        "changed" => "changed",
+        "removed" => "removed",
+        _ => return None,
+    };
+    let at = query.at.as_deref()?;
+    let section = sections.iter().find(|s| s.key == at);
+    let subject = match (what, section) {
+        ("party", _) if at == "parties" => "Person".to_owned(),
+        ("details", _) if at == "summary" => "Plan details".to_owned(),
+        ("status", _) if at == "summary" => "Status".to_owned(),
+        ("texts" | "record", Some(section)) => {
+            return Some(SavedBanner {
+                message: format!("{} saved", section.name),
+                at: at.to_owned(),
+            });
+        }
+        (kind, Some(_)) => {
+            let noun = goldthread_domain::content::ItemKind::parse(kind)?.noun();
+            let mut chars = noun.chars();
+            chars.next()?.to_uppercase().chain(chars).collect()
+        }
+        _ => return None,
+    };
+    Some(SavedBanner {
+        message: format!("{subject} {done}"),
+        at: at.to_owned(),
+    })
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Query(query): Query<SavedQuery>,
+) -> Result<Response, PageError> {
     let view = load_view(&state, &user, &id).await?;
-    render(&show_page(&state, &user, view, None, None)?)
+    let mut page = show_page(&state, &user, view, None, None)?;
+    page.saved = saved_banner(&query, &page.sections);
+    render(&page)
 }
 
 #[derive(Template)]
@@ -495,7 +635,7 @@ struct DetailsPage {
     ctx: Ctx,
     view: PlanView,
     title: String,
-    start_date: String,
+    start_date: DateBoxes,
     review_interval_weeks: String,
     reason: String,
     base_version: i64,
@@ -506,7 +646,14 @@ struct DetailsPage {
 #[derive(Deserialize)]
 struct DetailsForm {
     title: Option<String>,
+    /// The single ISO box, as older forms and scripts send it.
     start_date: Option<String>,
+    #[serde(rename = "start_date-day")]
+    start_date_day: Option<String>,
+    #[serde(rename = "start_date-month")]
+    start_date_month: Option<String>,
+    #[serde(rename = "start_date-year")]
+    start_date_year: Option<String>,
     review_interval_weeks: Option<String>,
     #[serde(flatten)]
     meta: ChangeMeta,
@@ -522,7 +669,7 @@ async fn details_page(
     render(&DetailsPage {
         ctx: Ctx::for_user(&user, "plans"),
         title: plan.details.title.clone(),
-        start_date: plan.details.start_date.map(|d| d.to_string()).unwrap_or_default(),
+        start_date: DateBoxes::of(plan.details.start_date),
         review_interval_weeks: plan
             .details
             .review_interval_weeks
@@ -562,9 +709,21 @@ async fn save_details(
             }
         },
     };
+    let start_date = DateBoxes::typed(
+        &form.start_date_day,
+        &form.start_date_month,
+        &form.start_date_year,
+        &form.start_date,
+    );
     let input = PlanDetailsInput {
         title: form.title.clone(),
-        start_date: form.start_date.clone(),
+        start_date: match start_date.read("Start date") {
+            Ok(date) => date,
+            Err(message) => {
+                errors.add("start_date", message);
+                None
+            }
+        },
         review_interval_weeks: weeks,
     };
     let result = match input.parse(&view.plan.details.title) {
@@ -590,13 +749,13 @@ async fn save_details(
     };
     match result {
         Ok(plan) if form.meta.edit_again() => Ok(Redirect::to(&format!("/plans/{}/details", plan.id)).into_response()),
-        Ok(plan) => Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response()),
+        Ok(plan) => Ok(Redirect::to(&saved_url(plan.id, "details", Done::Changed, "summary")).into_response()),
         Err(e) => {
             let (errors, conflict, base) = refusal_view(e, form.meta.base())?;
             render_invalid(&DetailsPage {
                 ctx: Ctx::for_user(&user, "plans"),
                 title: v(&form.title).to_owned(),
-                start_date: v(&form.start_date).to_owned(),
+                start_date,
                 review_interval_weeks: v(&form.review_interval_weeks).to_owned(),
                 reason: v(&form.meta.reason).to_owned(),
                 base_version: base,
@@ -847,7 +1006,10 @@ fn party_result(
         {
             Ok(Redirect::to(&format!("/plans/{}/parties/{party_id}/edit", plan.id)).into_response())
         }
-        Ok(plan) => Ok(Redirect::to(&format!("/plans/{}#parties", plan.id)).into_response()),
+        Ok(plan) => {
+            let done = if party_id.is_some() { Done::Changed } else { Done::Added };
+            Ok(Redirect::to(&saved_url(plan.id, "party", done, "parties")).into_response())
+        }
         Err(e) => {
             let (mut errors, conflict, base) = refusal_view(e, form.meta.base())?;
             // The form names the account by its e-mail address.
@@ -1017,7 +1179,7 @@ async fn change_status(
         }
     };
     match result {
-        Ok(plan) => Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response()),
+        Ok(plan) => Ok(Redirect::to(&saved_url(plan.id, "status", Done::Changed, "summary")).into_response()),
         Err(e) => {
             let (errors, conflict, base) = refusal(e, form.meta.base())?;
             render_invalid(&StatusPage {

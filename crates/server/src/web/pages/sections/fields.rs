@@ -72,6 +72,12 @@ impl Field {
         self.values.iter().any(|v| v == value) || self.value == value
     }
 
+    /// A date field's year (0), month (1) or day (2) for the three boxes
+    /// of the GOV.UK date input: its value is "year-month-day".
+    pub fn date_part(&self, part: usize) -> &str {
+        self.value.split('-').nth(part).unwrap_or("")
+    }
+
     pub fn is(&self, widget: &str) -> bool {
         let name = match self.widget {
             Widget::Text => "text",
@@ -116,6 +122,9 @@ pub(super) fn item_fields(kind: ItemKind, section: &Section, plan: &Plan, plan_t
             .collect::<Vec<_>>()
     };
     match kind {
+        ItemKind::Strength if !section.groups_strengths_by_setting() => {
+            vec![Field::new("text", section.label("item"), Widget::TextArea)]
+        }
         ItemKind::Strength => vec![
             Field::new("text", section.label("item"), Widget::TextArea),
             Field::new("setting", "Where", Widget::Radios).options(vec![

@@ -11,6 +11,7 @@ use crate::store::StoreError;
 use crate::web::AppState;
 use crate::web::error::PageError;
 use crate::web::pages::people::parse_id;
+use crate::web::pages::plans::Done;
 use crate::web::session::CurrentUser;
 
 use super::fields::item_values;
@@ -114,6 +115,7 @@ pub(super) async fn attach_file(
         title,
         base.clone(),
         Some(format!("{base}/remove")),
+        Done::Changed,
     )
 }
 

@@ -15,13 +15,14 @@ use crate::store::StoreError;
 use crate::web::AppState;
 use crate::web::error::PageError;
 use crate::web::pages::people::parse_id;
+use crate::web::pages::plans::{Done, saved_url};
 use crate::web::pages::{Ctx, FormErrors, render, render_invalid};
 use crate::web::session::CurrentUser;
 
 use super::fields::{Field, Widget, item_fields, item_values};
 use super::files::attachment;
 use super::parse::{Data, fill, form_errors, item_from_form, kinds_of};
-use super::{edit_again, load, refusal, removal_refused, save};
+use super::{edit_again, load, refusal, save};
 use crate::web::pages::conflict::ConflictView;
 
 #[derive(Template)]
@@ -184,7 +185,19 @@ pub(super) async fn add_item(
         kind.as_str(),
         parent.map(|p| format!("?parent={p}")).unwrap_or_default()
     );
-    finish(&state, &user, view, &section, kind, data, result, title, action, None)
+    finish(
+        &state,
+        &user,
+        view,
+        &section,
+        kind,
+        data,
+        result,
+        title,
+        action,
+        None,
+        Done::Added,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -199,10 +212,11 @@ pub(super) fn finish(
     title: String,
     action: String,
     remove_action: Option<String>,
+    done: Done,
 ) -> Result<Response, PageError> {
     match result {
         Ok(_) if edit_again(&data) => Ok(Redirect::to(&action).into_response()),
-        Ok(plan) => Ok(Redirect::to(&format!("/plans/{}#{}", plan.id, section.key)).into_response()),
+        Ok(plan) => Ok(Redirect::to(&saved_url(plan.id, kind.as_str(), done, &section.key)).into_response()),
         Err(error) => {
             let (errors, conflict, base) = refusal(error, &data)?;
             let plan_type = state.plan_types.get(&view.plan.plan_type).ok_or(PageError::NotFound)?;
@@ -231,19 +245,19 @@ pub(super) fn finish(
 }
 
 /// An item of a plan's section, as the edit and remove forms need it.
-struct Loaded {
-    view: crate::web::pages::plans::PlanView,
-    section: Section,
-    kind: ItemKind,
-    item_id: Uuid,
-    item: Item,
+pub(super) struct Loaded {
+    pub(super) view: crate::web::pages::plans::PlanView,
+    pub(super) section: Section,
+    pub(super) kind: ItemKind,
+    pub(super) item_id: Uuid,
+    pub(super) item: Item,
     /// The outcome of a step, or the step of a target.
-    parent: Option<Uuid>,
+    pub(super) parent: Option<Uuid>,
     /// The item's own address.
-    base: String,
+    pub(super) base: String,
 }
 
-async fn load_item(
+pub(super) async fn load_item(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
@@ -354,51 +368,6 @@ pub(super) async fn edit_item(
         title,
         base.clone(),
         Some(format!("{base}/remove")),
-    )
-}
-
-pub(super) async fn remove_item(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path((id, section, kind, item)): Path<(String, String, String, String)>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let Loaded {
-        view,
-        section,
-        kind,
-        item_id,
-        item: existing,
-        parent,
-        base,
-    } = load_item(&state, &user, &id, &section, &kind, &item).await?;
-    let data = Data(pairs);
-    let result = save(
-        &state,
-        &user,
-        &view.plan,
-        &data,
-        Change::ItemRemoved {
-            item_kind: kind,
-            id: item_id,
-        },
-    )
-    .await
-    .map_err(removal_refused);
-    let title = item_title(kind, &view.plan, parent, false);
-    // On a refusal, show the item's own values again with the reason why.
-    let mut values = item_values(&existing);
-    values.0.extend(data.0);
-    finish(
-        &state,
-        &user,
-        view,
-        &section,
-        kind,
-        values,
-        result,
-        title,
-        base.clone(),
-        Some(format!("{base}/remove")),
+        Done::Changed,
     )
 }

@@ -4,7 +4,7 @@
 //! - `views.rs`: how each kind of section is shown (the plan page's view models)
 //! - `fields.rs`: form field specifications for each kind of item
 //! - `parse.rs`: from a submitted form to an item (the form's own checks)
-//! - `items.rs`: add, change and remove an item
+//! - `items.rs`: add and change an item; `remove.rs`: remove one, asking first
 //! - `texts.rs`, `records.rs`: text sections and single-record sections
 //! - `files.rs`: uploading and downloading a document's file
 //! - here: the routes, and what every handler shares (loading, saving)
@@ -20,14 +20,16 @@ mod files;
 mod items;
 mod parse;
 mod records;
+mod remove;
 mod texts;
 mod views;
 
 pub use files::file_response;
 use files::{attach_file, download};
-use items::{add_item, add_page, edit_item, edit_page, remove_item};
+use items::{add_item, add_page, edit_item, edit_page};
 use parse::Data;
 use records::{record_page, save_record};
+use remove::{remove_item, remove_page};
 use texts::{save_texts, texts_page};
 pub use views::{Body, SectionView, editable, group_kind, section_views, whose_label};
 
@@ -62,7 +64,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/plans/{id}/sections/{section}/items/{kind}/{item}/remove",
-            post(remove_item),
+            get(remove_page).post(remove_item),
         )
         .route(
             "/plans/{id}/sections/{section}/items/appendix/{item}/file",

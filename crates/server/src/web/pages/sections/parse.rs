@@ -41,8 +41,51 @@ impl Data {
         self.get(name).map(str::to_owned)
     }
 
+    /// A GOV.UK date input's three boxes (`name-day`, `name-month`,
+    /// `name-year`), as typed.
+    fn date_parts(&self, name: &str) -> [&str; 3] {
+        ["day", "month", "year"].map(|part| self.get(&format!("{name}-{part}")).unwrap_or(""))
+    }
+
+    /// A date as typed, for showing the form again: the three boxes joined
+    /// "year-month-day" (what [`Field::date_part`] splits), or else the
+    /// single ISO box `name` (as the API's clients and old forms send it).
+    pub(super) fn date_text(&self, name: &str) -> String {
+        match self.date_parts(name) {
+            ["", "", ""] => self.text(name),
+            [day, month, year] => format!("{year}-{month}-{day}"),
+        }
+    }
+
+    /// A date from the three boxes of a GOV.UK date input, with its error
+    /// messages ("The date must include a month"); or from a single ISO box.
     pub(super) fn date(&self, name: &str, errors: &mut FieldErrors) -> Option<time::Date> {
-        goldthread_domain::error::optional_date(errors, name, self.get(name))
+        let [day, month, year] = self.date_parts(name);
+        if [day, month, year].iter().all(|p| p.is_empty()) {
+            return goldthread_domain::error::optional_date(errors, name, self.get(name));
+        }
+        let missing: Vec<&str> = [("day", day), ("month", month), ("year", year)]
+            .iter()
+            .filter(|(_, typed)| typed.is_empty())
+            .map(|(part, _)| *part)
+            .collect();
+        if !missing.is_empty() {
+            errors.add(name, format!("The date must include a {}", missing.join(" and a ")));
+            return None;
+        }
+        let number = |p: &str, max_len: usize| p.len() <= max_len && p.chars().all(|c| c.is_ascii_digit());
+        if !(number(day, 2) && number(month, 2) && year.len() == 4 && number(year, 4)) {
+            errors.add(name, "Enter a real date, for example 27 3 2027");
+            return None;
+        }
+        let iso = format!("{year}-{month:0>2}-{day:0>2}");
+        match time::Date::parse(&iso, &time::format_description::well_known::Iso8601::DATE) {
+            Ok(date) => Some(date),
+            Err(_) => {
+                errors.add(name, "Enter a real date, for example 27 3 2027");
+                None
+            }
+        }
     }
 
     pub(super) fn number(&self, name: &str, errors: &mut FieldErrors) -> Option<u32> {
@@ -275,6 +318,8 @@ pub(super) fn fill(fields: &mut [Field], data: &Data, errors: &FieldErrors, kind
     for field in fields.iter_mut() {
         if field.widget == Widget::Checkboxes {
             field.values = data.all(field.name);
+        } else if field.widget == Widget::Date {
+            field.value = data.date_text(field.name);
         } else {
             field.value = data.text(field.name);
         }

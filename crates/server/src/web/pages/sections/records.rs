@@ -12,6 +12,7 @@ use goldthread_domain::plan_type::{Section, SectionKind};
 use crate::store::StoreError;
 use crate::web::AppState;
 use crate::web::error::PageError;
+use crate::web::pages::plans::{Done, saved_url};
 use crate::web::pages::{Ctx, FormErrors, render, render_invalid};
 use crate::web::session::CurrentUser;
 
@@ -293,7 +294,7 @@ pub(super) async fn save_record(
         Ok(plan) if edit_again(&data) => {
             Ok(Redirect::to(&format!("/plans/{}/sections/{}/record", plan.id, section.key)).into_response())
         }
-        Ok(plan) => Ok(Redirect::to(&format!("/plans/{}#{}", plan.id, section.key)).into_response()),
+        Ok(plan) => Ok(Redirect::to(&saved_url(plan.id, "record", Done::Changed, &section.key)).into_response()),
         Err(error) => {
             let (errors, conflict, base) = refusal(error, &data)?;
             let mut fields = record_fields(&section, &view.plan);

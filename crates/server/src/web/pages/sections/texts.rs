@@ -12,6 +12,7 @@ use goldthread_domain::plan_type::{Section, SectionKind, WrittenBy};
 
 use crate::web::AppState;
 use crate::web::error::PageError;
+use crate::web::pages::plans::{Done, saved_url};
 use crate::web::pages::{Ctx, FormErrors, render, render_invalid};
 use crate::web::session::CurrentUser;
 
@@ -138,7 +139,7 @@ pub(super) async fn save_texts(
         Ok(plan) if edit_again(&data) => {
             Ok(Redirect::to(&format!("/plans/{}/sections/{}/texts", plan.id, section.key)).into_response())
         }
-        Ok(plan) => Ok(Redirect::to(&format!("/plans/{}#{}", plan.id, section.key)).into_response()),
+        Ok(plan) => Ok(Redirect::to(&saved_url(plan.id, "texts", Done::Changed, &section.key)).into_response()),
         Err(error) => {
             let (errors, conflict, base) = refusal(error, &data)?;
             let (mut fields, mut written_by) = texts_fields(&section);

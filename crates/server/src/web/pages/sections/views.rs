@@ -16,6 +16,9 @@ pub struct SectionView {
     /// that share it (the form prints them as one block).
     pub heading: Option<String>,
     pub subheading: Option<String>,
+    /// What people call the section (its subheading, else its heading):
+    /// what screen readers hear after "Change".
+    pub name: String,
     pub hint: Option<String>,
     pub body: Body,
 }
@@ -93,8 +96,10 @@ pub struct OutcomeView {
     pub text: String,
     pub when: String,
     pub areas: String,
-    pub needs: String,
-    pub aspirations: String,
+    /// One line each: need and aspiration texts end with their own full
+    /// stops, so they are listed rather than run together.
+    pub needs: Vec<String>,
+    pub aspirations: Vec<String>,
     pub supported_by: Vec<&'static str>,
     pub measure: Option<String>,
     pub smart: SmartView,
@@ -240,6 +245,20 @@ pub fn section_views(
                     None => format!("Written by: {}", written_by_label(a.written_by)),
                 }),
             },
+            SectionKind::Strengths if !section.groups_strengths_by_setting() => Body::Strengths(vec![Group {
+                label: section.label("item").to_owned(),
+                key: "general".into(),
+                rows: content
+                    .strengths
+                    .iter()
+                    .map(|s| Row {
+                        id: s.id,
+                        text: s.text.clone(),
+                        detail: String::new(),
+                        link: None,
+                    })
+                    .collect(),
+            }]),
             SectionKind::Strengths => {
                 let groups = [
                     (StrengthSetting::General, section.label("item").to_owned(), "general"),
@@ -510,6 +529,7 @@ pub fn section_views(
             } else {
                 None
             },
+            name: section.subheading.clone().unwrap_or_else(|| section.heading.clone()),
             hint: section.hint.clone(),
             body,
         });
@@ -560,15 +580,13 @@ fn outcome_views(plan: &Plan, plan_type: &PlanType) -> Vec<OutcomeView> {
                     .iter()
                     .filter_map(|id| content.needs.iter().find(|n| n.id == *id))
                     .map(|n| n.text.clone())
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                    .collect(),
                 aspirations: o
                     .aspiration_ids
                     .iter()
                     .filter_map(|id| content.aspirations.iter().find(|a| a.id == *id))
                     .map(|a| a.text.clone())
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                    .collect(),
                 supported_by,
                 measure: o.measure.clone(),
                 smart: SmartView::of(&o.text),

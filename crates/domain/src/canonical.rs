@@ -1,0 +1,203 @@
+//! The canonical form of a plan's content, and the hash that agreements are
+//! bound to (SPEC A1, issue 9 "Agreement bound to a version").
+//!
+//! # Canonical form, version 1
+//!
+//! 1. Take what the plan says — plan type, number, details, parties, Lead
+//!    Professional, content, and the items that have been ended — as JSON
+//!    (the crate's serde field names; enums as their snake_case names).
+//! 2. Prune it, recursively: drop every object member whose value is `null`,
+//!    `false`, `""`, `[]` or `{}` (after pruning its own members). Array
+//!    elements are kept in order (order means something: steps, outcomes).
+//!    So an optional field or an empty default added to a struct later is
+//!    absent from the canonical form of every plan that does not use it, and
+//!    the hash of every earlier version stays the same.
+//! 3. Wrap it as `{"canonical_form": 1, "plan": …}`.
+//! 4. Serialise with RFC 8785 (JSON Canonicalization Scheme: sorted keys, no
+//!    white space, fixed number and string forms), via
+//!    `serde_json_canonicalizer`.
+//! 5. The hash is `c1:` followed by the lowercase hex SHA-256 of those bytes.
+//!
+//! A change to these rules is a new version (`c2:`); hashes already recorded
+//! keep their prefix, so a verifier knows which form to recompute. See also
+//! `docs/CANONICAL.md`.
+
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::plan::Plan;
+
+/// The version of the canonical form made by this module.
+pub const CANONICAL_FORM_VERSION: u32 = 1;
+
+/// The prefix of hashes of this version's canonical form.
+pub const HASH_PREFIX: &str = "c1:";
+
+/// Removes absent and empty values from a JSON value, recursively (rule 2).
+/// Returns `None` when the value itself is absent or empty.
+pub fn prune(value: Value) -> Option<Value> {
+    match value {
+        Value::Null | Value::Bool(false) => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::Array(items) => {
+            if items.is_empty() {
+                return None;
+            }
+            // Elements stay, in order, even when empty, so positions keep
+            // their meaning; an empty element becomes `null`.
+            Some(Value::Array(
+                items.into_iter().map(|v| prune(v).unwrap_or(Value::Null)).collect(),
+            ))
+        }
+        Value::Object(members) => {
+            let kept: serde_json::Map<String, Value> = members
+                .into_iter()
+                .filter_map(|(k, v)| prune(v).map(|v| (k, v)))
+                .collect();
+            (!kept.is_empty()).then_some(Value::Object(kept))
+        }
+        other => Some(other),
+    }
+}
+
+/// The canonical bytes of a JSON value that holds a plan's content (rules
+/// 2–4). Used for plans as they stand and for content stored as JSON by an
+/// earlier release.
+pub fn canonical_bytes_of_value(content: Value) -> Vec<u8> {
+    let wrapped = serde_json::json!({
+        "canonical_form": CANONICAL_FORM_VERSION,
+        "plan": prune(content).unwrap_or(Value::Object(Default::default())),
+    });
+    serde_json_canonicalizer::to_vec(&wrapped).expect("a JSON value canonicalises")
+}
+
+/// The hash (rule 5) of a JSON value that holds a plan's content.
+pub fn hash_of_value(content: Value) -> String {
+    format!(
+        "{HASH_PREFIX}{}",
+        hex::encode(Sha256::digest(canonical_bytes_of_value(content)))
+    )
+}
+
+/// What the plan says, as hashed (rule 1). Timestamps, the version number,
+/// the status, agreements and reviews are not part of it.
+pub fn content_value(plan: &Plan) -> Value {
+    #[derive(Serialize)]
+    struct Content<'a> {
+        plan_type: &'a str,
+        number: u32,
+        details: &'a crate::plan::PlanDetails,
+        parties: &'a [crate::plan::Party],
+        lead_party_id: Option<uuid::Uuid>,
+        content: &'a crate::content::PlanContent,
+        ended: &'a std::collections::BTreeMap<uuid::Uuid, crate::review::EndedItem>,
+    }
+    serde_json::to_value(Content {
+        plan_type: &plan.plan_type,
+        number: plan.number,
+        details: &plan.details,
+        parties: &plan.parties,
+        lead_party_id: plan.lead_party_id,
+        content: &plan.content,
+        ended: &plan.reviews.ended,
+    })
+    .expect("plan content serializes")
+}
+
+/// The canonical bytes of what the plan says.
+pub fn canonical_bytes(plan: &Plan) -> Vec<u8> {
+    canonical_bytes_of_value(content_value(plan))
+}
+
+/// The hash an agreement is bound to.
+pub fn content_hash(plan: &Plan) -> String {
+    hash_of_value(content_value(plan))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::small_log;
+    use uuid::Uuid;
+
+    fn plan() -> Plan {
+        Plan::replay(Uuid::nil(), &small_log("MSP")).unwrap()
+    }
+
+    #[test]
+    fn the_hash_is_versioned_and_ignores_timestamps() {
+        let a = plan();
+        let mut b = a.clone();
+        b.updated_at += time::Duration::days(3);
+        b.version += 7;
+        assert!(a.content_hash().starts_with("c1:"));
+        assert_eq!(a.content_hash().len(), 3 + 64);
+        assert_eq!(a.content_hash(), b.content_hash());
+        b.content.provision[0].what.push('!');
+        assert_ne!(a.content_hash(), b.content_hash());
+    }
+
+    #[test]
+    fn the_canonical_form_is_rfc8785_with_absent_values_left_out() {
+        let bytes = canonical_bytes(&plan());
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            text.starts_with(r#"{"canonical_form":1,"plan":{"content":{"outcomes":[{"id":"#),
+            "{text}"
+        );
+        assert!(!text.contains("null"), "absent values are left out: {text}");
+        assert!(!text.contains("false"), "false values are left out: {text}");
+        assert!(!text.contains("[]"), "empty lists are left out: {text}");
+        assert!(!text.contains(": "), "no white space: {text}");
+    }
+
+    #[test]
+    fn a_plan_stored_before_an_optional_field_existed_still_hashes_the_same() {
+        // The plan as an earlier release stored it: no `measure`, `stage`,
+        // `supported_by` on outcomes, no `ended`, `funding` on provision, no
+        // `social_care_checklist` in the content, no `user_id` on parties.
+        let current = plan();
+        let mut stored = serde_json::to_value(&current).unwrap();
+        for outcome in stored["content"]["outcomes"].as_array_mut().unwrap() {
+            let o = outcome.as_object_mut().unwrap();
+            o.remove("measure");
+            o.remove("stage");
+            o.remove("supported_by");
+        }
+        for provision in stored["content"]["provision"].as_array_mut().unwrap() {
+            let p = provision.as_object_mut().unwrap();
+            p.remove("ended");
+            p.remove("funding");
+        }
+        stored["content"]
+            .as_object_mut()
+            .unwrap()
+            .remove("social_care_checklist");
+        for party in stored["parties"].as_array_mut().unwrap() {
+            party.as_object_mut().unwrap().remove("user_id");
+        }
+        let old: Plan = serde_json::from_value(stored).unwrap();
+        assert_eq!(old.content_hash(), current.content_hash());
+
+        // And a field added later with an empty default leaves it unchanged.
+        let mut value = content_value(&current);
+        value["content"]["outcomes"][0]["new_optional_field"] = Value::Null;
+        value["content"]["new_list"] = serde_json::json!([]);
+        value["new_flag"] = Value::Bool(false);
+        value["new_text"] = Value::String(String::new());
+        assert_eq!(hash_of_value(value), current.content_hash());
+    }
+
+    #[test]
+    fn the_hash_of_a_known_plan_does_not_drift() {
+        // If this fails, the canonical form changed: that needs a new
+        // version (`c2:`), not a new expected value here.
+        let bytes = canonical_bytes(&plan());
+        let expected = hex::encode(Sha256::digest(&bytes));
+        assert_eq!(plan().content_hash(), format!("c1:{expected}"));
+        assert_eq!(plan().content_hash(), GOLDEN);
+    }
+
+    const GOLDEN: &str = "c1:ee6764c64df88cc366fd84ee191869138b88dc73ec6ca0a2c39110829d5284e5";
+}
