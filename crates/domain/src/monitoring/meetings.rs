@@ -485,6 +485,8 @@ pub(crate) mod tests {
             parties: vec![party(1, "Mair Jones"), party(2, "Callum Reid")],
             lead_party_id: Some(Uuid::from_u128(1)),
             content: Default::default(),
+            agreements: Default::default(),
+            reviews: Default::default(),
             version: 1,
             created_at: time::OffsetDateTime::UNIX_EPOCH,
             updated_at: time::OffsetDateTime::UNIX_EPOCH,
