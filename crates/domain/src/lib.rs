@@ -11,4 +11,5 @@ pub mod person;
 pub mod plan;
 pub mod plan_type;
 pub mod rules;
+pub mod team;
 pub mod user;

@@ -49,6 +49,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage teams and what is shared with them.
+    Team {
+        #[command(subcommand)]
+        command: TeamCommand,
+    },
     /// Manage API tokens.
     Token {
         #[command(subcommand)]
@@ -95,6 +100,59 @@ enum UserCommand {
     Deactivate {
         #[arg(long)]
         email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TeamCommand {
+    /// Add a team.
+    Add {
+        #[arg(long)]
+        name: String,
+    },
+    /// List teams, their members and what is shared with them.
+    List,
+    /// Add a user to a team.
+    AddMember {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        email: String,
+    },
+    /// Take a user out of a team.
+    RemoveMember {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        email: String,
+    },
+    /// Share a plan (by id) with a team; its members can read it.
+    SharePlan {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        plan: uuid::Uuid,
+    },
+    /// Stop sharing a plan with a team.
+    UnsharePlan {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        plan: uuid::Uuid,
+    },
+    /// Share a person's record (by id, not their plans) with a team.
+    SharePerson {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        person: uuid::Uuid,
+    },
+    /// Stop sharing a person's record with a team.
+    UnsharePerson {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        person: uuid::Uuid,
     },
 }
 
@@ -212,6 +270,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { command } => {
             let store = startup::connect(&base_config(local, None, None)).await?;
             user_command(&store, command).await?;
+        }
+        Command::Team { command } => {
+            let store = startup::connect(&base_config(local, None, None)).await?;
+            team_command(&store, command).await?;
         }
         Command::Token {
             command: TokenCommand::Create { email, label },
@@ -356,6 +418,101 @@ async fn user_command(store: &Store, command: UserCommand) -> anyhow::Result<()>
             };
             store.set_user_active(user.id, false).await?;
             println!("{email} can no longer sign in.");
+        }
+    }
+    Ok(())
+}
+
+/// The command line acts with an administrator's rights: whoever can run
+/// it can reach the database directly anyway.
+fn operator() -> goldthread_domain::user::Actor {
+    goldthread_domain::user::Actor {
+        id: uuid::Uuid::nil(),
+        name: "command line".into(),
+        email: String::new(),
+        role: goldthread_domain::user::Role::Admin,
+    }
+}
+
+async fn team_command(store: &Store, command: TeamCommand) -> anyhow::Result<()> {
+    let admin = operator();
+    let team_named = |name: String| async move {
+        let teams = store.list_teams().await?;
+        match teams.into_iter().find(|t| t.name.eq_ignore_ascii_case(name.trim())) {
+            Some(team) => Ok(team),
+            None => bail!("no team named {name:?} (see `goldthread team list`)"),
+        }
+    };
+    let user_with = |email: String| async move {
+        match store.user_by_email(&email).await? {
+            Some(user) => Ok(user),
+            None => bail!("no user with the email address {email}"),
+        }
+    };
+    let not_found = |what: &str, id: uuid::Uuid| anyhow::anyhow!("no {what} with the id {id}");
+    match command {
+        TeamCommand::Add { name } => {
+            let team = store.add_team(&admin, &name).await.map_err(store_error)?;
+            println!("Added the team {} ({}).", team.name, team.id);
+        }
+        TeamCommand::List => {
+            for team in store.list_teams().await? {
+                let detail = store.team(&admin, team.id).await?;
+                let members: Vec<&str> = detail.members.iter().map(|m| m.email.as_str()).collect();
+                println!(
+                    "{}\t{}\tmembers: {}\tplans: {}\tpeople: {}",
+                    team.id,
+                    team.name,
+                    members.join(", "),
+                    detail.plans.len(),
+                    detail.people.len()
+                );
+            }
+        }
+        TeamCommand::AddMember { team, email } => {
+            let (team, user) = (team_named(team).await?, user_with(email).await?);
+            store.add_member(&admin, team.id, user.id).await.map_err(store_error)?;
+            println!("{} is in the team {}.", user.email, team.name);
+        }
+        TeamCommand::RemoveMember { team, email } => {
+            let (team, user) = (team_named(team).await?, user_with(email).await?);
+            store.remove_member(&admin, team.id, user.id).await?;
+            println!("{} is no longer in the team {}.", user.email, team.name);
+        }
+        TeamCommand::SharePlan { team, plan } => {
+            let team = team_named(team).await?;
+            match store.share_plan_with_team(&admin, plan, team.id).await {
+                Err(StoreError::NotFound) => return Err(not_found("plan", plan)),
+                other => other.map_err(store_error)?,
+            }
+            println!("The team {} can read the plan {plan}.", team.name);
+        }
+        TeamCommand::UnsharePlan { team, plan } => {
+            let team = team_named(team).await?;
+            match store.unshare_plan_with_team(&admin, plan, team.id).await {
+                Err(StoreError::NotFound) => return Err(not_found("plan", plan)),
+                other => other?,
+            }
+            println!("The plan {plan} is no longer shared with the team {}.", team.name);
+        }
+        TeamCommand::SharePerson { team, person } => {
+            let team = team_named(team).await?;
+            match store.share_person_with_team(&admin, person, team.id).await {
+                Err(StoreError::NotFound) => return Err(not_found("person", person)),
+                other => other.map_err(store_error)?,
+            }
+            println!("The team {} can read the record of {person}.", team.name);
+        }
+        TeamCommand::UnsharePerson { team, person } => {
+            let team = team_named(team).await?;
+            match store.unshare_person_with_team(&admin, person, team.id).await {
+                Err(StoreError::NotFound) => return Err(not_found("person", person)),
+                other => other?,
+            }
+            println!(
+                "The record of {person} is no longer shared with the team {}.",
+                team.name
+            );
         }
     }
     Ok(())

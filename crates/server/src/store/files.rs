@@ -90,6 +90,7 @@ impl Store {
         if !actor.can_write() {
             return Err(StoreError::Forbidden);
         }
+        self.require_plan_writable(actor, plan_id).await?;
         let (name, content_type) = check_upload(name, content_type, data.len())?;
         let id = Uuid::new_v4();
         let sha = hex::encode(Sha256::digest(data));

@@ -15,6 +15,7 @@ mod photos;
 mod plans;
 mod sessions;
 mod sign_in;
+mod teams;
 mod users;
 
 use std::str::FromStr;
@@ -31,6 +32,7 @@ pub use files::{MAX_FILE_BYTES, check_upload};
 pub use people::{PersonChange, PersonSummary};
 pub use photos::{MAX_PHOTO_BYTES, photo_type};
 pub use plans::{PlanFilter, PlanSummary};
+pub use teams::{Shared, TeamDetail, TeamMember};
 pub use users::{Team, User};
 
 /// Expands `$body` once for each backend with `$pool` bound to that

@@ -34,6 +34,7 @@ impl Store {
         if !actor.can_write() {
             return Err(StoreError::Forbidden);
         }
+        self.require_person_writable(actor, person_id).await?;
         let (content_type, bytes): (&str, &[u8]) = match data {
             Some(data) => (photo_type(data)?, data),
             None => ("", &[]),

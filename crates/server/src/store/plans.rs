@@ -79,6 +79,7 @@ impl Store {
         if !actor.can_write() {
             return Err(StoreError::Forbidden);
         }
+        self.require_person_writable(actor, person_id).await?;
         let existing: Vec<(String, String, i64)> = on_pool!(self, pool => {
             sqlx::query_as("SELECT plan_type, status, number FROM plans WHERE person_id = $1")
                 .bind(person_id.to_string())
@@ -256,6 +257,7 @@ impl Store {
         if !actor.can_write() {
             return Err(StoreError::Forbidden);
         }
+        self.require_plan_writable(actor, id).await?;
         if plan.version != base_version {
             return Err(self.plan_conflict(&plan, base_version).await);
         }

@@ -16,3 +16,4 @@ mod history;
 mod pages;
 mod plan_building;
 mod sessions;
+mod teams;

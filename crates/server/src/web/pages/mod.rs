@@ -6,6 +6,7 @@ pub mod people;
 pub mod plans;
 pub mod sections;
 mod sign_in;
+mod teams;
 mod users;
 
 use askama::Template;
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .merge(sections::router())
         .merge(users::router())
         .merge(account::router())
+        .merge(teams::router())
 }
 
 /// What the layout needs on every page.
