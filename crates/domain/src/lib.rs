@@ -12,4 +12,5 @@ pub mod plan;
 pub mod plan_type;
 pub mod rules;
 pub mod team;
+pub mod two_factor;
 pub mod user;

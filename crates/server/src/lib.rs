@@ -14,4 +14,5 @@ pub mod config;
 pub mod demo;
 pub mod startup;
 pub mod store;
+pub mod totp;
 pub mod web;

@@ -16,6 +16,7 @@ mod plans;
 mod sessions;
 mod sign_in;
 mod teams;
+mod two_factor;
 mod users;
 
 use std::str::FromStr;
@@ -33,6 +34,7 @@ pub use people::{PersonChange, PersonSummary};
 pub use photos::{MAX_PHOTO_BYTES, photo_type};
 pub use plans::{PlanFilter, PlanSummary};
 pub use teams::{Shared, TeamDetail, TeamMember};
+pub use two_factor::TotpRecord;
 pub use users::{Team, User};
 
 /// Expands `$body` once for each backend with `$pool` bound to that

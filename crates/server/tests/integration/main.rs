@@ -17,3 +17,4 @@ mod pages;
 mod plan_building;
 mod sessions;
 mod teams;
+mod two_factor;

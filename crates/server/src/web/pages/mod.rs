@@ -7,6 +7,7 @@ pub mod plans;
 pub mod sections;
 mod sign_in;
 mod teams;
+mod two_factor;
 mod users;
 
 use askama::Template;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(account::router())
         .merge(teams::router())
+        .merge(two_factor::router())
 }
 
 /// What the layout needs on every page.

@@ -130,6 +130,10 @@ async fn sign_in(
     };
 
     state.store.clear_sign_in_failures(&email).await?;
+    // The second step, when the user has an authenticator or must set one up.
+    if let Some(response) = super::two_factor::after_password(&state, &session, &user, &next).await? {
+        return Ok(response);
+    }
     // A new session id at sign-in defeats session fixation; a new CSRF
     // token goes with it.
     session.cycle_id().await.map_err(PageError::internal)?;
