@@ -43,6 +43,8 @@ enum Command {
         /// A folder of the organisation's own plan types (*.toml).
         #[arg(long, env = "GOLDTHREAD_PLAN_TYPES")]
         plan_types: Option<PathBuf>,
+        #[command(flatten)]
+        oidc: OidcArgs,
     },
     /// Manage users.
     User {
@@ -101,6 +103,56 @@ enum UserCommand {
         #[arg(long)]
         email: String,
     },
+}
+
+/// Single sign-on through an OpenID Connect provider (all three of issuer,
+/// client id and secret, or none).
+#[derive(Debug, clap::Args)]
+struct OidcArgs {
+    /// The OpenID Connect issuer URL, e.g. https://login.example.org/realms/staff
+    #[arg(long, env = "GOLDTHREAD_OIDC_ISSUER", requires_all = ["oidc_client_id", "oidc_client_secret"])]
+    oidc_issuer: Option<String>,
+    /// The client id Goldthread is registered with at the provider.
+    #[arg(long, env = "GOLDTHREAD_OIDC_CLIENT_ID", requires = "oidc_issuer")]
+    oidc_client_id: Option<String>,
+    /// The client secret (prefer the environment variable).
+    #[arg(
+        long,
+        env = "GOLDTHREAD_OIDC_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "oidc_issuer"
+    )]
+    oidc_client_secret: Option<String>,
+    /// Make an account with this role (practitioner or viewer) for a
+    /// verified e-mail address that has none; without it only existing
+    /// users (matched by verified e-mail) can sign in this way.
+    #[arg(long, env = "GOLDTHREAD_OIDC_PROVISION_ROLE", requires = "oidc_issuer")]
+    oidc_provision_role: Option<String>,
+}
+
+impl OidcArgs {
+    fn config(self) -> anyhow::Result<Option<crate::config::OidcConfig>> {
+        let (Some(issuer), Some(client_id), Some(secret)) =
+            (self.oidc_issuer, self.oidc_client_id, self.oidc_client_secret)
+        else {
+            return Ok(None);
+        };
+        let provision_role = match self.oidc_provision_role.as_deref() {
+            None => None,
+            Some(role) => match goldthread_domain::user::Role::parse(role) {
+                Some(goldthread_domain::user::Role::Admin) | None => {
+                    bail!("--oidc-provision-role: choose practitioner or viewer")
+                }
+                some => some,
+            },
+        };
+        Ok(Some(crate::config::OidcConfig {
+            issuer,
+            client_id,
+            client_secret: secrecy::SecretString::from(secret),
+            provision_role,
+        }))
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -231,6 +283,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         addr,
         public_url,
         plan_types_dir,
+        oidc: None,
     };
     let local: SocketAddr = "127.0.0.1:0".parse().expect("valid address");
     match cli.command {
@@ -239,8 +292,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             public_url,
             plan_types,
+            oidc,
         } => {
-            let config = base_config(addr, public_url, plan_types);
+            let config = Config {
+                oidc: oidc.config()?,
+                ..base_config(addr, public_url, plan_types)
+            };
             let store = startup::connect(&config).await?;
             let demo_loaded = if demo {
                 crate::demo::load_if_empty(&store).await?

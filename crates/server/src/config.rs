@@ -56,6 +56,33 @@ pub struct Config {
     pub public_url: Option<String>,
     /// An organisation's own plan types (`*.toml`), added to the built-in ones.
     pub plan_types_dir: Option<PathBuf>,
+    /// Single sign-on through the organisation's OpenID Connect provider.
+    pub oidc: Option<OidcConfig>,
+}
+
+/// An OpenID Connect provider people may sign in through, and the rule
+/// that turns its users into Goldthread users.
+#[derive(Clone)]
+pub struct OidcConfig {
+    /// The issuer URL; its discovery document is at
+    /// `/.well-known/openid-configuration`.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    /// Signing in with a verified e-mail that has no account makes one with
+    /// this role; `None` signs in only existing users.
+    pub provision_role: Option<goldthread_domain::user::Role>,
+}
+
+impl std::fmt::Debug for OidcConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .field("provision_role", &self.provision_role)
+            .finish()
+    }
 }
 
 impl Config {

@@ -10,6 +10,7 @@
 //! is simply not found.
 
 mod files;
+mod oidc;
 mod people;
 mod photos;
 mod plans;

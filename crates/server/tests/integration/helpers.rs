@@ -97,11 +97,27 @@ pub async fn spawn_instance(other: &TestApp) -> TestApp {
 }
 
 async fn spawn_on(backend: Backend, database_url: String, dir: Option<TempDir>) -> TestApp {
+    spawn_with(backend, database_url, dir, None).await
+}
+
+/// Starts the application with single sign-on through `oidc`.
+pub async fn spawn_with_oidc(backend: Backend, oidc: goldthread::config::OidcConfig) -> TestApp {
+    let (database_url, dir) = fresh_database(backend).await;
+    spawn_with(backend, database_url, dir, Some(oidc)).await
+}
+
+async fn spawn_with(
+    backend: Backend,
+    database_url: String,
+    dir: Option<TempDir>,
+    oidc: Option<goldthread::config::OidcConfig>,
+) -> TestApp {
     let config = Config {
         database: DatabaseUrl::new(database_url.clone()),
         addr: "127.0.0.1:0".parse().unwrap(),
         public_url: None,
         plan_types_dir: None,
+        oidc,
     };
     let app = Application::build(config).await.expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());

@@ -13,6 +13,7 @@ mod concurrency;
 mod content;
 mod fuzz;
 mod history;
+mod oidc;
 mod pages;
 mod plan_building;
 mod sessions;

@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(teams::router())
         .merge(two_factor::router())
+        .merge(crate::web::oidc::router())
 }
 
 /// What the layout needs on every page.

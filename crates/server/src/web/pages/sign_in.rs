@@ -35,6 +35,8 @@ struct SignInPage {
     errors: FormErrors,
     email: String,
     next: String,
+    /// Offer single sign-on through the organisation's provider.
+    oidc: bool,
 }
 
 #[derive(Deserialize)]
@@ -42,7 +44,11 @@ struct NextQuery {
     next: Option<String>,
 }
 
-async fn sign_in_page(session: Session, Query(query): Query<NextQuery>) -> Result<Response, PageError> {
+async fn sign_in_page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, PageError> {
     let ctx = Ctx {
         csrf: csrf_token(&session).await?,
         ..Ctx::anonymous()
@@ -52,6 +58,7 @@ async fn sign_in_page(session: Session, Query(query): Query<NextQuery>) -> Resul
         errors: FormErrors::default(),
         email: String::new(),
         next: safe_next(query.next.as_deref()),
+        oidc: state.config.oidc.is_some(),
     })
 }
 
@@ -81,6 +88,7 @@ async fn sign_in(
             errors: FormErrors(errors),
             email,
             next,
+            oidc: state.config.oidc.is_some(),
         })
     };
 
@@ -109,6 +117,7 @@ async fn sign_in(
             )),
             email,
             next,
+            oidc: state.config.oidc.is_some(),
         };
         return Ok((
             axum::http::StatusCode::TOO_MANY_REQUESTS,
