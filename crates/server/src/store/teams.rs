@@ -44,6 +44,9 @@ const PLAN_WRITABLE: &str = "SELECT ($2 OR EXISTS (SELECT 1 FROM plan_access WHE
 const PERSON_WRITABLE: &str = "SELECT ($2 OR EXISTS (SELECT 1 FROM person_access WHERE person_id = $3 AND user_id = $1) \
      OR EXISTS (SELECT 1 FROM plan_access pa JOIN plans p ON p.id = pa.plan_id WHERE p.person_id = $3 AND pa.user_id = $1))";
 
+type MemberRow = (String, String, String);
+type SharedRow = (String, String);
+
 fn forbidden_unless_admin(actor: &Actor) -> Result<()> {
     if actor.is_admin() {
         Ok(())
@@ -67,11 +70,7 @@ impl Store {
             sqlx::query_scalar("SELECT name FROM teams WHERE id = $1").bind(id.to_string()).fetch_optional(pool).await?
         });
         let name = name.ok_or(StoreError::NotFound)?;
-        let (members, plans, people): (
-            Vec<(String, String, String)>,
-            Vec<(String, String)>,
-            Vec<(String, String)>,
-        ) = on_pool!(self, pool => {
+        let (members, plans, people): (Vec<MemberRow>, Vec<SharedRow>, Vec<SharedRow>) = on_pool!(self, pool => {
             let members = sqlx::query_as(
                 "SELECT u.id, u.name, u.email FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id = $1 ORDER BY u.name, u.email",
             )
