@@ -4,9 +4,12 @@
 //! Nothing in this crate does I/O. Storage and the web layer live in the
 //! `goldthread` crate and translate between this model and SQL or HTTP.
 
+pub mod budget;
 pub mod checks;
 pub mod content;
 pub mod error;
+pub mod merge;
+pub mod money;
 pub mod person;
 pub mod plan;
 pub mod plan_type;

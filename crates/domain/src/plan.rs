@@ -7,8 +7,9 @@
 //! markers and strike-through possible without ever losing history.
 //!
 //! Each record carries a sequence number. A save names the version it was
-//! based on; storage refuses a save whose base is no longer the latest, so
-//! two people editing at once cannot overwrite each other.
+//! based on; storage merges it field by field onto what others saved since
+//! ([`crate::merge`]) and refuses only a field changed both ways, so two
+//! people editing at once cannot overwrite each other.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -19,7 +20,7 @@ use crate::content::{
     Authorship, Budget, CompulsoryMeasures, HealthChecklist, Item, ItemKind, OtherPlan, PlanContent,
     SocialCareChecklist,
 };
-use crate::error::{FieldErrors, optional_date, optional_text, required_text};
+use crate::error::{FieldErrors, optional_date, optional_text};
 use crate::plan_type::PlanType;
 
 /// "14 March 2018", for messages.
@@ -105,6 +106,13 @@ crate::plan_type::name_enum! {
         YouthWorker = "youth_worker",
         VoluntaryOrganisation = "voluntary_organisation",
         Other = "other",
+        /// Scotland's GIRFEC Named Person (CP only: see the plan type's
+        /// `party_roles`).
+        NamedPerson = "named_person",
+        /// MSP: a teaching assistant named in the checklists.
+        TeachingAssistant = "teaching_assistant",
+        /// MSP: a family support worker (early help).
+        FamilySupportWorker = "family_support_worker",
     }
 }
 
@@ -122,7 +130,35 @@ impl PartyRole {
             PartyRole::YouthWorker => "Youth worker",
             PartyRole::VoluntaryOrganisation => "Voluntary organisation",
             PartyRole::Other => "Other",
+            PartyRole::NamedPerson => "Named Person",
+            PartyRole::TeachingAssistant => "Teaching assistant",
+            PartyRole::FamilySupportWorker => "Family support worker",
         }
+    }
+
+    /// Roles every plan type offers; the others are offered only by the
+    /// plan types that list them in `party_roles`.
+    pub fn is_general(self) -> bool {
+        !matches!(
+            self,
+            PartyRole::NamedPerson | PartyRole::TeachingAssistant | PartyRole::FamilySupportWorker
+        )
+    }
+
+    /// The roles a plan type's form offers, in order: the general ones,
+    /// then the type's own before "Other". Without a plan type, every role.
+    pub fn offered_by(plan_type: Option<&PlanType>) -> Vec<PartyRole> {
+        let Some(plan_type) = plan_type else {
+            return PartyRole::ALL.to_vec();
+        };
+        let mut roles: Vec<PartyRole> = PartyRole::ALL
+            .iter()
+            .copied()
+            .filter(|r| r.is_general() && *r != PartyRole::Other)
+            .collect();
+        roles.extend(plan_type.party_roles.iter().copied().filter(|r| !r.is_general()));
+        roles.push(PartyRole::Other);
+        roles
     }
 }
 
@@ -160,9 +196,17 @@ pub struct PartyInput {
 }
 
 impl PartyInput {
+    /// The party as typed: trimmed, the role read; the field rules are the
+    /// domain's ([`crate::rules::check_party`]), the same behind every door.
     pub fn parse(&self, id: Uuid) -> Result<Party, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let name = required_text(&mut errors, "name", self.name.as_deref(), 200, "Enter the party's name");
+        let trimmed = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
         let role = match self.role.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
             None => {
                 errors.add("role", "Choose the party's role");
@@ -173,18 +217,20 @@ impl PartyInput {
                 PartyRole::Other
             }),
         };
-        let agency = optional_text(&mut errors, "agency", self.agency.as_deref(), 200);
-        let relationship = optional_text(&mut errors, "relationship", self.relationship.as_deref(), 200);
-        let contact = optional_text(&mut errors, "contact", self.contact.as_deref(), 200);
-        errors.into_result(Party {
+        let party = Party {
             id,
-            name,
+            name: trimmed(&self.name).unwrap_or_default(),
             role,
-            agency,
-            relationship,
-            contact,
+            agency: trimmed(&self.agency),
+            relationship: trimmed(&self.relationship),
+            contact: trimmed(&self.contact),
             user_id: self.user_id,
-        })
+        };
+        if let Err(more) = crate::rules::check_party(&party) {
+            // A role that could not be read is already reported.
+            errors.0.extend(more.0);
+        }
+        errors.into_result(party)
     }
 }
 
@@ -208,24 +254,27 @@ pub struct PlanDetails {
 }
 
 impl PlanDetailsInput {
+    /// The details as typed: an empty title becomes `default_title`; the
+    /// field rules are the domain's ([`crate::rules::check_details`]).
     pub fn parse(&self, default_title: &str) -> Result<PlanDetails, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let title =
-            optional_text(&mut errors, "title", self.title.as_deref(), 200).unwrap_or_else(|| default_title.to_owned());
+        let title = self
+            .title
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .unwrap_or(default_title)
+            .to_owned();
         let start_date = optional_date(&mut errors, "start_date", self.start_date.as_deref());
-        if let Some(weeks) = self.review_interval_weeks
-            && !(1..=104).contains(&weeks)
-        {
-            errors.add(
-                "review_interval_weeks",
-                "Review interval must be between 1 and 104 weeks",
-            );
-        }
-        errors.into_result(PlanDetails {
+        let details = PlanDetails {
             title,
             start_date,
             review_interval_weeks: self.review_interval_weeks,
-        })
+        };
+        if let Err(more) = crate::rules::check_details(&details) {
+            errors.0.extend(more.0);
+        }
+        errors.into_result(details)
     }
 }
 
@@ -323,16 +372,20 @@ impl Change {
                     .collect();
                 format!("Wrote {}", names.join("; "))
             }
-            Change::ItemAdded { item } => format!("Added {} {}", item.kind().noun(), item.summary()),
-            Change::ItemEdited { item } => format!("Changed {} {}", item.kind().noun(), item.summary()),
+            Change::ItemAdded { item } => {
+                format!("Added {} {}{}", item.kind().noun(), item.summary(), cost_of(item))
+            }
+            Change::ItemEdited { item } => {
+                format!("Changed {} {}{}", item.kind().noun(), item.summary(), cost_of(item))
+            }
             Change::ItemRemoved { item_kind, id } => match plan.content.item(*item_kind, *id) {
                 Some(item) => format!("Removed {} {}", item_kind.noun(), item.summary()),
                 None => format!("Removed a {}", item_kind.noun()),
             },
             Change::BudgetSet { budget: Some(b) } => {
                 format!(
-                    "Set the personal budget to £{:.2} a {}",
-                    b.amount_pence as f64 / 100.0,
+                    "Set the personal budget to {} a {}",
+                    crate::money::format(b.amount_pence),
                     b.period.as_str()
                 )
             }
@@ -345,6 +398,19 @@ impl Change {
             }
             Change::CompulsoryMeasuresSet { .. } => "Updated the compulsory measures".into(),
         }
+    }
+}
+
+/// ", £1,250.00 a year": what a budget line or provision costs, for the
+/// history, in the one way money is shown.
+fn cost_of(item: &Item) -> String {
+    match item {
+        Item::BudgetItem(b) => format!(", {} a {}", crate::money::format(b.cost_pence), b.period.as_str()),
+        Item::Provision(p) => p
+            .weekly_cost_pence
+            .map(|c| format!(", {} a week", crate::money::format(c)))
+            .unwrap_or_default(),
+        _ => String::new(),
     }
 }
 
@@ -499,8 +565,10 @@ impl Plan {
         }
         match change {
             Change::Created { .. } => errors.add("type", "The plan already exists"),
-            Change::DetailsEdited { .. } => {}
+            Change::DetailsEdited { details } => merge(&mut errors, crate::rules::check_details(details)),
             Change::PartyAdded { party } => {
+                merge(&mut errors, crate::rules::check_party(party));
+                merge(&mut errors, crate::rules::check_party_role(party.role, plan_type));
                 if self.party(party.id).is_some() {
                     errors.add("id", "A party with this id is already in the plan");
                 }
@@ -511,6 +579,11 @@ impl Plan {
                 }
             }
             Change::PartyEdited { party } => {
+                merge(&mut errors, crate::rules::check_party(party));
+                // A role the form no longer offers may stay as it was.
+                if self.party(party.id).is_none_or(|p| p.role != party.role) {
+                    merge(&mut errors, crate::rules::check_party_role(party.role, plan_type));
+                }
                 if self.party(party.id).is_none() {
                     errors.add("party_id", "There is no such party in this plan");
                 }
@@ -530,7 +603,17 @@ impl Plan {
                     errors.0.extend(more.0);
                 }
             }
-            Change::TextsSet { texts, .. } => merge(&mut errors, crate::rules::check_texts(texts)),
+            Change::TextsSet {
+                section,
+                texts,
+                authorship,
+            } => {
+                merge(&mut errors, crate::rules::check_texts(texts));
+                merge(
+                    &mut errors,
+                    crate::rules::check_text_section(section, authorship.as_ref(), plan_type),
+                );
+            }
             Change::ItemAdded { item } => merge(&mut errors, crate::rules::check_item(self, plan_type, item, true)),
             Change::ItemEdited { item } => merge(&mut errors, crate::rules::check_item(self, plan_type, item, false)),
             Change::ItemRemoved { item_kind, id } => {
@@ -542,7 +625,11 @@ impl Plan {
                 }
             }
             Change::OtherPlansSet { plans } => merge(&mut errors, crate::rules::check_other_plans(plans)),
-            Change::SocialCareChecklistSet { .. } => {}
+            Change::SocialCareChecklistSet { checklist } => {
+                if let Some(checklist) = checklist {
+                    merge(&mut errors, crate::rules::check_social_care_checklist(checklist));
+                }
+            }
             Change::HealthChecklistSet { checklist } => {
                 if let Some(checklist) = checklist {
                     merge(&mut errors, crate::rules::check_health_checklist(checklist));
@@ -863,6 +950,30 @@ mod tests {
         assert!(check_one_active(&existing, "SH", "Supported housing plan").is_ok());
         assert_eq!(next_plan_number([1, 2]), 3);
         assert_eq!(next_plan_number([]), 1);
+    }
+
+    #[test]
+    fn history_shows_money_one_way() {
+        let plan = Plan::replay(Uuid::nil(), &[created()]).unwrap();
+        let item = Item::BudgetItem(crate::content::BudgetItem {
+            id: Uuid::nil(),
+            what: "Gym".into(),
+            cost_pence: 136_550,
+            period: crate::content::BudgetPeriod::Year,
+        });
+        assert_eq!(
+            Change::ItemAdded { item }.describe(&plan),
+            "Added budget line “Gym”, £1,365.50 a year"
+        );
+        let budget = Change::BudgetSet {
+            budget: Some(Budget {
+                amount_pence: 1_320_000,
+                period: crate::content::BudgetPeriod::Year,
+                management: None,
+                in_control: None,
+            }),
+        };
+        assert_eq!(budget.describe(&plan), "Set the personal budget to £13,200.00 a year");
     }
 
     #[test]

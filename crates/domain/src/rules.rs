@@ -5,15 +5,21 @@
 use time::Date;
 use uuid::Uuid;
 
-use crate::content::{Budget, CompulsoryMeasures, HealthChecklist, Item, ItemKind, OtherPlan, PlanContent, Provision};
+use crate::content::{
+    Authorship, Budget, CompulsoryMeasures, HealthChecklist, Item, ItemKind, OtherPlan, Per, PlanContent, Provision,
+    SocialCareChecklist,
+};
 use crate::error::{CONTROL_CHARACTERS, FieldErrors, has_control_characters};
-use crate::plan::Plan;
+use crate::money::{self, MAX_PENCE};
+use crate::plan::{Party, PartyRole, Plan, PlanDetails};
 use crate::plan_type::{PlanType, SectionKind};
 
 /// Longest free text accepted in one field.
 pub const MAX_TEXT: usize = 10_000;
-/// Longest one-line value (a title, a name).
-pub const MAX_LINE: usize = 500;
+/// Longest one-line value (a title, a name, a contact).
+pub const MAX_LINE: usize = 200;
+/// Most weeks between formal reviews.
+pub const MAX_REVIEW_INTERVAL_WEEKS: u32 = 104;
 /// No plan is realistic with more provision lines than this; it also bounds
 /// the work of the checks.
 pub const MAX_ITEMS: usize = 500;
@@ -34,6 +40,102 @@ fn optional(errors: &mut FieldErrors, field: &str, value: &Option<String>) {
     } else if value.as_ref().is_some_and(|v| v.chars().count() > MAX_TEXT) {
         errors.add(field, format!("Must be {MAX_TEXT} characters or fewer"));
     }
+}
+
+/// A one-line value that must be given.
+fn line(errors: &mut FieldErrors, field: &str, value: &str, missing: &str) {
+    if value.trim().is_empty() {
+        errors.add(field, missing);
+    } else {
+        optional_line(errors, field, &Some(value.to_owned()));
+    }
+}
+
+/// A one-line value that may be left out.
+fn optional_line(errors: &mut FieldErrors, field: &str, value: &Option<String>) {
+    if value.as_deref().is_some_and(has_control_characters) {
+        errors.add(field, CONTROL_CHARACTERS);
+    } else if value.as_ref().is_some_and(|v| v.chars().count() > MAX_LINE) {
+        errors.add(field, format!("Must be {MAX_LINE} characters or fewer"));
+    }
+}
+
+/// An amount of money that cannot be negative or absurd.
+fn amount(errors: &mut FieldErrors, field: &str, pence: i64, what: &str) {
+    if pence < 0 {
+        errors.add(field, format!("{what} cannot be negative"));
+    } else if pence > MAX_PENCE {
+        errors.add(field, format!("{what} must be {} or less", money::format(MAX_PENCE)));
+    }
+}
+
+/// The plan's own details (title, review interval), whether typed into a
+/// form or sent in a change.
+pub fn check_details(details: &PlanDetails) -> Result<(), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    line(&mut errors, "title", &details.title, "Enter the plan's title");
+    if let Some(weeks) = details.review_interval_weeks
+        && !(1..=MAX_REVIEW_INTERVAL_WEEKS).contains(&weeks)
+    {
+        errors.add(
+            "review_interval_weeks",
+            format!("Review interval must be between 1 and {MAX_REVIEW_INTERVAL_WEEKS} weeks"),
+        );
+    }
+    errors.into_result(())
+}
+
+/// A party's own fields.
+pub fn check_party(party: &Party) -> Result<(), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    line(&mut errors, "name", &party.name, "Enter the party's name");
+    optional_line(&mut errors, "agency", &party.agency);
+    optional_line(&mut errors, "relationship", &party.relationship);
+    optional_line(&mut errors, "contact", &party.contact);
+    errors.into_result(())
+}
+
+/// A role the plan type's form offers (CP's Named Person is CP's alone).
+pub fn check_party_role(role: PartyRole, plan_type: Option<&PlanType>) -> Result<(), FieldErrors> {
+    let offered = PartyRole::offered_by(plan_type);
+    if offered.contains(&role) {
+        return Ok(());
+    }
+    let names: Vec<&str> = offered.iter().map(|r| r.as_str()).collect();
+    Err(FieldErrors::single(
+        "role",
+        format!(
+            "{} is not a role on {}; choose one of: {}",
+            role.label(),
+            plan_type.map_or("this form", |t| t.short_name.as_str()),
+            names.join(", ")
+        ),
+    ))
+}
+
+/// The section a set of texts is written for, and who wrote them.
+pub fn check_text_section(
+    section: &str,
+    authorship: Option<&Authorship>,
+    plan_type: Option<&PlanType>,
+) -> Result<(), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    if section.trim().is_empty() {
+        errors.add("section", "Name the section the texts belong to");
+    } else if has_control_characters(section) {
+        errors.add("section", CONTROL_CHARACTERS);
+    } else if let Some(plan_type) = plan_type
+        && !plan_type.sections.iter().any(|s| s.key == section)
+    {
+        errors.add(
+            "section",
+            format!("{} has no section \"{section}\"", plan_type.short_name),
+        );
+    }
+    if let Some(authorship) = authorship {
+        optional_line(&mut errors, "helped_by", &authorship.helped_by);
+    }
+    errors.into_result(())
 }
 
 fn not_before_start(errors: &mut FieldErrors, field: &str, date: Option<Date>, plan: &Plan, what: &str) {
@@ -212,9 +314,7 @@ pub fn check_item(plan: &Plan, plan_type: Option<&PlanType>, item: &Item, new: b
         }
         Item::BudgetItem(b) => {
             text(&mut errors, "what", &b.what, "what the money is for");
-            if b.cost_pence < 0 {
-                errors.add("cost_pence", "The cost cannot be negative");
-            }
+            amount(&mut errors, "cost_pence", b.cost_pence, "The cost");
         }
         Item::Decision(d) => {
             text(&mut errors, "decision", &d.decision, "the decision");
@@ -268,17 +368,19 @@ fn check_provision(errors: &mut FieldErrors, plan: &Plan, p: &Provision) {
             "Each session must last between 1 minute and 24 hours",
         );
     }
+    if errors.get("frequency").is_none()
+        && errors.get("duration_minutes").is_none()
+        && let Some(message) = impossible_time(p)
+    {
+        errors.add("frequency", message);
+    }
     if let (Some(from), Some(until)) = (p.from, p.until)
         && until < from
     {
         errors.add("until", "Until must be on or after from");
     }
     if let Some(cost) = p.weekly_cost_pence {
-        if cost < 0 {
-            errors.add("weekly_cost_pence", "The weekly cost cannot be negative");
-        } else if cost > 100_000_000 {
-            errors.add("weekly_cost_pence", "The weekly cost must be less than £1,000,000");
-        }
+        amount(errors, "weekly_cost_pence", cost, "The weekly cost");
     }
     optional(errors, "resources", &p.resources);
     ids_exist(
@@ -288,6 +390,32 @@ fn check_provision(errors: &mut FieldErrors, plan: &Plan, p: &Provision) {
         |id| plan.content.outcome(id).is_some(),
         "outcomes",
     );
+}
+
+/// Sessions that cannot happen: more than 24 hours of them in a day, or
+/// more hours in a period than it has (168 a week). What is possible but a
+/// lot is the realism check's soft warning, not a rule.
+pub fn impossible_time(p: &Provision) -> Option<String> {
+    let frequency = p.frequency?;
+    let minutes = u64::from(frequency.times) * u64::from(p.duration_minutes?);
+    let (hours_in_period, period) = match frequency.per {
+        Per::Day | Per::SchoolDay => (24, "day"),
+        Per::Week => (168, "week"),
+        Per::Fortnight => (336, "fortnight"),
+        // The longest month, term (13 weeks) and year.
+        Per::Month => (31 * 24, "month"),
+        Per::Term => (13 * 168, "term"),
+        Per::Year => (366 * 24, "year"),
+    };
+    (minutes > hours_in_period * 60).then(|| {
+        format!(
+            "{} × {} minutes is {} a {period}, more than the {hours_in_period} hours a {period} has: \
+             check how often and how long each session is",
+            frequency.times,
+            p.duration_minutes.unwrap_or(0),
+            crate::checks::realism::hours(minutes as f64 / 60.0),
+        )
+    })
 }
 
 /// Checks removing an item: it must exist, and nothing may still rely on it.
@@ -365,9 +493,7 @@ pub fn check_texts(texts: &std::collections::BTreeMap<String, String>) -> Result
 
 pub fn check_budget(budget: &Budget) -> Result<(), FieldErrors> {
     let mut errors = FieldErrors::new();
-    if budget.amount_pence < 0 {
-        errors.add("amount_pence", "The budget cannot be negative");
-    }
+    amount(&mut errors, "amount_pence", budget.amount_pence, "The budget");
     optional(&mut errors, "management", &budget.management);
     optional(&mut errors, "in_control", &budget.in_control);
     errors.into_result(())
@@ -380,11 +506,10 @@ pub fn check_other_plans(plans: &[OtherPlan]) -> Result<(), FieldErrors> {
         if !seen.insert(plan.kind) {
             errors.add(plan.kind.as_str(), "Listed twice");
         }
-        if let Some(consent) = &plan.consent
-            && consent.given_by.trim().is_empty()
-        {
-            errors.add("consent", "Say who gave consent");
+        if let Some(consent) = &plan.consent {
+            line(&mut errors, "consent_by", &consent.given_by, "Say who gave consent");
         }
+        optional(&mut errors, "notes", &plan.notes);
     }
     errors.into_result(())
 }
@@ -393,6 +518,13 @@ pub fn check_health_checklist(checklist: &HealthChecklist) -> Result<(), FieldEr
     let mut errors = FieldErrors::new();
     optional(&mut errors, "other", &checklist.other);
     optional(&mut errors, "actions_summary", &checklist.actions_summary);
+    optional_line(&mut errors, "signed", &checklist.signed);
+    errors.into_result(())
+}
+
+pub fn check_social_care_checklist(checklist: &SocialCareChecklist) -> Result<(), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    optional(&mut errors, "notes", &checklist.notes);
     errors.into_result(())
 }
 
@@ -409,6 +541,248 @@ pub fn check_compulsory_measures(measures: &CompulsoryMeasures) -> Result<(), Fi
             "The review date must be on or after the date it was made",
         );
     }
+    optional(&mut errors, "measure", &measures.measure);
+    optional_line(&mut errors, "made_by", &measures.made_by);
     optional(&mut errors, "details", &measures.details);
     errors.into_result(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::test_plans::{Builder, freq};
+    use crate::plan::{Change, PlanStatus};
+    use crate::plan_type::Registry;
+    use uuid::Uuid;
+
+    fn party(name: &str, role: PartyRole) -> Party {
+        Party {
+            id: Uuid::new_v4(),
+            name: name.into(),
+            role,
+            agency: None,
+            relationship: None,
+            contact: None,
+            user_id: None,
+        }
+    }
+
+    fn refused(plan: &Plan, change: Change, plan_type: Option<&PlanType>) -> crate::error::FieldErrors {
+        plan.check(&change, None, plan_type).expect_err("the change is refused")
+    }
+
+    #[test]
+    fn details_edited_keeps_the_details_rules() {
+        let plan = Builder::new().plan();
+        let details = |title: &str, weeks: Option<u32>| Change::DetailsEdited {
+            details: PlanDetails {
+                title: title.into(),
+                start_date: None,
+                review_interval_weeks: weeks,
+            },
+        };
+        assert!(refused(&plan, details("  ", None), None).get("title").is_some());
+        assert!(
+            refused(&plan, details(&"x".repeat(100_000), None), None)
+                .get("title")
+                .is_some()
+        );
+        assert_eq!(
+            refused(&plan, details("Leo\u{7}", None), None).get("title"),
+            Some(CONTROL_CHARACTERS)
+        );
+        for weeks in [0, 105] {
+            assert!(
+                refused(&plan, details("Leo's plan", Some(weeks)), None)
+                    .get("review_interval_weeks")
+                    .is_some()
+            );
+        }
+        assert!(plan.check(&details("Leo's plan", Some(104)), None, None).is_ok());
+    }
+
+    #[test]
+    fn parties_keep_the_party_rules_behind_every_door() {
+        let plan = Builder::new().plan();
+        for (field, broken) in [
+            (
+                "name",
+                Party {
+                    name: " ".into(),
+                    ..party("x", PartyRole::Teacher)
+                },
+            ),
+            (
+                "name",
+                Party {
+                    name: "n".repeat(201),
+                    ..party("x", PartyRole::Teacher)
+                },
+            ),
+            (
+                "agency",
+                Party {
+                    agency: Some("a".repeat(201)),
+                    ..party("Mrs Jones", PartyRole::Teacher)
+                },
+            ),
+            (
+                "relationship",
+                Party {
+                    relationship: Some("Mum\u{0}".into()),
+                    ..party("Claire", PartyRole::ParentCarer)
+                },
+            ),
+            (
+                "contact",
+                Party {
+                    contact: Some("c".repeat(201)),
+                    ..party("Claire", PartyRole::ParentCarer)
+                },
+            ),
+        ] {
+            let errors = refused(&plan, Change::PartyAdded { party: broken.clone() }, None);
+            assert!(errors.get(field).is_some(), "{field}: {errors}");
+            // The form's parser refuses the same, naming the same field.
+            let input = crate::plan::PartyInput {
+                name: Some(broken.name.clone()),
+                role: Some(broken.role.as_str().into()),
+                agency: broken.agency.clone(),
+                relationship: broken.relationship.clone(),
+                contact: broken.contact.clone(),
+                user_id: None,
+                lead: false,
+            };
+            assert!(input.parse(broken.id).unwrap_err().get(field).is_some(), "{field}");
+        }
+    }
+
+    #[test]
+    fn party_roles_come_from_the_plan_type() {
+        let registry = Registry::builtin();
+        let (cp, msp, sh) = (registry.get("CP"), registry.get("MSP"), registry.get("SH"));
+        assert!(PartyRole::offered_by(cp).contains(&PartyRole::NamedPerson));
+        assert!(!PartyRole::offered_by(msp).contains(&PartyRole::NamedPerson));
+        assert!(PartyRole::offered_by(msp).contains(&PartyRole::TeachingAssistant));
+        assert!(PartyRole::offered_by(msp).contains(&PartyRole::FamilySupportWorker));
+        assert_eq!(PartyRole::offered_by(sh).last(), Some(&PartyRole::Other));
+        let plan = Builder::new().plan();
+        let named = Change::PartyAdded {
+            party: party("Health visitor", PartyRole::NamedPerson),
+        };
+        assert!(
+            refused(&plan, named.clone(), msp)
+                .get("role")
+                .unwrap()
+                .contains("Named Person")
+        );
+        assert!(plan.check(&named, None, cp).is_ok());
+    }
+
+    #[test]
+    fn sessions_that_cannot_happen_are_refused() {
+        let mut b = Builder::new();
+        let line = b.provision("1:1 support", None, Some(freq(100, Per::Day)), &[]);
+        b.set(line, |p| p.duration_minutes = Some(600));
+        let plan = b.plan();
+        let mut p = plan.content.provision[0].clone();
+        let errors = refused(
+            &plan,
+            Change::ItemEdited {
+                item: Item::Provision(p.clone()),
+            },
+            None,
+        );
+        assert!(
+            errors
+                .get("frequency")
+                .unwrap()
+                .contains("more than the 24 hours a day has"),
+            "{errors}"
+        );
+        // 25 hours in a school day; 169 hours a week.
+        p.frequency = Some(freq(5, Per::SchoolDay));
+        p.duration_minutes = Some(300);
+        assert!(impossible_time(&p).is_some());
+        p.frequency = Some(freq(13, Per::Week));
+        p.duration_minutes = Some(780);
+        assert!(impossible_time(&p).is_some(), "169 hours a week");
+        // Possible but a lot: the realism check's warning, not a rule.
+        p.frequency = Some(freq(12, Per::Day));
+        p.duration_minutes = Some(120);
+        assert_eq!(impossible_time(&p), None, "24 hours a day");
+        assert!(
+            plan.check(
+                &Change::ItemEdited {
+                    item: Item::Provision(p)
+                },
+                None,
+                None
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn money_is_never_negative_or_absurd() {
+        let mut b = Builder::new();
+        b.budget(100, crate::content::BudgetPeriod::Week);
+        let plan = b.plan();
+        let budget = |amount| Change::BudgetSet {
+            budget: Some(Budget {
+                amount_pence: amount,
+                period: crate::content::BudgetPeriod::Year,
+                management: None,
+                in_control: None,
+            }),
+        };
+        assert!(refused(&plan, budget(-1), None).get("amount_pence").is_some());
+        assert_eq!(
+            refused(&plan, budget(MAX_PENCE + 1), None).get("amount_pence"),
+            Some("The budget must be £1,000,000.00 or less")
+        );
+        assert!(plan.check(&budget(MAX_PENCE), None, None).is_ok());
+    }
+
+    #[test]
+    fn every_free_text_of_a_record_is_checked() {
+        let plan = Builder::new().plan();
+        let errors = refused(
+            &plan,
+            Change::SocialCareChecklistSet {
+                checklist: Some(SocialCareChecklist {
+                    notes: Some("\u{1b}".into()),
+                    ..Default::default()
+                }),
+            },
+            None,
+        );
+        assert!(errors.get("notes").is_some());
+        let errors = refused(
+            &plan,
+            Change::CompulsoryMeasuresSet {
+                measures: Some(CompulsoryMeasures {
+                    in_place: true,
+                    measure: Some("CSO".into()),
+                    made_by: Some("m".repeat(201)),
+                    date: None,
+                    review_date: None,
+                    details: None,
+                }),
+            },
+            None,
+        );
+        assert!(errors.get("made_by").is_some());
+        let errors = refused(
+            &plan,
+            Change::TextsSet {
+                section: "no_such_section".into(),
+                texts: Default::default(),
+                authorship: None,
+            },
+            Registry::builtin().get("MSP"),
+        );
+        assert!(errors.get("section").is_some());
+        assert!(PlanStatus::Draft.is_active());
+    }
 }

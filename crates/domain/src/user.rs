@@ -93,15 +93,73 @@ impl Email {
 /// rules (NCSC guidance); we do not force symbols.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
+/// The most common passwords long enough to pass the length rule, bundled
+/// with Goldthread (ASVS 5.0 V6.2.4).
+const COMMON_PASSWORDS: &str = include_str!("common-passwords.txt");
+
+/// The least zxcvbn strength score accepted (0–4): 3 means "safely
+/// unguessable" against an online attack and slows an offline one.
+pub const MIN_PASSWORD_SCORE: u8 = 3;
+
+/// Checks a new password: long enough, not one of the most common ones,
+/// and not easy to guess by a strength estimator (zxcvbn) that knows
+/// dictionaries, keyboard patterns, dates and repeats (ASVS 5.0 V6.2.1,
+/// V6.2.4, V6.2.11). No composition rules: length beats complexity.
 pub fn check_password(errors: &mut FieldErrors, field: &str, password: &str) {
+    check_password_for(errors, field, password, &[]);
+}
+
+/// As [`check_password`], also refusing passwords built from what the
+/// user is known by (`user_inputs`: email, name).
+pub fn check_password_for(errors: &mut FieldErrors, field: &str, password: &str, user_inputs: &[&str]) {
     let count = password.chars().count();
     if count < MIN_PASSWORD_CHARS {
         errors.add(
             field,
             format!("Password must be {MIN_PASSWORD_CHARS} characters or more"),
         );
+        return;
     } else if count > 1000 {
         errors.add(field, "Password must be 1000 characters or fewer");
+        return;
+    }
+    let lower = password.to_lowercase();
+    let common = COMMON_PASSWORDS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .any(|l| l == lower);
+    if common {
+        errors.add(
+            field,
+            "This is one of the most common passwords, so it is easy to guess. Choose another: \
+             three or four random words together make a strong password you can remember",
+        );
+        return;
+    }
+    let mut inputs: Vec<&str> = user_inputs.to_vec();
+    inputs.extend(
+        user_inputs
+            .iter()
+            .flat_map(|i| i.split(|c: char| !c.is_alphanumeric()))
+            .filter(|w| w.len() >= 3),
+    );
+    if let Some((local, _)) = user_inputs.iter().find_map(|i| i.split_once('@')) {
+        inputs.push(local);
+    }
+    let estimate = zxcvbn::zxcvbn(password, &inputs);
+    if u8::from(estimate.score()) < MIN_PASSWORD_SCORE {
+        let mut message = String::from("This password is too easy to guess");
+        if let Some(warning) = estimate.feedback().and_then(|f| f.warning()) {
+            message.push_str(&format!(
+                " ({})",
+                warning.to_string().trim_end_matches('.').to_lowercase()
+            ));
+        }
+        message.push_str(
+            ". Choose a longer one: three or four random words together make a strong password you can remember",
+        );
+        errors.add(field, message);
     }
 }
 
@@ -128,7 +186,8 @@ impl NewUser {
         if role.is_none() {
             errors.add("role", "Choose a role: administrator, practitioner or read-only");
         }
-        check_password(&mut errors, "password", password);
+        let inputs: Vec<&str> = [name.as_str(), email.as_ref().map_or("", |e: &Email| e.as_str())].to_vec();
+        check_password_for(&mut errors, "password", password, &inputs);
         match (email, role) {
             (Some(email), Some(role)) if errors.is_empty() => Ok(NewUser { email, name, role }),
             _ => Err(errors),
@@ -166,6 +225,39 @@ mod tests {
         assert_eq!(Role::parse("viewer"), Some(Role::Viewer));
         assert_eq!(Role::parse("boss"), None);
         assert!(!Role::Viewer.can_write());
+    }
+
+    /// ASVS 5.0 V6.2.4 and V6.2.11: common and easily guessed passwords
+    /// are refused with a helpful message; strong ones pass.
+    #[test]
+    fn weak_passwords_are_refused_asvs_6_2_4() {
+        for weak in [
+            "1234567890",
+            "password12",
+            "Password123",
+            "qwertyuiop",
+            "aaaaaaaaaaaa",
+            "abcdefghijkl",
+            "1q2w3e4r5t",
+            "iloveyou12",
+            "priya.shah2024",
+        ] {
+            let mut errors = FieldErrors::new();
+            check_password_for(&mut errors, "password", weak, &["priya.shah@example.org", "Priya Shah"]);
+            assert!(!errors.is_empty(), "{weak:?} should be refused");
+            assert!(errors.0[0].message.contains("guess"), "{}", errors.0[0].message);
+        }
+        for strong in [
+            "correct horse battery staple",
+            "goldthread-demo",
+            "plum kettle orbit lantern",
+            "a long password",
+            "long enough password",
+        ] {
+            let mut errors = FieldErrors::new();
+            check_password(&mut errors, "password", strong);
+            assert!(errors.is_empty(), "{strong:?}: {errors:?}");
+        }
     }
 
     #[test]

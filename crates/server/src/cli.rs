@@ -45,6 +45,16 @@ enum Command {
         plan_types: Option<PathBuf>,
         #[command(flatten)]
         oidc: OidcArgs,
+        /// Minutes without use after which a session ends.
+        #[arg(long, env = "GOLDTHREAD_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=1440))]
+        session_idle_minutes: u32,
+        /// Hours after sign-in after which a session ends, however used.
+        #[arg(long, env = "GOLDTHREAD_SESSION_MAX_HOURS", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=168))]
+        session_max_hours: u32,
+        /// Addresses of reverse proxies whose X-Forwarded-For header gives
+        /// the client's address, comma-separated. None by default.
+        #[arg(long, env = "GOLDTHREAD_TRUSTED_PROXIES", value_delimiter = ',')]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Manage users.
     User {
@@ -93,10 +103,14 @@ enum UserCommand {
     },
     /// List users.
     List,
-    /// Set a user's password, read from standard input.
+    /// Set a user's password, read from standard input. Ends all their
+    /// sessions and revokes their API tokens (unless --keep-tokens).
     SetPassword {
         #[arg(long)]
         email: String,
+        /// Leave the user's API tokens working.
+        #[arg(long)]
+        keep_tokens: bool,
     },
     /// Stop a user signing in (their history stays).
     Deactivate {
@@ -232,7 +246,17 @@ enum TokenCommand {
         /// What the token is for.
         #[arg(long, default_value = "command line")]
         label: String,
+        /// Days until it stops working.
+        #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=366))]
+        days: u32,
     },
+    /// List a user's API tokens (id, label, created, expires, last used).
+    List {
+        #[arg(long)]
+        email: String,
+    },
+    /// Revoke an API token by its id (from `token list`).
+    Revoke { id: uuid::Uuid },
 }
 
 pub fn main() -> ExitCode {
@@ -284,6 +308,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         public_url,
         plan_types_dir,
         oidc: None,
+        security: crate::config::Security::default(),
     };
     let local: SocketAddr = "127.0.0.1:0".parse().expect("valid address");
     match cli.command {
@@ -293,11 +318,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             public_url,
             plan_types,
             oidc,
+            session_idle_minutes,
+            session_max_hours,
+            trusted_proxies,
         } => {
-            let config = Config {
-                oidc: oidc.config()?,
-                ..base_config(addr, public_url, plan_types)
+            let mut config = base_config(addr, public_url, plan_types);
+            config.oidc = oidc.config()?;
+            config.security = crate::config::Security {
+                idle_timeout: time::Duration::minutes(session_idle_minutes.into()),
+                absolute_timeout: time::Duration::hours(session_max_hours.into()),
+                trusted_proxies,
             };
+            if let Some(warning) = config.insecure_warning() {
+                eprintln!("{warning}");
+                tracing::warn!("{warning}");
+            }
             let store = startup::connect(&config).await?;
             let demo_loaded = if demo {
                 crate::demo::load_if_empty(&store).await?
@@ -333,7 +368,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             team_command(&store, command).await?;
         }
         Command::Token {
-            command: TokenCommand::Create { email, label },
+            command: TokenCommand::Create { email, label, days },
         } => {
             let store = startup::connect(&base_config(local, None, None)).await?;
             let Some(user) = store.user_by_email(&email).await? else {
@@ -344,9 +379,50 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let token = crate::auth::new_api_token();
             store
-                .create_api_token(user.id, &label, &crate::auth::token_hash(&token))
+                .create_api_token_until(
+                    user.id,
+                    &label,
+                    &crate::auth::token_hash(&token),
+                    crate::store::now() + time::Duration::days(days.into()),
+                )
                 .await?;
             println!("{token}");
+        }
+        Command::Token {
+            command: TokenCommand::List { email },
+        } => {
+            let store = startup::connect(&base_config(local, None, None)).await?;
+            let Some(user) = store.user_by_email(&email).await? else {
+                bail!("no user with the email address {email}");
+            };
+            let rfc = |at: time::OffsetDateTime| {
+                at.format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default()
+            };
+            for token in store.api_tokens(user.id).await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    token.id,
+                    token.label,
+                    rfc(token.created_at),
+                    rfc(token.expires_at),
+                    token.last_used_at.map(rfc).unwrap_or_else(|| "never".into()),
+                    if token.active { "active" } else { "expired" }
+                );
+            }
+        }
+        Command::Token {
+            command: TokenCommand::Revoke { id },
+        } => {
+            let store = startup::connect(&base_config(local, None, None)).await?;
+            store
+                .revoke_api_token(&command_line_actor(), id)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound => anyhow::anyhow!("no token {id} that is not already revoked"),
+                    other => other.into(),
+                })?;
+            println!("Revoked token {id}.");
         }
         Command::Smart { text } => {
             let report = goldthread_domain::checks::smart::check(&text);
@@ -454,20 +530,37 @@ async fn user_command(store: &Store, command: UserCommand) -> anyhow::Result<()>
                 );
             }
         }
-        UserCommand::SetPassword { email } => {
+        UserCommand::SetPassword { email, keep_tokens } => {
             let Some(user) = store.user_by_email(&email).await? else {
                 bail!("no user with the email address {email}")
             };
             let password = read_password()?;
             let mut errors = FieldErrors::new();
-            goldthread_domain::user::check_password(&mut errors, "password", &password);
+            goldthread_domain::user::check_password_for(
+                &mut errors,
+                "password",
+                &password,
+                &[user.email.as_str(), user.name.as_str()],
+            );
             if !errors.is_empty() {
                 return Err(field_errors(errors));
             }
             store
-                .set_password_hash(user.id, &crate::auth::hash_password(password).await?)
+                .change_password(
+                    user.id,
+                    &crate::auth::hash_password(password).await?,
+                    None,
+                    !keep_tokens,
+                )
                 .await?;
-            println!("Password changed for {email}.");
+            println!(
+                "Password changed for {email}; their sessions have ended{}.",
+                if keep_tokens {
+                    ""
+                } else {
+                    " and their API tokens are revoked"
+                }
+            );
         }
         UserCommand::Deactivate { email } => {
             let Some(user) = store.user_by_email(&email).await? else {
@@ -480,9 +573,9 @@ async fn user_command(store: &Store, command: UserCommand) -> anyhow::Result<()>
     Ok(())
 }
 
-/// The command line acts with an administrator's rights: whoever can run
-/// it can reach the database directly anyway.
-fn operator() -> goldthread_domain::user::Actor {
+/// Who acts from the command line: whoever can run it holds the database,
+/// so an administrator.
+fn command_line_actor() -> goldthread_domain::user::Actor {
     goldthread_domain::user::Actor {
         id: uuid::Uuid::nil(),
         name: "command line".into(),
@@ -492,7 +585,7 @@ fn operator() -> goldthread_domain::user::Actor {
 }
 
 async fn team_command(store: &Store, command: TeamCommand) -> anyhow::Result<()> {
-    let admin = operator();
+    let admin = command_line_actor();
     let team_named = |name: String| async move {
         let teams = store.list_teams().await?;
         match teams.into_iter().find(|t| t.name.eq_ignore_ascii_case(name.trim())) {

@@ -58,6 +58,8 @@ pub struct Config {
     pub plan_types_dir: Option<PathBuf>,
     /// Single sign-on through the organisation's OpenID Connect provider.
     pub oidc: Option<OidcConfig>,
+    /// Session lifetimes and which proxies to believe.
+    pub security: Security,
 }
 
 /// An OpenID Connect provider people may sign in through, and the rule
@@ -85,15 +87,79 @@ impl std::fmt::Debug for OidcConfig {
     }
 }
 
+/// Sign-in and session settings (ASVS 5.0 V7.3).
+#[derive(Debug, Clone)]
+pub struct Security {
+    /// A session unused this long ends.
+    pub idle_timeout: time::Duration,
+    /// A session ends this long after sign-in, however much it is used.
+    pub absolute_timeout: time::Duration,
+    /// Proxies whose `X-Forwarded-For` tells the client's address (for
+    /// sign-in throttling). None by default: the peer's address is used.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl Default for Security {
+    fn default() -> Self {
+        Security {
+            idle_timeout: time::Duration::minutes(30),
+            absolute_timeout: time::Duration::hours(8),
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
 impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
+
+    /// A warning to print when the server can be reached from other
+    /// machines but cookies cannot be marked Secure (no https public URL).
+    pub fn insecure_warning(&self) -> Option<String> {
+        if self.addr.ip().is_loopback() || self.secure_cookies() {
+            return None;
+        }
+        Some(format!(
+            "WARNING: Goldthread is listening on {} (reachable from other machines) without an https \
+             public URL: passwords and session cookies can be read on the network, cookies are not \
+             marked Secure and no HSTS is sent. Put it behind HTTPS and start it with \
+             --public-url https://your.host.name, or listen on 127.0.0.1 only.",
+            self.addr
+        ))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// ASVS 5.0 V12.2.1: serving beyond loopback without HTTPS is flagged.
+    #[test]
+    fn serving_beyond_loopback_without_https_warns_asvs_12_2_1() {
+        let config = |addr: &str, public_url: Option<&str>| Config {
+            database: DatabaseUrl::default_sqlite(),
+            addr: addr.parse().unwrap(),
+            public_url: public_url.map(str::to_owned),
+            plan_types_dir: None,
+            oidc: None,
+            security: Security::default(),
+        };
+        assert!(config("127.0.0.1:8080", None).insecure_warning().is_none());
+        assert!(config("[::1]:8080", None).insecure_warning().is_none());
+        let warning = config("0.0.0.0:8080", None).insecure_warning().unwrap();
+        assert!(warning.contains("without an https public URL"), "{warning}");
+        assert!(
+            config("0.0.0.0:8080", Some("http://gt.example.org"))
+                .insecure_warning()
+                .is_some()
+        );
+        assert!(
+            config("0.0.0.0:8080", Some("https://gt.example.org"))
+                .insecure_warning()
+                .is_none()
+        );
+    }
 
     #[test]
     fn database_password_is_never_shown() {

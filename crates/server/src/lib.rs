@@ -14,5 +14,6 @@ pub mod config;
 pub mod demo;
 pub mod startup;
 pub mod store;
+pub mod throttle;
 pub mod totp;
 pub mod web;

@@ -30,7 +30,8 @@ impl Application {
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("could not listen on {}", config.addr))?;
-        let state = AppState::new(store.clone(), plan_types, config);
+        let secret = store.server_secret("cookie-signing-key").await?;
+        let state = AppState::new(store.clone(), plan_types, config, secret);
         let router = web::router(state);
         Ok(Application {
             listener,
@@ -48,13 +49,37 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let purge = tokio::spawn(purge_in_background(self.store.clone()));
         let service = self
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(self.listener, service)
+        let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
-            .await
+            .await;
+        purge.abort();
+        served
     }
+}
+
+/// Deletes expired sessions and forgotten sign-in failures every ten
+/// minutes. Each is one idempotent DELETE, so several instances doing it
+/// at once is harmless.
+async fn purge_in_background(store: Store) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        if let Err(e) = purge_once(&store).await {
+            tracing::warn!(error = %e, "could not purge expired sessions");
+        }
+    }
+}
+
+/// One round of [`purge_in_background`].
+pub async fn purge_once(store: &Store) -> anyhow::Result<()> {
+    let sessions = store.purge_expired_sessions().await?;
+    let failures = store.purge_sign_in_failures(crate::store::now()).await?;
+    tracing::debug!(sessions, failures, "purged");
+    Ok(())
 }
 
 pub async fn connect(config: &Config) -> anyhow::Result<Store> {

@@ -16,16 +16,13 @@
 //!   person (sum of [`Provision::weekly_hours`], i.e. frequency per week ×
 //!   minutes per session). Lines that do not give both a frequency and a
 //!   duration cannot be counted; the warning says how many.
-//! * Cost over budget: when the plan has a personal budget, the weekly cost
-//!   of provision *paid from it* (funding `personal_budget`, or no funding
-//!   given) above the budget's weekly amount ([`Budget::weekly_pence`]).
-//!   Provision paid by education, health, social care or others is added to
-//!   the total weekly cost but is not charged to the person's budget.
-//! * Committed over budget: the planned uses of the budget (budget items,
-//!   each cost per week, month or year, converted to a week) above the
-//!   budget's weekly amount. Budget items and provision are compared with
-//!   the budget separately, because the same support is often written in
-//!   both places and adding them would count it twice.
+//! * Over budget: when the plan has a personal budget, its summary
+//!   ([`BudgetSummary`], computed once for the page, the checks and the API)
+//!   is compared with the budget a week: the provision paid from the budget
+//!   (funding `personal_budget`; lines with no funding source are not
+//!   charged to it), and the planned uses (budget items). They are compared
+//!   separately, because the same support is often written in both places
+//!   and adding them would count it twice.
 //! * [`MAX_STARTING_TOGETHER`] = 5: more than 5 actions starting in the same
 //!   ISO week (Monday to Sunday). A line with no `from` date starts when the
 //!   plan starts (its start date, else the day it was created). "Too many
@@ -42,7 +39,9 @@ use time::Date;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::content::{Budget, Funding, Provision};
+use crate::budget::BudgetSummary;
+use crate::content::Provision;
+use crate::money;
 use crate::plan::{Plan, format_date};
 
 /// More than this many hours a week of sessions is flagged.
@@ -62,18 +61,11 @@ pub struct Realism {
     pub lines_without_hours: usize,
     /// Total weekly cost of active provision, in pence, whoever pays.
     pub weekly_cost_pence: i64,
-    /// The part of it paid from the personal budget (funding
-    /// `personal_budget` or not given), in pence.
-    pub budget_funded_weekly_cost_pence: i64,
     /// Active provision lines with no weekly cost given.
     pub lines_without_cost: usize,
-    /// The personal budget a week, in pence, when the plan has one.
-    pub budget_weekly_pence: Option<i64>,
-    /// The budget items (planned uses of the budget) a week, in pence.
-    pub committed_weekly_pence: i64,
-    /// What is left of the budget a week after the budget items, in pence
-    /// (negative when overspent), when the plan has a budget.
-    pub budget_remaining_weekly_pence: Option<i64>,
+    /// The personal budget's summary, when the plan has one: the same
+    /// figures the plan page shows.
+    pub budget_summary: Option<BudgetSummary>,
     /// The most active provision lines starting in one ISO week.
     pub most_starting_together: usize,
     /// The Monday of that week, when any provision is active and a start
@@ -121,10 +113,8 @@ pub fn check(plan: &Plan) -> Realism {
     let mut weekly_hours = 0.0;
     let mut lines_without_hours = 0;
     let mut weekly_cost_pence = 0i64;
-    let mut budget_funded_weekly_cost_pence = 0i64;
     let mut lines_without_cost = 0;
     let mut timed_ids = Vec::new();
-    let mut budget_funded_ids = Vec::new();
     for line in &active {
         match line.weekly_hours() {
             Some(hours) => {
@@ -134,25 +124,12 @@ pub fn check(plan: &Plan) -> Realism {
             None => lines_without_hours += 1,
         }
         match line.weekly_cost_pence {
-            Some(cost) => {
-                weekly_cost_pence = weekly_cost_pence.saturating_add(cost);
-                if matches!(line.funding, None | Some(Funding::PersonalBudget)) {
-                    budget_funded_weekly_cost_pence = budget_funded_weekly_cost_pence.saturating_add(cost);
-                    budget_funded_ids.push(line.id);
-                }
-            }
+            Some(cost) => weekly_cost_pence = weekly_cost_pence.saturating_add(cost),
             None => lines_without_cost += 1,
         }
     }
 
-    let budget_weekly_pence = content.budget.as_ref().map(|b| Budget::weekly_pence(b).round() as i64);
-    let committed: f64 = content
-        .budget_items
-        .iter()
-        .map(|i| i.cost_pence as f64 / i.period.weeks())
-        .sum();
-    let committed_weekly_pence = committed.round() as i64;
-    let budget_remaining_weekly_pence = budget_weekly_pence.map(|b| b - committed_weekly_pence);
+    let budget_summary = BudgetSummary::of(content);
 
     // Starts by ISO week.
     let plan_start = plan.details.start_date.unwrap_or_else(|| plan.created_at.date());
@@ -194,29 +171,32 @@ pub fn check(plan: &Plan) -> Realism {
             message,
         });
     }
-    if let Some(budget) = budget_weekly_pence {
-        if budget_funded_weekly_cost_pence > budget {
+    if let Some(summary) = &budget_summary {
+        let budget = summary.weekly_pence;
+        let paid = summary.provision_weekly_pence;
+        if paid > budget {
             warnings.push(RealismWarning {
                 kind: RealismWarningKind::CostOverBudget,
-                item_ids: budget_funded_ids,
+                item_ids: summary.provision_ids.clone(),
                 message: format!(
                     "Provision paid from the personal budget costs {} a week, {} more than the budget of {} a \
                      week. Find other funding, or change the provision.",
-                    pounds(budget_funded_weekly_cost_pence),
-                    pounds(budget_funded_weekly_cost_pence - budget),
-                    pounds(budget)
+                    money::format(paid),
+                    money::format(paid - budget),
+                    money::format(budget)
                 ),
             });
         }
-        if committed_weekly_pence > budget {
+        let planned = summary.planned_uses_weekly_pence;
+        if planned > budget {
             warnings.push(RealismWarning {
                 kind: RealismWarningKind::CommittedOverBudget,
-                item_ids: content.budget_items.iter().map(|i| i.id).collect(),
+                item_ids: summary.budget_item_ids.clone(),
                 message: format!(
                     "The planned uses of the budget come to {} a week, {} more than the budget of {} a week.",
-                    pounds(committed_weekly_pence),
-                    pounds(committed_weekly_pence - budget),
-                    pounds(budget)
+                    money::format(planned),
+                    money::format(planned - budget),
+                    money::format(budget)
                 ),
             });
         }
@@ -240,11 +220,8 @@ pub fn check(plan: &Plan) -> Realism {
         weekly_hours,
         lines_without_hours,
         weekly_cost_pence,
-        budget_funded_weekly_cost_pence,
         lines_without_cost,
-        budget_weekly_pence,
-        committed_weekly_pence,
-        budget_remaining_weekly_pence,
+        budget_summary,
         most_starting_together,
         busiest_week,
         busiest_week_provision_ids,
@@ -270,26 +247,11 @@ pub fn hours(value: f64) -> String {
     format!("{text} hour{}", if text == "1" { "" } else { "s" })
 }
 
-/// "£1,234.50" from pence; "-£3.00" when negative.
-pub fn pounds(pence: i64) -> String {
-    let sign = if pence < 0 { "-" } else { "" };
-    let abs = pence.unsigned_abs();
-    let whole = (abs / 100).to_string();
-    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{sign}£{grouped}.{:02}", abs % 100)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::checks::test_plans::*;
-    use crate::content::{BudgetPeriod, Per};
+    use crate::content::{BudgetPeriod, Funding, Per};
     use time::macros::date;
 
     fn kinds(realism: &Realism) -> Vec<RealismWarningKind> {
@@ -303,7 +265,7 @@ mod tests {
         assert_eq!(realism.weekly_hours, 0.0);
         assert_eq!(realism.most_starting_together, 0);
         assert_eq!(realism.busiest_week, None);
-        assert_eq!(realism.budget_weekly_pence, None);
+        assert_eq!(realism.budget_summary, None);
     }
 
     #[test]
@@ -372,17 +334,26 @@ mod tests {
         b.provision("No cost given", None, None, &[]);
         let realism = check(&b.plan());
         assert_eq!(realism.weekly_cost_pence, 75_000);
-        assert_eq!(realism.budget_funded_weekly_cost_pence, 45_000);
-        assert_eq!(realism.budget_weekly_pence, Some(50_000));
+        let summary = realism.budget_summary.as_ref().unwrap();
+        assert_eq!(summary.provision_weekly_pence, 45_000);
+        assert_eq!(summary.weekly_pence, 50_000);
         assert_eq!(realism.lines_without_cost, 1);
         assert!(
             realism.realistic,
             "school-funded provision is not charged to the budget"
         );
 
-        // Unfunded provision is taken to come from the budget.
+        // Provision with no funding source given is not charged to it:
+        // nobody has said the budget pays.
+        let unfunded = b.provision("Unfunded", None, None, &[]);
+        b.set(unfunded, |p| p.weekly_cost_pence = Some(90_000));
+        assert!(check(&b.plan()).realistic);
+
         let gym = b.provision("Gym membership", None, None, &[]);
-        b.set(gym, |p| p.weekly_cost_pence = Some(7500));
+        b.set(gym, |p| {
+            p.weekly_cost_pence = Some(7500);
+            p.funding = Some(Funding::PersonalBudget);
+        });
         let realism = check(&b.plan());
         assert_eq!(kinds(&realism), vec![RealismWarningKind::CostOverBudget]);
         assert_eq!(
@@ -400,7 +371,7 @@ mod tests {
         b.set(pa, |p| p.weekly_cost_pence = Some(100_000_000));
         let realism = check(&b.plan());
         assert!(realism.realistic);
-        assert_eq!(realism.budget_remaining_weekly_pence, None);
+        assert_eq!(realism.budget_summary, None);
     }
 
     #[test]
@@ -410,15 +381,17 @@ mod tests {
         let pa = b.budget_item("Personal assistant", 40_000, BudgetPeriod::Week);
         let gym = b.budget_item("Gym", 52_000, BudgetPeriod::Year); // £10 a week
         let realism = check(&b.plan());
-        assert_eq!(realism.budget_weekly_pence, Some(46_154));
-        assert_eq!(realism.committed_weekly_pence, 41_000);
-        assert_eq!(realism.budget_remaining_weekly_pence, Some(5154));
+        let summary = realism.budget_summary.as_ref().unwrap();
+        assert_eq!(summary.weekly_pence, 46_154);
+        assert_eq!(summary.committed_weekly_pence, 41_000);
+        assert_eq!(summary.remaining_weekly_pence, 5154);
         assert!(realism.realistic);
 
         let respite = b.budget_item("Respite", 26_000, BudgetPeriod::Month); // £60 a week
         let realism = check(&b.plan());
-        assert_eq!(realism.committed_weekly_pence, 47_000);
-        assert_eq!(realism.budget_remaining_weekly_pence, Some(-846));
+        let summary = realism.budget_summary.as_ref().unwrap();
+        assert_eq!(summary.committed_weekly_pence, 47_000);
+        assert_eq!(summary.remaining_weekly_pence, -846);
         assert_eq!(kinds(&realism), vec![RealismWarningKind::CommittedOverBudget]);
         assert_eq!(
             realism.warnings[0].message,
@@ -476,11 +449,7 @@ mod tests {
     }
 
     #[test]
-    fn money_and_hours_read_well() {
-        assert_eq!(pounds(0), "£0.00");
-        assert_eq!(pounds(5), "£0.05");
-        assert_eq!(pounds(12_345_678), "£123,456.78");
-        assert_eq!(pounds(-846), "-£8.46");
+    fn hours_read_well() {
         assert_eq!(hours(1.0), "1 hour");
         assert_eq!(hours(16.5), "16.5 hours");
         assert_eq!(hours(15.0), "15 hours");

@@ -92,6 +92,10 @@ pub struct PlanType {
     /// How plans of this type are reviewed.
     #[serde(default)]
     pub reviews: ReviewRules,
+    /// Party roles this type's form offers besides the general ones (CP:
+    /// `named_person`; MSP: `teaching_assistant`, `family_support_worker`).
+    #[serde(default)]
+    pub party_roles: Vec<crate::plan::PartyRole>,
     /// The sections of the form, in order.
     pub sections: Vec<Section>,
 }

@@ -60,17 +60,12 @@ pub(super) fn plan() -> DemoPlan {
                 None,
             )
             .user(TOM),
-            party(
-                TA,
-                "teacher",
-                Some("Brookfield Primary School"),
-                Some("Teaching assistant"),
-            ),
+            party(TA, "teaching_assistant", Some("Brookfield Primary School"), None),
             party(
                 FAMILY_SUPPORT,
-                "other",
+                "family_support_worker",
                 Some("Early Help family support"),
-                Some("Family support worker; Lead Professional for the family's TAF plan"),
+                Some("Lead Professional for the family's TAF plan"),
             ),
         ],
         content: Content {

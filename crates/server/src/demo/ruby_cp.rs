@@ -38,9 +38,9 @@ pub(super) fn plan() -> DemoPlan {
                 .lead(),
             party(
                 HEALTH_VISITOR,
-                "health_professional",
+                "named_person",
                 Some("NHS health visiting"),
-                Some("Named Person"),
+                Some("Health visitor"),
             ),
             party(KEY_PERSON, "teacher", Some("Wee Acorns Nursery"), None),
             party(

@@ -76,6 +76,45 @@ pub fn check_upload(name: &str, content_type: &str, size: usize) -> std::result:
     Err(errors)
 }
 
+/// Checks that a file's bytes are what its type says (ASVS 5.0 V5.2.2):
+/// the magic bytes of PDF, PNG, JPEG and office files, and text that is
+/// text, not a web page. HTML named `x.pdf` is refused.
+pub fn check_content(content_type: &str, data: &[u8]) -> std::result::Result<(), FieldErrors> {
+    const ZIP: &[u8] = b"PK\x03\x04";
+    const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    let head = &data[..data.len().min(4096)];
+    let contains = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
+    let fits = match content_type {
+        "application/pdf" => data.starts_with(b"%PDF-"),
+        "image/png" => data.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "image/jpeg" => data.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => {
+            data.starts_with(ZIP) && data.windows(19).any(|w| w == b"[Content_Types].xml")
+        }
+        "application/vnd.oasis.opendocument.text" => {
+            data.starts_with(ZIP) && contains(b"mimetypeapplication/vnd.oasis.opendocument.text")
+        }
+        "application/msword" => data.starts_with(OLE),
+        "text/plain" => {
+            let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
+            std::str::from_utf8(data).is_ok()
+                && !data.contains(&0)
+                && !["<!doctype", "<html", "<script", "<svg", "<iframe", "<body"]
+                    .iter()
+                    .any(|tag| lower.contains(tag))
+        }
+        _ => false,
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(FieldErrors::single(
+            "file",
+            "The file's contents do not match its type: upload the document itself as a PDF, PNG, JPG, TXT, DOC, DOCX or ODT",
+        ))
+    }
+}
+
 impl Store {
     /// Stores a file for a plan the actor may see and change.
     pub async fn save_file(
@@ -92,6 +131,7 @@ impl Store {
         }
         self.require_plan_writable(actor, plan_id).await?;
         let (name, content_type) = check_upload(name, content_type, data.len())?;
+        check_content(&content_type, data)?;
         let id = Uuid::new_v4();
         let sha = hex::encode(Sha256::digest(data));
         on_pool!(self, pool => {
@@ -156,7 +196,46 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::check_upload;
+    use super::{check_content, check_upload};
+
+    /// ASVS 5.0 V5.2.2: a file's content must match its declared type.
+    #[test]
+    fn contents_must_match_the_type_asvs_5_2_2() {
+        assert!(check_content("application/pdf", b"%PDF-1.7 ...").is_ok());
+        assert!(check_content("application/pdf", b"<html><script>alert(1)</script>").is_err());
+        assert!(check_content("image/png", b"\x89PNG\r\n\x1a\nrest").is_ok());
+        assert!(check_content("image/png", b"GIF89a").is_err());
+        assert!(check_content("image/jpeg", &[0xFF, 0xD8, 0xFF, 0xE0]).is_ok());
+        assert!(check_content("image/jpeg", b"%PDF-").is_err());
+        assert!(check_content("text/plain", b"Notes from the review meeting.").is_ok());
+        assert!(check_content("text/plain", b"<!DOCTYPE html><p>hi").is_err());
+        assert!(check_content("text/plain", b"\xff\xfe binary").is_err());
+        let docx = b"PK\x03\x04....[Content_Types].xml....";
+        assert!(
+            check_content(
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                docx
+            )
+            .is_ok()
+        );
+        assert!(
+            check_content(
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                b"PK\x03\x04 other zip"
+            )
+            .is_err()
+        );
+        let odt = b"PK\x03\x04..........................mimetypeapplication/vnd.oasis.opendocument.text";
+        assert!(check_content("application/vnd.oasis.opendocument.text", odt).is_ok());
+        assert!(
+            check_content(
+                "application/msword",
+                &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]
+            )
+            .is_ok()
+        );
+        assert!(check_content("application/msword", b"{\\rtf1").is_err());
+    }
 
     #[test]
     fn uploads_are_checked_by_name_type_and_size() {

@@ -30,13 +30,14 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 use time::OffsetDateTime;
 
-pub use files::{MAX_FILE_BYTES, check_upload};
+pub use files::{MAX_FILE_BYTES, check_content, check_upload};
 pub use people::{PersonChange, PersonSummary};
-pub use photos::{MAX_PHOTO_BYTES, photo_type};
-pub use plans::{PlanFilter, PlanSummary};
+pub use photos::{MAX_PHOTO_BYTES, photo_type, reencode_photo};
+pub use plans::{PlanFilter, PlanSummary, Resolution};
+pub use sessions::{SessionInfo, session_handle};
 pub use teams::{Shared, TeamDetail, TeamMember};
 pub use two_factor::TotpRecord;
-pub use users::{Team, User};
+pub use users::{ApiToken, Team, User};
 
 /// Expands `$body` once for each backend with `$pool` bound to that
 /// backend's pool, so the same SQL and decoding code serves both.
@@ -95,9 +96,13 @@ pub enum StoreError {
 /// What someone else saved since the version a save was based on.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Conflict {
+    /// The version the save was based on.
+    pub base_version: i64,
     pub current_version: i64,
     /// One line per change made since, e.g. "Sam Okafor at 10:02: Added …".
     pub changes: Vec<String>,
+    /// The fields changed both ways: base, theirs and yours.
+    pub fields: Vec<goldthread_domain::merge::FieldConflict>,
     #[serde(skip)]
     #[schema(ignore)]
     pub records: Vec<ChangeRecord>,

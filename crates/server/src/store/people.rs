@@ -195,8 +195,10 @@ impl Store {
             Err(e) => return e,
         };
         StoreError::Conflict(Box::new(Conflict {
+            base_version,
             current_version,
             changes,
+            fields: vec![],
             records: vec![],
         }))
     }

@@ -3,10 +3,12 @@
 
 use goldthread_domain::content::Item;
 use goldthread_domain::error::FieldErrors;
+use goldthread_domain::merge::{self, FieldConflict, Keep};
 use goldthread_domain::plan::{
     Change, ChangeRecord, Plan, PlanDetails, PlanStatus, check_one_active, next_plan_number,
 };
 use goldthread_domain::plan_type::Registry;
+use goldthread_domain::rules::check_details;
 use goldthread_domain::user::Actor;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
@@ -65,6 +67,18 @@ fn change_record(row: ChangeRow) -> Result<ChangeRecord> {
     })
 }
 
+/// The person cannot have another plan of this type started by this actor,
+/// in words that name no plan the actor may not see.
+fn one_active_elsewhere(type_name: &str) -> FieldErrors {
+    FieldErrors::single(
+        "plan_type",
+        format!(
+            "A new {type_name} cannot be started for this person from your account: they may already have one. \
+             Ask an administrator"
+        ),
+    )
+}
+
 impl Store {
     /// Starts a plan of `plan_type` for a person the actor may see.
     pub async fn create_plan(
@@ -80,23 +94,8 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         self.require_person_writable(actor, person_id).await?;
-        let existing: Vec<(String, String, i64)> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT plan_type, status, number FROM plans WHERE person_id = $1")
-                .bind(person_id.to_string())
-                .fetch_all(pool)
-                .await?
-        });
-        let statuses: Vec<(String, PlanStatus)> = existing
-            .iter()
-            .map(|(t, s, _)| Ok((t.clone(), PlanStatus::parse(s).ok_or_else(|| StoreError::corrupt(s))?)))
-            .collect::<Result<_>>()?;
-        check_one_active(&statuses, plan_type, type_name)?;
-        let number = next_plan_number(
-            existing
-                .iter()
-                .filter(|(t, _, _)| t == plan_type)
-                .map(|(_, _, n)| *n as u32),
-        );
+        check_details(&details)?;
+        let number = self.new_plan_number(actor, person_id, plan_type, type_name).await?;
 
         let id = Uuid::new_v4();
         let record = ChangeRecord {
@@ -154,8 +153,59 @@ impl Store {
             }
             .await
         });
-        result?;
-        Ok(plan)
+        match result {
+            Ok(()) => Ok(plan),
+            // Another plan of this type became active since the check (the
+            // database's one-active-plan index): the same clear answer.
+            Err(e) => {
+                let e = StoreError::from(e);
+                if e.is_unique_violation() {
+                    self.new_plan_number(actor, person_id, plan_type, type_name).await?;
+                    return Err(StoreError::Invalid(one_active_elsewhere(type_name)));
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Checks that the actor may start a plan of `plan_type` for the person,
+    /// and gives its number (one more than the person's plans of the type).
+    ///
+    /// A person has at most one active plan of a type (SPEC P2; the
+    /// database's partial unique index `plans_one_active` makes it hold
+    /// under concurrent saves). A plan the actor may not see is never named
+    /// or counted in what they are told: when the person has any plan of
+    /// this type hidden from the actor, the start is refused with the same
+    /// words whatever that plan is (active or closed), and an administrator
+    /// decides. So the number a user is given only ever counts plans they
+    /// can see.
+    async fn new_plan_number(&self, actor: &Actor, person_id: Uuid, plan_type: &str, type_name: &str) -> Result<u32> {
+        let sql = format!(
+            "SELECT p.status, p.number, {PLAN_VISIBLE} FROM plans p WHERE p.person_id = $3 AND p.plan_type = $4"
+        );
+        let existing: Vec<(String, i64, bool)> = on_pool!(self, pool => {
+            sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                .bind(actor.id.to_string())
+                .bind(actor.is_admin())
+                .bind(person_id.to_string())
+                .bind(plan_type)
+                .fetch_all(pool)
+                .await?
+        });
+        if existing.iter().any(|(_, _, visible)| !visible) {
+            return Err(StoreError::Invalid(one_active_elsewhere(type_name)));
+        }
+        let statuses: Vec<(String, PlanStatus)> = existing
+            .iter()
+            .map(|(s, _, _)| {
+                Ok((
+                    plan_type.to_owned(),
+                    PlanStatus::parse(s).ok_or_else(|| StoreError::corrupt(s))?,
+                ))
+            })
+            .collect::<Result<_>>()?;
+        check_one_active(&statuses, plan_type, type_name)?;
+        Ok(next_plan_number(existing.iter().map(|(_, n, _)| *n as u32)))
     }
 
     /// The plan as it stands, if the actor may see it.
@@ -241,9 +291,10 @@ impl Store {
 
     /// Appends one change to a plan, based on the version the editor saw.
     ///
-    /// The change is checked against the plan as it stands at
-    /// `base_version`; if anyone saved since, nothing is written and the
-    /// caller gets a [`Conflict`] listing what they saved.
+    /// If others saved since `base_version`, the change is merged onto the
+    /// plan as it now stands, field by field (see
+    /// [`goldthread_domain::merge`]); only a field changed both ways makes a
+    /// [`Conflict`], and then nothing is written.
     pub async fn change_plan(
         &self,
         actor: &Actor,
@@ -253,15 +304,42 @@ impl Store {
         change: Change,
         plan_types: &Registry,
     ) -> Result<Plan> {
-        let mut plan = self.plan(actor, id).await?;
+        self.change_plan_resolving(actor, id, base_version, reason, change, None, plan_types)
+            .await
+    }
+
+    /// [`Store::change_plan`], resolving the conflicts shown to the editor
+    /// when the plan was at version `resolution.seen_version` by keeping
+    /// one side's values. A conflict they were not shown is refused again.
+    /// How it was resolved is recorded with the change's reason.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn change_plan_resolving(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        base_version: i64,
+        reason: Option<&str>,
+        change: Change,
+        resolution: Option<Resolution>,
+        plan_types: &Registry,
+    ) -> Result<Plan> {
+        let visible = self.plan(actor, id).await?;
         if !actor.can_write() {
             return Err(StoreError::Forbidden);
         }
         self.require_plan_writable(actor, id).await?;
-        if plan.version != base_version {
-            return Err(self.plan_conflict(&plan, base_version).await);
+        if base_version < 1 || base_version > visible.version {
+            return Err(StoreError::Invalid(FieldErrors::single(
+                "base_version",
+                format!("There is no version {base_version} of this plan to base a change on"),
+            )));
         }
-        plan.check(&change, reason, plan_types.get(&plan.plan_type))?;
+        let plan_type = plan_types.get(&visible.plan_type);
+        let user_sql = match self {
+            // Holds off a deactivation until this save is committed.
+            Store::Postgres(_) => "SELECT active FROM users WHERE id = $1 FOR SHARE",
+            Store::Sqlite(_) => "SELECT active FROM users WHERE id = $1",
+        };
         // A document may only point at a file uploaded to this plan, as it was stored.
         if let Change::ItemAdded {
             item: Item::Appendix(a),
@@ -277,30 +355,36 @@ impl Store {
                 "There is no such file uploaded to this plan",
             )));
         }
-        let record = ChangeRecord {
-            seq: base_version + 1,
-            at: now(),
-            author_id: Some(actor.id),
-            author_name: actor.name.clone(),
-            reason: reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned),
-            change,
-        };
-        plan.apply(&record)
-            .map_err(|e| StoreError::Invalid(FieldErrors::single("change", e.to_string())))?;
-        let state = serde_json::to_string(&plan).expect("plan serializes");
-        let change_json = serde_json::to_string(&record.change).expect("change serializes");
-        let at = to_millis(record.at);
-        let party_users: Vec<String> = plan
-            .parties
-            .iter()
-            .filter_map(|p| p.user_id)
-            .map(|u| u.to_string())
-            .collect();
-        let updated = on_pool!(self, pool => {
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
+        on_pool!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
-                // Write first: this takes the lock, and the version condition
-                // makes the loser of a race update nothing.
+                // Take the plan's write lock before reading it, so that the
+                // merge is made against exactly the version it is appended
+                // to and concurrent savers queue up one after another.
+                sqlx::query("UPDATE plans SET version = version WHERE id = $1")
+                    .bind(id.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                let rows: Vec<ChangeRow> = sqlx::query_as(
+                    "SELECT seq, at, author_id, author_name, reason, change FROM plan_changes WHERE plan_id = $1 ORDER BY seq",
+                )
+                .bind(id.to_string())
+                .fetch_all(&mut *tx)
+                .await?;
+                let log = rows.into_iter().map(change_record).collect::<Result<Vec<_>>>()?;
+                let Some(record) = merge_change(id, &log, base_version, reason, change, resolution, actor, plan_type)?
+                else {
+                    tx.rollback().await?;
+                    return Plan::replay(id, &log).map_err(StoreError::corrupt);
+                };
+                let current = Plan::replay(id, &log).map_err(StoreError::corrupt)?;
+                let mut plan = current.clone();
+                plan.apply(&record)
+                    .map_err(|e| StoreError::Invalid(FieldErrors::single("change", e.to_string())))?;
+                let state = serde_json::to_string(&plan).expect("plan serializes");
+                let change_json = serde_json::to_string(&record.change).expect("change serializes");
+                let at = to_millis(record.at);
                 let updated = sqlx::query(
                     "UPDATE plans SET state = $1, version = $2, title = $3, status = $4, updated_at = $5 WHERE id = $6 AND version = $7",
                 )
@@ -310,12 +394,33 @@ impl Store {
                 .bind(plan.status.as_str())
                 .bind(at)
                 .bind(id.to_string())
-                .bind(base_version)
+                .bind(record.seq - 1)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
                 if updated != 1 {
-                    return Ok::<_, sqlx::Error>(false);
+                    return Err(StoreError::corrupt(format!("plan {id}: its projection is not at its log's version")));
+                }
+                // A user named on a party gets access: they must exist and
+                // be active, checked in the same transaction as the save.
+                let new_party_user = match &record.change {
+                    Change::PartyAdded { party } => party.user_id,
+                    Change::PartyEdited { party } => party
+                        .user_id
+                        .filter(|u| current.party(party.id).and_then(|p| p.user_id) != Some(*u)),
+                    _ => None,
+                };
+                if let Some(user_id) = new_party_user {
+                    let active: Option<bool> = sqlx::query_scalar(user_sql)
+                        .bind(user_id.to_string())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if active != Some(true) {
+                        return Err(StoreError::Invalid(FieldErrors::single(
+                            "user_id",
+                            "There is no active user with this id",
+                        )));
+                    }
                 }
                 sqlx::query(
                     "INSERT INTO plan_changes (plan_id, seq, at, author_id, author_name, reason, change) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -335,49 +440,21 @@ impl Store {
                     .bind(id.to_string())
                     .execute(&mut *tx)
                     .await?;
-                for user_id in &party_users {
+                for user_id in plan.parties.iter().filter_map(|p| p.user_id) {
                     sqlx::query(
                         "INSERT INTO plan_access (plan_id, user_id, source, granted_at) VALUES ($1, $2, 'party', $3) ON CONFLICT DO NOTHING",
                     )
                     .bind(id.to_string())
-                    .bind(user_id)
+                    .bind(user_id.to_string())
                     .bind(at)
                     .execute(&mut *tx)
                     .await?;
                 }
                 tx.commit().await?;
-                Ok(true)
+                Ok(plan)
             }
             .await
-        });
-        if !updated? {
-            let current = self.plan(actor, id).await?;
-            return Err(self.plan_conflict(&current, base_version).await);
-        }
-        Ok(plan)
-    }
-
-    async fn plan_conflict(&self, current: &Plan, base_version: i64) -> StoreError {
-        let records = match self.plan_changes(current.id, base_version).await {
-            Ok(records) => records,
-            Err(e) => return e,
-        };
-        let changes = records
-            .iter()
-            .map(|r| {
-                format!(
-                    "{} at {}: {}",
-                    r.author_name,
-                    crate::web::format::date_time(r.at),
-                    r.change.describe(current)
-                )
-            })
-            .collect();
-        StoreError::Conflict(Box::new(Conflict {
-            current_version: current.version,
-            changes,
-            records,
-        }))
+        })
     }
 
     async fn plan_changes(&self, id: Uuid, after: i64) -> Result<Vec<ChangeRecord>> {
@@ -439,4 +516,94 @@ impl Store {
         }
         Ok((ids.len(), drifted))
     }
+}
+
+/// How an editor resolved the conflicts they were shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resolution {
+    /// The plan's version when the conflicts were shown.
+    pub seen_version: i64,
+    pub keep: Keep,
+}
+
+/// Merges `change`, based on `base_version`, onto the plan its log builds,
+/// and checks it: the record to append, `None` when there is nothing left
+/// to do, or why not.
+#[allow(clippy::too_many_arguments)]
+fn merge_change(
+    id: Uuid,
+    log: &[ChangeRecord],
+    base_version: i64,
+    reason: Option<String>,
+    change: Change,
+    resolution: Option<Resolution>,
+    actor: &Actor,
+    plan_type: Option<&goldthread_domain::plan_type::PlanType>,
+) -> Result<Option<ChangeRecord>> {
+    let at_version = |version: i64| {
+        let version = usize::try_from(version).unwrap_or(0).clamp(1, log.len());
+        Plan::replay(id, &log[..version]).map_err(StoreError::corrupt)
+    };
+    let current = at_version(log.len() as i64)?;
+    let base = at_version(base_version)?;
+    let seen = match resolution {
+        Some(r) if r.seen_version >= base_version && r.seen_version <= current.version => {
+            Some((at_version(r.seen_version)?, r.keep))
+        }
+        _ => None,
+    };
+    let merged = match merge::rebase(&base, &current, &change, seen.as_ref().map(|(p, k)| (p, *k))) {
+        Ok(merged) => merged,
+        Err(merge::Unresolved(fields)) => return Err(conflict(&current, log, base_version, fields)),
+    };
+    let Some(merged) = merged else {
+        return Ok(None);
+    };
+    current.check(&merged, reason.as_deref(), plan_type)?;
+    // The resolution, with the values not kept, goes with the editor's own
+    // reason (after it is checked: a long text quoted must not be refused).
+    let mut reason = reason;
+    if let Some((_, keep)) = seen {
+        let resolved = merge::merge(&base, &current, &change, keep).conflicts;
+        if !resolved.is_empty() {
+            let note = merge::resolution_note(&resolved, keep);
+            reason = Some(match reason {
+                Some(r) => format!("{r} ({note})"),
+                None => note,
+            });
+        }
+    }
+    let change = merged;
+    Ok(Some(ChangeRecord {
+        seq: current.version + 1,
+        at: now(),
+        author_id: Some(actor.id),
+        author_name: actor.name.clone(),
+        reason,
+        change,
+    }))
+}
+
+/// The conflict to report: what others saved since the base version, and
+/// the fields changed both ways.
+fn conflict(current: &Plan, log: &[ChangeRecord], base_version: i64, fields: Vec<FieldConflict>) -> StoreError {
+    let records: Vec<ChangeRecord> = log.iter().filter(|r| r.seq > base_version).cloned().collect();
+    let changes = records
+        .iter()
+        .map(|r| {
+            format!(
+                "{} at {}: {}",
+                r.author_name,
+                crate::web::format::date_time(r.at),
+                r.change.describe(current)
+            )
+        })
+        .collect();
+    StoreError::Conflict(Box::new(Conflict {
+        base_version,
+        current_version: current.version,
+        changes,
+        fields,
+        records,
+    }))
 }

@@ -1,11 +1,40 @@
 //! Web sessions live in the database, so that several instances behind a
-//! load balancer share them.
+//! load balancer share them. Each row records whose session it is, so that
+//! a user can see and end their sessions and a password change or
+//! deactivation can end them (ASVS 5.0 V7.4). Only signed-in sessions are
+//! stored: before sign-in the CSRF token lives in a signed cookie.
 
 use async_trait::async_trait;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
-use super::{Store, now, on_pool, to_millis};
+use super::{Result, Store, from_millis, now, on_pool, to_millis};
+
+/// One of a user's sessions, as listed to them (never with its id).
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    /// A stand-in for the session id (its SHA-256), safe to show.
+    pub handle: String,
+    pub signed_in_at: time::OffsetDateTime,
+    pub expires_at: time::OffsetDateTime,
+    pub user_agent: String,
+    pub current: bool,
+}
+
+/// The SHA-256 of a session id, so pages can name a session without
+/// revealing the id itself.
+pub fn session_handle(id: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(id.as_bytes()))
+}
+
+fn owner(record: &Record) -> Option<String> {
+    record
+        .data
+        .get(crate::web::session::USER_KEY)
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+}
 
 fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
@@ -19,10 +48,12 @@ impl SessionStore for Store {
         loop {
             let data = serde_json::to_string(&record.data).map_err(backend)?;
             let inserted = on_pool!(self, pool => {
-                sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
+                sqlx::query("INSERT INTO sessions (id, data, expires_at, user_id, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING")
                     .bind(record.id.to_string())
                     .bind(data)
                     .bind(to_millis(record.expiry_date))
+                    .bind(owner(record))
+                    .bind(to_millis(now()))
                     .execute(pool)
                     .await
                     .map_err(backend)?
@@ -39,12 +70,14 @@ impl SessionStore for Store {
         let data = serde_json::to_string(&record.data).map_err(backend)?;
         on_pool!(self, pool => {
             sqlx::query(
-                "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+                "INSERT INTO sessions (id, data, expires_at, user_id, created_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at, user_id = excluded.user_id",
             )
             .bind(record.id.to_string())
             .bind(data)
             .bind(to_millis(record.expiry_date))
+            .bind(owner(record))
+            .bind(to_millis(now()))
             .execute(pool)
             .await
             .map_err(backend)?;
@@ -78,6 +111,92 @@ impl SessionStore for Store {
                 .map_err(backend)?;
         });
         Ok(())
+    }
+}
+
+impl Store {
+    /// A user's unexpired sessions, newest first; `current` is the id of
+    /// the session asking.
+    pub async fn user_sessions(&self, user_id: uuid::Uuid, current: Option<&str>) -> Result<Vec<SessionInfo>> {
+        let rows: Vec<(String, String, i64, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, data, expires_at, created_at FROM sessions WHERE user_id = $1 AND expires_at > $2 \
+                 ORDER BY created_at DESC, id",
+            )
+            .bind(user_id.to_string())
+            .bind(to_millis(now()))
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, data, expires_at, created_at)| {
+                let data: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
+                SessionInfo {
+                    handle: session_handle(&id),
+                    signed_in_at: from_millis(created_at),
+                    expires_at: from_millis(expires_at),
+                    user_agent: data
+                        .get(crate::web::session::USER_AGENT_KEY)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("")
+                        .to_owned(),
+                    current: current == Some(id.as_str()),
+                }
+            })
+            .collect())
+    }
+
+    /// Ends a user's sessions, all but `keep` (the one asking, if any).
+    pub async fn end_user_sessions(&self, user_id: uuid::Uuid, keep: Option<&str>) -> Result<u64> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+                .bind(user_id.to_string())
+                .bind(keep.unwrap_or(""))
+                .execute(pool)
+                .await?
+                .rows_affected()
+        }))
+    }
+
+    /// Ends one of a user's sessions, named by its handle; false when the
+    /// user has no such session.
+    pub async fn end_user_session(&self, user_id: uuid::Uuid, handle: &str) -> Result<bool> {
+        let ids: Vec<String> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT id FROM sessions WHERE user_id = $1")
+                .bind(user_id.to_string())
+                .fetch_all(pool)
+                .await?
+        });
+        let Some(id) = ids.into_iter().find(|id| session_handle(id) == handle) else {
+            return Ok(false);
+        };
+        on_pool!(self, pool => {
+            sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
+                .bind(id)
+                .bind(user_id.to_string())
+                .execute(pool)
+                .await?;
+        });
+        Ok(true)
+    }
+
+    /// Deletes expired sessions; safe on several instances at once.
+    pub async fn purge_expired_sessions(&self) -> Result<u64> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+                .bind(to_millis(now()))
+                .execute(pool)
+                .await?
+                .rows_affected()
+        }))
+    }
+
+    /// How many sessions are stored (for tests of anonymous traffic).
+    pub async fn count_sessions(&self) -> Result<i64> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sessions").fetch_one(pool).await?
+        }))
     }
 }
 

@@ -32,6 +32,30 @@ impl User {
     }
 }
 
+/// An API token as listed to its owner or an administrator (never the
+/// token itself, which only its owner saw, once).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ApiToken {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub label: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: time::OffsetDateTime,
+    /// When it was last used, to the minute (`null` if never).
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub last_used_at: Option<time::OffsetDateTime>,
+    /// Whether it still works (not expired).
+    pub active: bool,
+}
+
+/// How long a new API token lasts unless told otherwise (ASVS 5.0 V7.3).
+pub const DEFAULT_TOKEN_LIFETIME: time::Duration = time::Duration::days(90);
+
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Team {
     pub id: Uuid,
@@ -133,65 +157,185 @@ impl Store {
         })
     }
 
+    /// Deactivating a user ends every session and revokes every API token
+    /// they have, for good: reactivating them revives neither (ASVS 5.0
+    /// V7.4.2).
     pub async fn set_user_active(&self, id: Uuid, active: bool) -> Result<()> {
         let done = on_pool!(self, pool => {
-            sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
                 .bind(active)
                 .bind(id.to_string())
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?
-                .rows_affected()
+                .rows_affected();
+            if !active {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(id.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                    .bind(to_millis(now()))
+                    .bind(id.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            done
         });
         if done == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
-    pub async fn set_password_hash(&self, id: Uuid, password_hash: &str) -> Result<()> {
+    /// Sets a new password and ends every session of the user but `keep`
+    /// (the one that changed it, if any); with `revoke_tokens` their API
+    /// tokens stop working too (ASVS 5.0 V7.4.3).
+    pub async fn change_password(
+        &self,
+        id: Uuid,
+        password_hash: &str,
+        keep: Option<&str>,
+        revoke_tokens: bool,
+    ) -> Result<()> {
         on_pool!(self, pool => {
-            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
                 .bind(password_hash)
                 .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if done == 0 {
+                return Err(StoreError::NotFound);
+            }
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+                .bind(id.to_string())
+                .bind(keep.unwrap_or(""))
+                .execute(&mut *tx)
+                .await?;
+            if revoke_tokens {
+                sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                    .bind(to_millis(now()))
+                    .bind(id.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The password hash of an active user, to check their current password.
+    pub async fn password_hash(&self, id: Uuid) -> Result<Option<String>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1 AND active = TRUE")
+                .bind(id.to_string())
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    /// Stores the hash of a new API token for a user, lasting the default
+    /// 90 days.
+    pub async fn create_api_token(&self, user_id: Uuid, label: &str, token_hash: &str) -> Result<Uuid> {
+        self.create_api_token_until(user_id, label, token_hash, now() + DEFAULT_TOKEN_LIFETIME)
+            .await
+    }
+
+    /// Stores the hash of a new API token that stops working at `expires_at`.
+    pub async fn create_api_token_until(
+        &self,
+        user_id: Uuid,
+        label: &str,
+        token_hash: &str,
+        expires_at: time::OffsetDateTime,
+    ) -> Result<Uuid> {
+        let id = Uuid::new_v4();
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id.to_string())
+            .bind(user_id.to_string())
+            .bind(token_hash)
+            .bind(label)
+            .bind(to_millis(now()))
+            .bind(to_millis(expires_at))
+            .execute(pool)
+            .await?;
+        });
+        Ok(id)
+    }
+
+    /// The active user a token hash belongs to, if the token is neither
+    /// expired nor revoked. Reading writes nothing (see [`Self::touch_api_token`]).
+    pub async fn user_for_token(&self, token_hash: &str) -> Result<Option<User>> {
+        let sql = "SELECT u.id, u.email, u.name, u.role, u.active, u.created_at FROM api_tokens t \
+                   JOIN users u ON u.id = t.user_id \
+                   WHERE t.token_hash = $1 AND u.active = TRUE AND t.revoked_at IS NULL AND t.expires_at > $2";
+        Ok(on_pool!(self, pool => {
+            match sqlx::query(sql).bind(token_hash).bind(to_millis(now())).fetch_optional(pool).await? {
+                Some(row) => Some(user_from_row(&row)?),
+                None => None,
+            }
+        }))
+    }
+
+    /// Records when a token was last used. Callers do this at most once a
+    /// minute per token, so the API does not make a durable write per call.
+    pub async fn touch_api_token(&self, token_hash: &str, at: time::OffsetDateTime) -> Result<()> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
+                .bind(to_millis(at))
+                .bind(token_hash)
                 .execute(pool)
                 .await?;
         });
         Ok(())
     }
 
-    /// Stores the hash of a new API token for a user.
-    pub async fn create_api_token(&self, user_id: Uuid, label: &str, token_hash: &str) -> Result<Uuid> {
-        let id = Uuid::new_v4();
-        on_pool!(self, pool => {
-            sqlx::query("INSERT INTO api_tokens (id, user_id, token_hash, label, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(id.to_string())
-                .bind(user_id.to_string())
-                .bind(token_hash)
-                .bind(label)
-                .bind(to_millis(now()))
-                .execute(pool)
-                .await?;
+    /// A user's API tokens that are not revoked, newest first.
+    pub async fn api_tokens(&self, user_id: Uuid) -> Result<Vec<ApiToken>> {
+        let rows: Vec<(String, String, String, i64, i64, Option<i64>)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, user_id, label, created_at, expires_at, last_used_at FROM api_tokens \
+                 WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, id",
+            )
+            .bind(user_id.to_string())
+            .fetch_all(pool)
+            .await?
         });
-        Ok(id)
+        let now = now();
+        rows.into_iter()
+            .map(|(id, user_id, label, created_at, expires_at, last_used_at)| {
+                Ok(ApiToken {
+                    id: parse_uuid(&id)?,
+                    user_id: parse_uuid(&user_id)?,
+                    label,
+                    created_at: from_millis(created_at),
+                    expires_at: from_millis(expires_at),
+                    last_used_at: last_used_at.map(from_millis),
+                    active: from_millis(expires_at) > now,
+                })
+            })
+            .collect()
     }
 
-    /// The active user a token hash belongs to.
-    pub async fn user_for_token(&self, token_hash: &str) -> Result<Option<User>> {
-        let sql = "SELECT u.id, u.email, u.name, u.role, u.active, u.created_at FROM api_tokens t \
-                   JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND u.active = TRUE";
-        let user = on_pool!(self, pool => {
-            match sqlx::query(sql).bind(token_hash).fetch_optional(pool).await? {
-                Some(row) => Some(user_from_row(&row)?),
-                None => None,
-            }
+    /// Revokes a token: its owner or an administrator may; anyone else is
+    /// told it does not exist.
+    pub async fn revoke_api_token(&self, actor: &Actor, token_id: Uuid) -> Result<()> {
+        let done = on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL AND (user_id = $3 OR $4)",
+            )
+            .bind(to_millis(now()))
+            .bind(token_id.to_string())
+            .bind(actor.id.to_string())
+            .bind(actor.is_admin())
+            .execute(pool)
+            .await?
+            .rows_affected()
         });
-        if user.is_some() {
-            on_pool!(self, pool => {
-                sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
-                    .bind(to_millis(now()))
-                    .bind(token_hash)
-                    .execute(pool)
-                    .await?;
-            });
-        }
-        Ok(user)
+        if done == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
     pub async fn create_team(&self, name: &str) -> Result<Team> {

@@ -13,6 +13,7 @@ pub mod format;
 pub mod oidc;
 pub mod pages;
 pub mod session;
+pub mod sign_in_gate;
 
 use std::sync::Arc;
 
@@ -37,14 +38,22 @@ pub struct AppState {
     pub store: Store,
     pub plan_types: Arc<Registry>,
     pub config: Arc<Config>,
+    /// Signs cookies (the CSRF token before sign-in, known devices); the
+    /// same on every instance, kept in the database.
+    pub secret: Arc<Vec<u8>>,
+    /// When this instance last recorded each API token's use, so that it
+    /// writes at most once a minute per token.
+    pub token_seen: Arc<std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>>,
 }
 
 impl AppState {
-    pub fn new(store: Store, plan_types: Arc<Registry>, config: Config) -> Self {
+    pub fn new(store: Store, plan_types: Arc<Registry>, config: Config, secret: Vec<u8>) -> Self {
         AppState {
             store,
             plan_types,
             config: Arc::new(config),
+            secret: Arc::new(secret),
+            token_seen: Arc::default(),
         }
     }
 
@@ -78,10 +87,10 @@ pub fn router(state: AppState) -> Router {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
+        .with_expiry(Expiry::OnInactivity(state.config.security.idle_timeout));
 
     let pages = pages::router()
-        .layer(axum::middleware::from_fn(session::csrf_guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), session::csrf_guard))
         .layer(session_layer);
 
     let mut app = Router::new()

@@ -31,7 +31,7 @@ use tower_sessions::Session;
 
 use super::AppState;
 use super::error::PageError;
-use super::session::{CSRF_KEY, USER_KEY, safe_next};
+use super::session::{safe_next, with_cookie};
 use crate::config::OidcConfig;
 use crate::store::User;
 
@@ -230,14 +230,14 @@ async fn callback(
     };
     let user = match_user(&state, config, &subject, verified_email.as_deref()).await?;
 
-    session.cycle_id().await.map_err(PageError::internal)?;
-    session.insert(USER_KEY, user.id).await.map_err(PageError::internal)?;
-    session
-        .insert(CSRF_KEY, crate::auth::random_secret())
-        .await
-        .map_err(PageError::internal)?;
+    super::session::establish(&session, user.id, &headers).await?;
     tracing::info!(user = %user.id, "signed in with OpenID Connect");
-    Ok(Redirect::to(&safe_next(next.as_deref())).into_response())
+    // The browser now counts as one the user has signed in on (sign-in throttling).
+    let device = super::sign_in_gate::device_cookie(&state, user.id, None);
+    Ok(with_cookie(
+        Redirect::to(&safe_next(next.as_deref())).into_response(),
+        Some(device),
+    ))
 }
 
 /// The administrator's rule: a linked identity; else an active account

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::both;
 use crate::helpers::{Backend, fresh_database, spawn_on_url};
 
-pub(crate) fn goldthread(database: &str, args: &[&str], stdin: &str) -> (bool, String, String) {
+pub fn goldthread(database: &str, args: &[&str], stdin: &str) -> (bool, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_goldthread"))
         .args(args)
         .env("DATABASE_URL", database)

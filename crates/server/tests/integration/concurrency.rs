@@ -1,5 +1,6 @@
-//! No lost updates: two saves based on the same version — one wins, the
-//! other is refused with what changed; nothing is overwritten.
+//! No lost updates: two saves based on the same version are merged when
+//! they change different things; when they change the same field one wins
+//! and the other is refused with what differs; nothing is overwritten.
 
 use serde_json::json;
 
@@ -13,9 +14,10 @@ async fn two_saves_on_one_version(backend: Backend) {
     let plan = priya.plan("Jade", "SH").await;
     let id = plan["id"].as_str().unwrap().to_owned();
 
-    // Many pairs at once, racing for real.
-    for (round, version) in (1..=5).enumerate() {
-        let path = format!("/plans/{id}/parties");
+    // Many pairs at once, racing for real. Two new parties meet nothing of
+    // each other's: both are merged in, each on its own version.
+    let path = format!("/plans/{id}/parties");
+    for (round, version) in (1..=5).map(|v| 2 * v - 1).enumerate() {
         let a = priya.post(
             &path,
             json!({"base_version": version, "name": format!("Priya {round}"), "role": "senco"}),
@@ -25,27 +27,45 @@ async fn two_saves_on_one_version(backend: Backend) {
             json!({"base_version": version, "name": format!("Sam {round}"), "role": "key_worker"}),
         );
         let ((sa, ba), (sb, bb)) = tokio::join!(a, b);
-        let mut statuses = [sa, sb];
-        statuses.sort();
-        assert_eq!(
-            statuses,
-            [201, 409],
-            "round {round}: one wins, one is told ({ba} / {bb})"
-        );
-        let conflict = if sa == 409 { &ba } else { &bb };
-        assert_eq!(conflict["current_version"], version + 1);
-        assert_eq!(conflict["changes"].as_array().unwrap().len(), 1, "{conflict}");
-        assert!(conflict["changes"][0].as_str().unwrap().contains("Added"));
+        assert_eq!((sa, sb), (201, 201), "round {round}: both kept ({ba} / {bb})");
+        let mut versions = [ba["version"].as_i64().unwrap(), bb["version"].as_i64().unwrap()];
+        versions.sort();
+        assert_eq!(versions, [version + 1, version + 2], "never both on the same version");
     }
     let (_, log) = priya.get(&format!("/plans/{id}/changes")).await;
     assert_eq!(
         log.as_array().unwrap().len(),
-        6,
-        "exactly one change per round, none lost or doubled"
+        11,
+        "one change per save, none lost or doubled"
     );
     let (_, plan) = priya.get(&format!("/plans/{id}")).await;
-    assert_eq!(plan["version"], 6);
-    assert_eq!(plan["parties"].as_array().unwrap().len(), 5);
+    assert_eq!(plan["version"], 11);
+    assert_eq!(plan["parties"].as_array().unwrap().len(), 10);
+
+    // The same field typed two ways at once: one wins, the other is told
+    // exactly what differs, and nothing is overwritten.
+    let party = format!("{path}/{}", plan["parties"][0]["id"].as_str().unwrap());
+    let name = plan["parties"][0]["name"].as_str().unwrap().to_owned();
+    for (round, version) in (11..=15).enumerate() {
+        let edit =
+            |contact: String| json!({"base_version": version, "name": name, "role": "senco", "contact": contact});
+        let a = priya.put(&party, edit(format!("0161 496 000{round}")));
+        let b = sam.put(&party, edit(format!("sam{round}@example.org")));
+        let ((sa, ba), (sb, bb)) = tokio::join!(a, b);
+        let mut statuses = [sa, sb];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [200, 409],
+            "round {round}: one wins, one is told ({ba} / {bb})"
+        );
+        let (won, conflict) = if sa == 409 { (&bb, &ba) } else { (&ba, &bb) };
+        assert_eq!(conflict["current_version"], version + 1);
+        assert_eq!(conflict["fields"][0]["field"], "party.contact", "{conflict}");
+        assert_eq!(conflict["fields"][0]["theirs"], won["parties"][0]["contact"]);
+    }
+    let (_, log) = priya.get(&format!("/plans/{id}/changes")).await;
+    assert_eq!(log.as_array().unwrap().len(), 16);
 }
 both!(two_saves_on_one_version);
 

@@ -330,7 +330,7 @@ async fn documents_with_uploaded_files(backend: Backend) {
         .text("base_version", "2")
         .part(
             "file",
-            reqwest::multipart::Part::bytes(b"\x89PNG scan".to_vec())
+            reqwest::multipart::Part::bytes(b"\x89PNG\r\n\x1a\n scan".to_vec())
                 .file_name("scan.png")
                 .mime_str("image/png")
                 .unwrap(),

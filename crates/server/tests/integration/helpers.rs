@@ -97,28 +97,35 @@ pub async fn spawn_instance(other: &TestApp) -> TestApp {
 }
 
 async fn spawn_on(backend: Backend, database_url: String, dir: Option<TempDir>) -> TestApp {
-    spawn_with(backend, database_url, dir, None).await
+    spawn_configured(backend, database_url, dir, |_| {}).await
+}
+
+/// Starts the application on a fresh database with some settings changed.
+pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> TestApp {
+    let (database_url, dir) = fresh_database(backend).await;
+    spawn_configured(backend, database_url, dir, configure).await
 }
 
 /// Starts the application with single sign-on through `oidc`.
 pub async fn spawn_with_oidc(backend: Backend, oidc: goldthread::config::OidcConfig) -> TestApp {
-    let (database_url, dir) = fresh_database(backend).await;
-    spawn_with(backend, database_url, dir, Some(oidc)).await
+    spawn_app_with(backend, |config| config.oidc = Some(oidc)).await
 }
 
-async fn spawn_with(
+async fn spawn_configured(
     backend: Backend,
     database_url: String,
     dir: Option<TempDir>,
-    oidc: Option<goldthread::config::OidcConfig>,
+    configure: impl FnOnce(&mut Config),
 ) -> TestApp {
-    let config = Config {
+    let mut config = Config {
         database: DatabaseUrl::new(database_url.clone()),
         addr: "127.0.0.1:0".parse().unwrap(),
         public_url: None,
         plan_types_dir: None,
-        oidc,
+        oidc: None,
+        security: Default::default(),
     };
+    configure(&mut config);
     let app = Application::build(config).await.expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let store = app.store().clone();

@@ -277,6 +277,52 @@ async fn team_pages_and_read_only_plan_page(backend: Backend) {
 }
 both!(team_pages_and_read_only_plan_page);
 
+/// A practitioner who sees a plan only through a team gets no section form
+/// page (add, change, upload): 403, as for the details form, not a form
+/// whose sending would be refused.
+async fn team_readers_get_no_section_form_pages(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, priya) = app.api_user("priya@example.org", "practitioner").await;
+    let pat = app.user("pat@example.org", "Pat Jones", "practitioner").await;
+    let plan = priya.plan("Leo", "MSP").await;
+    let plan_id: uuid::Uuid = plan["id"].as_str().unwrap().parse().unwrap();
+    let admin_user = app.user("admin@example.org", "Alex Admin", "admin").await;
+    let admin = admin_user.actor();
+    let team = app.store.add_team(&admin, "Early help").await.unwrap();
+    app.store.add_member(&admin, team.id, pat.id).await.unwrap();
+    app.store.share_plan_with_team(&admin, plan_id, team.id).await.unwrap();
+
+    // The section form pages, as someone who may change the plan finds them.
+    let writer = app.signed_in("admin@example.org").await;
+    let (_, page) = writer.get(&format!("/plans/{plan_id}")).await;
+    let document = scraper::Html::parse_document(&page);
+    let mut form_pages: Vec<String> = document
+        .select(&scraper::Selector::parse("main a[href]").unwrap())
+        .filter_map(|a| a.value().attr("href"))
+        .filter(|href| href.contains("/sections/"))
+        .map(str::to_owned)
+        .collect();
+    form_pages.sort();
+    form_pages.dedup();
+    assert!(
+        !form_pages.is_empty(),
+        "the plan page links to its section forms: {page}"
+    );
+    for href in &form_pages {
+        let (status, _) = writer.get(href).await;
+        assert_eq!(status, 200, "{href} opens for a writer");
+    }
+
+    let reader = app.signed_in("pat@example.org").await;
+    let (status, _) = reader.get(&format!("/plans/{plan_id}")).await;
+    assert_eq!(status, 200, "the team member reads the plan");
+    for href in &form_pages {
+        let (status, _) = reader.get(href).await;
+        assert_eq!(status, 403, "no section form page for a team reader: {href}");
+    }
+}
+both!(team_readers_get_no_section_form_pages);
+
 /// ASVS V8.2.2 (and issue 7's "must show"): the demo's team manager signs in
 /// in a real browser, sees the team's plans and reads one, with nothing to
 /// change; a read-only user with nothing shared is told what they can do.

@@ -176,10 +176,37 @@ impl FromRequestParts<AppState> for ApiUser {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(ApiError::unauthorized)?;
-        match state.store.user_for_token(&crate::auth::token_hash(token)).await? {
-            Some(user) => Ok(ApiUser(user.actor())),
+        let hash = crate::auth::token_hash(token);
+        match state.store.user_for_token(&hash).await? {
+            Some(user) => {
+                record_token_use(state, &hash).await;
+                Ok(ApiUser(user.actor()))
+            }
             None => Err(ApiError::unauthorized()),
         }
+    }
+}
+
+/// Keeps a token's last-used time to the minute: this instance writes it
+/// at most once a minute per token, not on every call.
+async fn record_token_use(state: &AppState, hash: &str) {
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+    let due = {
+        let mut seen = state.token_seen.lock().unwrap_or_else(|e| e.into_inner());
+        let now = std::time::Instant::now();
+        if seen.len() > 10_000 {
+            seen.retain(|_, at| now.duration_since(*at) < EVERY);
+        }
+        match seen.get(hash) {
+            Some(at) if now.duration_since(*at) < EVERY => false,
+            _ => {
+                seen.insert(hash.to_owned(), now);
+                true
+            }
+        }
+    };
+    if due && let Err(e) = state.store.touch_api_token(hash, crate::store::now()).await {
+        tracing::warn!(error = %e, "could not record an API token's use");
     }
 }
 

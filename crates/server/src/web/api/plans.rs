@@ -4,6 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use goldthread_domain::error::FieldErrors;
+use goldthread_domain::merge::Keep;
 use goldthread_domain::plan::{Change, ChangeRecord, PartyInput, Plan, PlanDetailsInput, PlanStatus};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -12,7 +13,7 @@ use uuid::Uuid;
 
 use super::problem::Problem;
 use super::{ApiError, ApiJson, ApiQuery, ApiUser, Page, Paging, parse_id};
-use crate::store::{PlanFilter, PlanSummary};
+use crate::store::{PlanFilter, PlanSummary, Resolution};
 use crate::web::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -235,13 +236,32 @@ async fn get_plan(
     Ok(axum::Json(plan))
 }
 
+/// Resolves the conflicts a `409` listed: which side's value each of those
+/// fields keeps. A field changed again since `seen_version` is a new
+/// conflict (409 again).
+#[derive(Deserialize, utoipa::ToSchema)]
+struct Resolve {
+    /// The `current_version` of the 409 that listed the conflicts.
+    seen_version: i64,
+    keep: Keep,
+}
+
+fn resolution(resolve: Option<&Resolve>) -> Option<Resolution> {
+    resolve.map(|r| Resolution {
+        seen_version: r.seen_version,
+        keep: r.keep,
+    })
+}
+
 /// Every change names the version it is based on and, once the plan has
 /// been agreed, why it is made.
 #[derive(Deserialize, utoipa::ToSchema)]
 struct DetailsUpdate {
-    /// The plan's `version` when you read it; if anyone saved since, 409.
+    /// The plan's `version` when you read it. What others saved since is
+    /// merged field by field; a field both changed is a 409.
     base_version: i64,
     reason: Option<String>,
+    resolve: Option<Resolve>,
     title: Option<String>,
     start_date: Option<String>,
     review_interval_weeks: Option<u32>,
@@ -249,7 +269,7 @@ struct DetailsUpdate {
 
 /// Change the plan's title, start date or review interval.
 #[utoipa::path(put, path = "/plans/{id}", tag = "plans", params(("id" = String, Path)), request_body = DetailsUpdate,
-    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "A field you changed was also changed by someone else since base_version; nothing saved. `fields` lists each with its base, their and your value", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn update_plan(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -266,12 +286,13 @@ async fn update_plan(
     .parse(&plan.details.title)?;
     let plan = state
         .store
-        .change_plan(
+        .change_plan_resolving(
             &actor,
             id,
             body.base_version,
             body.reason.as_deref(),
             Change::DetailsEdited { details },
+            resolution(body.resolve.as_ref()),
             &state.plan_types,
         )
         .await?;
@@ -291,14 +312,17 @@ async fn list_changes(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 struct NewChange {
+    /// The plan's `version` when you read it. What others saved since is
+    /// merged field by field; a field both changed is a 409.
     base_version: i64,
     reason: Option<String>,
     change: Change,
+    resolve: Option<Resolve>,
 }
 
 /// Append any change to the plan's log (the general form of every edit).
 #[utoipa::path(post, path = "/plans/{id}/changes", tag = "plans", params(("id" = String, Path)), request_body = NewChange,
-    responses((status = 201, description = "Created", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+    responses((status = 201, description = "Created", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "A field you changed was also changed by someone else since base_version; nothing saved. `fields` lists each with its base, their and your value", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn append_change(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -310,12 +334,13 @@ async fn append_change(
     }
     let plan = state
         .store
-        .change_plan(
+        .change_plan_resolving(
             &actor,
             parse_id(&id)?,
             body.base_version,
             body.reason.as_deref(),
             body.change,
+            resolution(body.resolve.as_ref()),
             &state.plan_types,
         )
         .await?;
@@ -326,6 +351,7 @@ async fn append_change(
 struct PartyBody {
     base_version: i64,
     reason: Option<String>,
+    resolve: Option<Resolve>,
     #[serde(flatten)]
     party: PartyInput,
 }
@@ -333,7 +359,7 @@ struct PartyBody {
 /// Add someone involved. With `user_id`, that user may then see the plan;
 /// with `lead: true` they become the Lead Professional.
 #[utoipa::path(post, path = "/plans/{id}/parties", tag = "plans", params(("id" = String, Path)), request_body = PartyBody,
-    responses((status = 201, description = "Created", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+    responses((status = 201, description = "Created", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "A field you changed was also changed by someone else since base_version; nothing saved. `fields` lists each with its base, their and your value", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn add_party(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -347,7 +373,7 @@ async fn add_party(
 
 /// Change someone's details (and whether they are the Lead Professional).
 #[utoipa::path(put, path = "/plans/{id}/parties/{party_id}", tag = "plans", params(("id" = String, Path), ("party_id" = String, Path)), request_body = PartyBody,
-    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "A field you changed was also changed by someone else since base_version; nothing saved. `fields` lists each with its base, their and your value", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn update_party(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -371,12 +397,7 @@ async fn save_party(
     new: bool,
 ) -> Result<Plan, ApiError> {
     state.store.plan(actor, plan_id).await?;
-    if let Some(user_id) = body.party.user_id {
-        match state.store.user(user_id).await? {
-            Some(user) if user.active => {}
-            _ => return Err(FieldErrors::single("user_id", "There is no active user with this id").into()),
-        }
-    }
+    // The store checks that a `user_id` names an active user.
     let party = body.party.parse(party_id)?;
     let lead = body.party.lead;
     let change = if new {
@@ -386,12 +407,13 @@ async fn save_party(
     };
     let mut plan = state
         .store
-        .change_plan(
+        .change_plan_resolving(
             actor,
             plan_id,
             body.base_version,
             body.reason.as_deref(),
             change,
+            resolution(body.resolve.as_ref()),
             &state.plan_types,
         )
         .await?;
@@ -424,7 +446,7 @@ struct RemoveQuery {
 
 /// Remove someone from the plan (their earlier involvement stays in the history).
 #[utoipa::path(delete, path = "/plans/{id}/parties/{party_id}", tag = "plans", params(("id" = String, Path), ("party_id" = String, Path), RemoveQuery),
-    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "A field you changed was also changed by someone else since base_version; nothing saved. `fields` lists each with its base, their and your value", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn remove_party(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
@@ -461,7 +483,7 @@ struct StatusBody {
 /// Move the plan through its lifecycle: draft → agreed → under review →
 /// agreed …, or superseded / closed.
 #[utoipa::path(post, path = "/plans/{id}/status", tag = "plans", params(("id" = String, Path)), request_body = StatusBody,
-    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+    responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "A field you changed was also changed by someone else since base_version; nothing saved. `fields` lists each with its base, their and your value", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn change_status(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,

@@ -27,6 +27,17 @@ pub struct Problem {
     /// For a conflict: what others changed since your base version.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<String>,
+    /// For a conflict: the version your save was based on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_version: Option<i64>,
+    /// For a conflict: each field that others and you both changed since
+    /// `base_version`, with its value then (`base`), now (`theirs`) and in
+    /// your save (`yours`). Fields only one side changed were merged and
+    /// are not listed. Resolve by sending your save again with `resolve`
+    /// (`seen_version`: `current_version`; `keep`: `theirs` or `yours`), or
+    /// by re-reading the plan and sending your edit based on `current_version`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<goldthread_domain::merge::FieldConflict>,
 }
 
 #[derive(Debug)]
@@ -42,6 +53,8 @@ impl ApiError {
             errors: vec![],
             current_version: None,
             changes: vec![],
+            base_version: None,
+            fields: vec![],
         }))
     }
 
@@ -134,12 +147,28 @@ impl From<StoreError> for ApiError {
                     "conflict",
                     "Conflict",
                     format!(
-                        "The record was changed since version you based this on; it is now at version {}. Nothing was saved. Review the changes and send again with base_version {}.",
-                        conflict.current_version, conflict.current_version
+                        "The record was changed since version {} you based this on; it is now at version {}. Nothing was saved. {}",
+                        conflict.base_version,
+                        conflict.current_version,
+                        if conflict.fields.is_empty() {
+                            format!(
+                                "Review the changes and send again with base_version {}.",
+                                conflict.current_version
+                            )
+                        } else {
+                            let names: Vec<&str> = conflict.fields.iter().map(|f| f.field.as_str()).collect();
+                            format!(
+                                "Both you and they changed {}; choose whose value to keep and send again with resolve {{\"seen_version\": {}, \"keep\": \"theirs\" or \"yours\"}}.",
+                                names.join(", "),
+                                conflict.current_version
+                            )
+                        }
                     ),
                 );
                 error.0.current_version = Some(conflict.current_version);
+                error.0.base_version = Some(conflict.base_version);
                 error.0.changes = conflict.changes;
+                error.0.fields = conflict.fields;
                 error
             }
             other => {

@@ -11,13 +11,16 @@ use utoipa_axum::routes;
 
 use super::problem::Problem;
 use super::{ApiError, ApiJson, ApiUser};
-use crate::store::User;
+use crate::store::{ApiToken, User};
 use crate::web::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_users, create_user))
         .routes(routes!(me))
+        .routes(routes!(my_tokens))
+        .routes(routes!(user_tokens))
+        .routes(routes!(revoke_token))
         .routes(routes!(smart_check))
 }
 
@@ -30,6 +33,46 @@ async fn me(State(state): State<AppState>, ApiUser(actor): ApiUser) -> Result<ax
         .await?
         .map(axum::Json)
         .ok_or_else(ApiError::unauthorized)
+}
+
+/// The caller's own API tokens that are not revoked (ASVS 5.0 V7.4).
+#[utoipa::path(get, path = "/me/tokens", tag = "users", responses((status = 200, description = "OK", body = Vec<ApiToken>), (status = 401, description = "No valid API token", body = Problem)))]
+async fn my_tokens(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+) -> Result<axum::Json<Vec<ApiToken>>, ApiError> {
+    Ok(axum::Json(state.store.api_tokens(actor.id).await?))
+}
+
+/// A user's API tokens (administrators, or the user themselves).
+#[utoipa::path(get, path = "/users/{id}/tokens", tag = "users", params(("id" = String, Path, description = "The user's id")),
+    responses((status = 200, description = "OK", body = Vec<ApiToken>), (status = 404, description = "No such user", body = Problem)))]
+async fn user_tokens(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<axum::Json<Vec<ApiToken>>, ApiError> {
+    let id = super::parse_id(&id)?;
+    if !actor.is_admin() && actor.id != id {
+        return Err(ApiError::not_found());
+    }
+    if state.store.user(id).await?.is_none() {
+        return Err(ApiError::not_found());
+    }
+    Ok(axum::Json(state.store.api_tokens(id).await?))
+}
+
+/// Revoke an API token: its owner or an administrator may; it stops
+/// working at once.
+#[utoipa::path(delete, path = "/tokens/{id}", tag = "users", params(("id" = String, Path, description = "The token's id")),
+    responses((status = 204, description = "Revoked"), (status = 404, description = "No such token", body = Problem)))]
+async fn revoke_token(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.store.revoke_api_token(&actor, super::parse_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// All users (administrators only).

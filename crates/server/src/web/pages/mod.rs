@@ -2,6 +2,8 @@
 //! Every page works without JavaScript.
 
 mod account;
+pub(crate) use account::Moment;
+pub mod conflict;
 pub mod people;
 pub mod plans;
 pub mod sections;

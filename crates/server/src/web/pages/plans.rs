@@ -13,6 +13,7 @@ use goldthread_domain::plan::{Change, Party, PartyInput, PartyRole, Plan, PlanDe
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::conflict::{Choice, ConflictView};
 use super::people::parse_id;
 use super::sections::{Body, SectionView, section_views};
 use super::{Ctx, FormErrors, render, render_invalid};
@@ -264,14 +265,8 @@ fn checks_view(plan: &Plan, plan_type: Option<&goldthread_domain::plan_type::Pla
         thread_gaps: thread.gaps.iter().map(|g| g.message.clone()).collect(),
         realism: real.warnings.iter().map(|w| w.message.clone()).collect(),
         weekly_hours: realism::hours(real.weekly_hours),
-        weekly_cost: realism::pounds(real.weekly_cost_pence),
-        budget: real.budget_weekly_pence.map(|b| {
-            format!(
-                "{} a week budget; {} a week left after planned uses",
-                realism::pounds(b),
-                realism::pounds(real.budget_remaining_weekly_pence.unwrap_or(0))
-            )
-        }),
+        weekly_cost: goldthread_domain::money::format(real.weekly_cost_pence),
+        budget: real.budget_summary.as_ref().map(|b| b.sentence()),
     }
 }
 
@@ -488,6 +483,10 @@ async fn history(
 struct ChangeMeta {
     base_version: Option<String>,
     reason: Option<String>,
+    /// On the conflict page: which side to keep (`theirs`, `theirs_edit`, `yours`)…
+    resolve: Option<String>,
+    /// …of the conflicts shown when the plan was at this version.
+    seen_version: Option<String>,
 }
 
 impl ChangeMeta {
@@ -496,6 +495,15 @@ impl ChangeMeta {
             .as_deref()
             .and_then(|v| v.trim().parse().ok())
             .unwrap_or(0)
+    }
+
+    fn resolution(&self) -> Option<crate::store::Resolution> {
+        Choice::resolution(self.resolve.as_deref(), self.seen_version.as_deref())
+    }
+
+    /// "Keep theirs and edit": after saving, open the form again.
+    fn edit_again(&self) -> bool {
+        Choice::parse(self.resolve.as_deref()) == Some(Choice::KeepTheirsAndEdit)
     }
 }
 
@@ -510,7 +518,7 @@ struct DetailsPage {
     reason: String,
     base_version: i64,
     errors: FormErrors,
-    conflict: Vec<String>,
+    conflict: ConflictView,
 }
 
 #[derive(Deserialize)]
@@ -541,7 +549,7 @@ async fn details_page(
         reason: String::new(),
         base_version: plan.version,
         errors: FormErrors::default(),
-        conflict: vec![],
+        conflict: ConflictView::default(),
         view,
     })
 }
@@ -581,12 +589,13 @@ async fn save_details(
         Ok(details) if errors.is_empty() => {
             state
                 .store
-                .change_plan(
+                .change_plan_resolving(
                     &user.actor(),
                     view.plan.id,
                     form.meta.base(),
                     form.meta.reason.as_deref(),
                     Change::DetailsEdited { details },
+                    form.meta.resolution(),
                     &state.plan_types,
                 )
                 .await
@@ -598,9 +607,10 @@ async fn save_details(
         }
     };
     match result {
+        Ok(plan) if form.meta.edit_again() => Ok(Redirect::to(&format!("/plans/{}/details", plan.id)).into_response()),
         Ok(plan) => Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response()),
         Err(e) => {
-            let (errors, conflict, base) = refusal(e, form.meta.base())?;
+            let (errors, conflict, base) = refusal_view(e, form.meta.base())?;
             render_invalid(&DetailsPage {
                 ctx: Ctx::for_user(&user, "plans"),
                 title: v(&form.title).to_owned(),
@@ -613,6 +623,18 @@ async fn save_details(
                 view,
             })
         }
+    }
+}
+
+/// Splits a refused save into what the form shows again: field errors, or
+/// the conflict page (what others saved, the fields changed both ways, and
+/// the choice of whose to keep). The form stays based on the version it
+/// was opened at, so that untouched fields never revert anyone's change.
+pub fn refusal_view(error: StoreError, base: i64) -> Result<(FieldErrors, ConflictView, i64), PageError> {
+    match error {
+        StoreError::Invalid(errors) => Ok((errors, ConflictView::default(), base)),
+        StoreError::Conflict(conflict) => Ok((FieldErrors::new(), ConflictView::new(&conflict), conflict.base_version)),
+        other => Err(other.into()),
     }
 }
 
@@ -633,9 +655,17 @@ struct RoleOption {
     label: &'static str,
 }
 
-fn role_options() -> Vec<RoleOption> {
-    PartyRole::ALL
-        .iter()
+/// The roles the plan type's form offers, and the role already chosen
+/// (a party keeps a role their plan type no longer offers).
+fn role_options(state: &AppState, plan: &Plan, chosen: Option<&str>) -> Vec<RoleOption> {
+    let mut roles = PartyRole::offered_by(state.plan_types.get(&plan.plan_type));
+    if let Some(role) = chosen.and_then(PartyRole::parse)
+        && !roles.contains(&role)
+    {
+        roles.push(role);
+    }
+    roles
+        .into_iter()
         .map(|r| RoleOption {
             value: r.as_str(),
             label: r.label(),
@@ -653,7 +683,7 @@ struct PartyPage {
     roles: Vec<RoleOption>,
     base_version: i64,
     errors: FormErrors,
-    conflict: Vec<String>,
+    conflict: ConflictView,
 }
 
 #[derive(Default, Deserialize)]
@@ -698,12 +728,12 @@ async fn new_party_page(
     render(&PartyPage {
         ctx: Ctx::for_user(&user, "plans"),
         base_version: view.plan.version,
+        roles: role_options(&state, &view.plan, None),
         view,
         party_id: None,
         values: PartyForm::default(),
-        roles: role_options(),
         errors: FormErrors::default(),
-        conflict: vec![],
+        conflict: ConflictView::default(),
     })
 }
 
@@ -755,39 +785,27 @@ async fn add_party(
 ) -> Result<Response, PageError> {
     let view = load_writable_view(&state, &user, &id).await?;
     let result = match party_from_form(&state, &form, Uuid::new_v4()).await {
-        Ok(party) => {
-            save_party(
-                &state,
-                &user,
-                &view.plan,
-                form.meta.base(),
-                form.meta.reason.as_deref(),
-                party,
-                form.is_lead(),
-                true,
-            )
-            .await
-        }
+        Ok(party) => save_party(&state, &user, &view.plan, &form.meta, party, form.is_lead(), true).await,
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
-    party_result(&user, view, None, form, result)
+    party_result(&state, &user, view, None, form, result)
 }
 
 /// Saves a party and, when asked, makes them the Lead Professional: two
-/// changes, the second based on the first.
-#[allow(clippy::too_many_arguments)]
+/// changes, both merged against the version the form was opened at (so a
+/// lead checkbox the user never touched does not undo someone else's choice).
 async fn save_party(
     state: &AppState,
     user: &CurrentUser,
     plan: &Plan,
-    base: i64,
-    reason: Option<&str>,
+    meta: &ChangeMeta,
     party: Party,
     lead: bool,
     new: bool,
 ) -> Result<Plan, StoreError> {
     let actor = user.actor();
     let party_id = party.id;
+    let (base, reason) = (meta.base(), meta.reason.as_deref());
     let change = if new {
         Change::PartyAdded { party }
     } else {
@@ -795,22 +813,45 @@ async fn save_party(
     };
     let mut saved = state
         .store
-        .change_plan(&actor, plan.id, base, reason, change, &state.plan_types)
+        .change_plan_resolving(
+            &actor,
+            plan.id,
+            base,
+            reason,
+            change,
+            meta.resolution(),
+            &state.plan_types,
+        )
         .await?;
+    let was_lead = if new || base == plan.version {
+        plan.lead_party_id == Some(party_id)
+    } else {
+        state.store.plan_at(&actor, plan.id, base).await?.lead_party_id == Some(party_id)
+    };
     let is_lead = saved.lead_party_id == Some(party_id);
-    if lead != is_lead && (lead || !new) {
+    if lead != was_lead && lead != is_lead {
         let change = Change::LeadProfessionalSet {
             party_id: lead.then_some(party_id),
         };
+        let base = if new { saved.version } else { base };
         saved = state
             .store
-            .change_plan(&actor, plan.id, saved.version, reason, change, &state.plan_types)
+            .change_plan_resolving(
+                &actor,
+                plan.id,
+                base,
+                reason,
+                change,
+                meta.resolution(),
+                &state.plan_types,
+            )
             .await?;
     }
     Ok(saved)
 }
 
 fn party_result(
+    state: &AppState,
     user: &CurrentUser,
     view: PlanView,
     party_id: Option<Uuid>,
@@ -818,15 +859,28 @@ fn party_result(
     result: Result<Plan, StoreError>,
 ) -> Result<Response, PageError> {
     match result {
+        Ok(plan)
+            if form.meta.edit_again()
+                && let Some(party_id) = party_id =>
+        {
+            Ok(Redirect::to(&format!("/plans/{}/parties/{party_id}/edit", plan.id)).into_response())
+        }
         Ok(plan) => Ok(Redirect::to(&format!("/plans/{}#parties", plan.id)).into_response()),
         Err(e) => {
-            let (errors, conflict, base) = refusal(e, form.meta.base())?;
+            let (mut errors, conflict, base) = refusal_view(e, form.meta.base())?;
+            // The form names the account by its e-mail address.
+            for error in &mut errors.0 {
+                if error.field == "user_id" {
+                    error.field = "account_email".into();
+                    error.message = "There is no active Goldthread user with this email address".into();
+                }
+            }
             render_invalid(&PartyPage {
                 ctx: Ctx::for_user(user, "plans"),
+                roles: role_options(state, &view.plan, form.role.as_deref()),
                 view,
                 party_id,
                 values: form,
-                roles: role_options(),
                 base_version: base,
                 errors: FormErrors(errors),
                 conflict,
@@ -852,11 +906,11 @@ async fn edit_party_page(
         ctx: Ctx::for_user(&user, "plans"),
         base_version: view.plan.version,
         values: PartyForm::from_party(&party, email, lead),
+        roles: role_options(&state, &view.plan, Some(party.role.as_str())),
         view,
         party_id: Some(party_id),
-        roles: role_options(),
         errors: FormErrors::default(),
-        conflict: vec![],
+        conflict: ConflictView::default(),
     })
 }
 
@@ -869,22 +923,10 @@ async fn edit_party(
     let view = load_writable_view(&state, &user, &id).await?;
     let party_id = parse_id(&party_id)?;
     let result = match party_from_form(&state, &form, party_id).await {
-        Ok(party) => {
-            save_party(
-                &state,
-                &user,
-                &view.plan,
-                form.meta.base(),
-                form.meta.reason.as_deref(),
-                party,
-                form.is_lead(),
-                false,
-            )
-            .await
-        }
+        Ok(party) => save_party(&state, &user, &view.plan, &form.meta, party, form.is_lead(), false).await,
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
-    party_result(&user, view, Some(party_id), form, result)
+    party_result(&state, &user, view, Some(party_id), form, result)
 }
 
 async fn remove_party(
@@ -906,12 +948,22 @@ async fn remove_party(
             Change::PartyRemoved { party_id },
             &state.plan_types,
         )
-        .await;
+        .await
+        .map_err(|e| match e {
+            // Removing what someone just changed: show what they changed;
+            // removing again (on the version shown) removes it.
+            StoreError::Conflict(mut conflict) => {
+                conflict.fields.clear();
+                conflict.base_version = conflict.current_version;
+                StoreError::Conflict(conflict)
+            }
+            other => other,
+        });
     let form = PartyForm {
         meta,
         ..PartyForm::from_party(&party, None, false)
     };
-    party_result(&user, view, Some(party_id), form, result)
+    party_result(&state, &user, view, Some(party_id), form, result)
 }
 
 #[derive(Template)]

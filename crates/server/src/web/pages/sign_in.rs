@@ -1,10 +1,12 @@
 //! Signing in and out (SPEC S5): Argon2id passwords, a new session id at
-//! sign-in, and limits on failed attempts per account and per address.
+//! sign-in, and throttling of failed attempts per account, per address and
+//! per known device (see [`crate::throttle`] and `web::sign_in_gate`).
 
 use std::net::SocketAddr;
 
 use askama::Template;
 use axum::extract::{ConnectInfo, Query, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -15,12 +17,8 @@ use tower_sessions::Session;
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::web::AppState;
 use crate::web::error::PageError;
-use crate::web::session::{CurrentUser, USER_KEY, csrf_token, safe_next};
-
-/// Failed attempts allowed in [`WINDOW`] before sign-in is refused.
-const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-const MAX_FAILURES_PER_ADDRESS: i64 = 20;
-const WINDOW: time::Duration = time::Duration::minutes(15);
+use crate::web::session::{CurrentUser, anonymous_csrf, client_address, safe_next, with_cookie};
+use crate::web::sign_in_gate::{self, Gate};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -46,20 +44,23 @@ struct NextQuery {
 
 async fn sign_in_page(
     State(state): State<AppState>,
-    session: Session,
+    headers: HeaderMap,
     Query(query): Query<NextQuery>,
 ) -> Result<Response, PageError> {
+    // Nothing is stored for a visitor: the form's token is in a signed cookie.
+    let (csrf, cookie) = anonymous_csrf(&state, &headers);
     let ctx = Ctx {
-        csrf: csrf_token(&session).await?,
+        csrf,
         ..Ctx::anonymous()
     };
-    render(&SignInPage {
+    let page = render(&SignInPage {
         ctx,
         errors: FormErrors::default(),
         email: String::new(),
         next: safe_next(query.next.as_deref()),
         oidc: state.config.oidc.is_some(),
-    })
+    })?;
+    Ok(with_cookie(page, cookie))
 }
 
 #[derive(Deserialize)]
@@ -73,12 +74,14 @@ async fn sign_in(
     State(state): State<AppState>,
     session: Session,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, PageError> {
     let email = form.email.unwrap_or_default().trim().to_lowercase();
     let password = form.password.unwrap_or_default();
     let next = safe_next(form.next.as_deref());
-    let address = peer.ip().to_string();
+    let address = client_address(peer.ip(), &headers, &state.config.security.trusted_proxies);
+    let (csrf, cookie) = anonymous_csrf(&state, &headers);
     let again = |errors: FieldErrors, csrf: String, email: String, next: String| {
         render_invalid(&SignInPage {
             ctx: Ctx {
@@ -90,6 +93,7 @@ async fn sign_in(
             next,
             oidc: state.config.oidc.is_some(),
         })
+        .map(|page| with_cookie(page, cookie.clone()))
     };
 
     let mut errors = FieldErrors::new();
@@ -100,30 +104,7 @@ async fn sign_in(
         errors.add("password", "Enter your password");
     }
     if !errors.is_empty() {
-        return again(errors, csrf_token(&session).await?, email, next);
-    }
-
-    let (by_account, by_address) = state.store.recent_sign_in_failures(&email, &address, WINDOW).await?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
-        tracing::warn!(address, "sign-in refused: too many failed attempts");
-        let page = SignInPage {
-            ctx: Ctx {
-                csrf: csrf_token(&session).await?,
-                ..Ctx::anonymous()
-            },
-            errors: FormErrors(FieldErrors::single(
-                "email",
-                "Too many failed attempts to sign in. Wait 15 minutes, then try again.",
-            )),
-            email,
-            next,
-            oidc: state.config.oidc.is_some(),
-        };
-        return Ok((
-            axum::http::StatusCode::TOO_MANY_REQUESTS,
-            axum::response::Html(page.render()?),
-        )
-            .into_response());
+        return again(errors, csrf, email, next);
     }
 
     let found = state.store.user_for_sign_in(&email).await?;
@@ -131,28 +112,54 @@ async fn sign_in(
         Some((user, hash)) => (Some(user), Some(hash)),
         None => (None, None),
     };
-    let valid = crate::auth::verify_password(password, hash).await;
+    // The attempt is counted before the password is hashed, atomically, so
+    // parallel guesses cannot get past the limits.
+    let counted =
+        match sign_in_gate::count_attempt(&state, &headers, &email, user.as_ref().map(|u| u.id), address).await? {
+            Gate::Go(counted) => counted,
+            Gate::Wait(wait) => {
+                tracing::warn!(%address, "sign-in refused: too many failed attempts");
+                let page = SignInPage {
+                    ctx: Ctx {
+                        csrf,
+                        ..Ctx::anonymous()
+                    },
+                    errors: FormErrors(FieldErrors::single(
+                        "email",
+                        format!(
+                            "Too many failed attempts to sign in. Wait {}, then try again.",
+                            crate::throttle::describe_wait(wait)
+                        ),
+                    )),
+                    email,
+                    next,
+                    oidc: state.config.oidc.is_some(),
+                };
+                let response = (
+                    axum::http::StatusCode::TOO_MANY_REQUESTS,
+                    axum::response::Html(page.render()?),
+                )
+                    .into_response();
+                return Ok(with_cookie(sign_in_gate::with_retry_after(response, wait), cookie));
+            }
+        };
+    let Ok(valid) = crate::auth::verify_password(password, hash).await else {
+        return Ok(sign_in_gate::busy());
+    };
     let Some(user) = user.filter(|_| valid) else {
-        state.store.record_sign_in_failure(&email, &address).await?;
         let errors = FieldErrors::single("email", "The email address or password is not right");
-        return again(errors, csrf_token(&session).await?, email, next);
+        return again(errors, csrf, email, next);
     };
 
-    state.store.clear_sign_in_failures(&email).await?;
-    // The second step, when the user has an authenticator or must set one up.
-    if let Some(response) = super::two_factor::after_password(&state, &session, &user, &next).await? {
+    let device_cookie = sign_in_gate::succeeded(&state, counted, user.id).await?;
+    // The second step, when the user has an authenticator or must set one up;
+    // the device cookie is set once that step is done.
+    if let Some(response) = super::two_factor::after_password(&state, &session, &user, &next, &device_cookie).await? {
         return Ok(response);
     }
-    // A new session id at sign-in defeats session fixation; a new CSRF
-    // token goes with it.
-    session.cycle_id().await.map_err(PageError::internal)?;
-    session.insert(USER_KEY, user.id).await.map_err(PageError::internal)?;
-    session
-        .insert(crate::web::session::CSRF_KEY, crate::auth::random_secret())
-        .await
-        .map_err(PageError::internal)?;
+    crate::web::session::establish(&session, user.id, &headers).await?;
     tracing::info!(user = %user.id, "signed in");
-    Ok(Redirect::to(&next).into_response())
+    Ok(with_cookie(Redirect::to(&next).into_response(), Some(device_cookie)))
 }
 
 async fn sign_out(user: CurrentUser) -> Result<Response, PageError> {

@@ -12,7 +12,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -26,7 +26,7 @@ use super::{Ctx, FormErrors, render, render_invalid};
 use crate::store::User;
 use crate::web::AppState;
 use crate::web::error::PageError;
-use crate::web::session::{Admin, CSRF_KEY, CurrentUser, USER_KEY, csrf_token};
+use crate::web::session::{Admin, CSRF_KEY, CurrentUser, USER_KEY, csrf_token, with_cookie};
 
 /// The user who has given the right password and still owes a code.
 const PENDING_USER: &str = "two_factor_user";
@@ -34,6 +34,8 @@ const PENDING_USER: &str = "two_factor_user";
 const PENDING_NEXT: &str = "two_factor_next";
 /// Set when the pending user must set up an authenticator first.
 const PENDING_SETUP: &str = "two_factor_setup";
+/// The device cookie (`Set-Cookie` value) to give once signed in.
+const PENDING_DEVICE: &str = "two_factor_device";
 /// Wrong codes given for the pending sign-in.
 const PENDING_FAILURES: &str = "two_factor_failures";
 /// Wrong codes allowed before the password must be given again.
@@ -63,6 +65,7 @@ pub async fn after_password(
     session: &Session,
     user: &User,
     next: &str,
+    device_cookie: &HeaderValue,
 ) -> Result<Option<Response>, PageError> {
     let has = state.store.has_totp(user.id).await?;
     let must = state.store.two_factor_policy().await?.requires(user.role);
@@ -77,6 +80,12 @@ pub async fn after_password(
         .map_err(PageError::internal)?;
     session.insert(PENDING_NEXT, next).await.map_err(PageError::internal)?;
     session.insert(PENDING_SETUP, !has).await.map_err(PageError::internal)?;
+    if let Ok(cookie) = device_cookie.to_str() {
+        session
+            .insert(PENDING_DEVICE, cookie)
+            .await
+            .map_err(PageError::internal)?;
+    }
     session
         .insert(PENDING_FAILURES, 0u32)
         .await
@@ -106,25 +115,37 @@ async fn pending(state: &AppState, session: &Session) -> Result<Option<(User, bo
     Ok(state.store.user(id).await?.filter(|u| u.active).map(|u| (u, setup)))
 }
 
-/// Signs the pending user in: a new session id and CSRF token, then the
-/// user id, as a password-only sign-in does.
-async fn finish_sign_in(session: &Session, user: &User) -> Result<String, PageError> {
+/// Signs the pending user in as a password-only sign-in does (see
+/// [`crate::web::session::establish`]): a new session id and CSRF token,
+/// the session's times, then the user id. Returns where to go next and the
+/// device cookie earned by the right password.
+async fn finish_sign_in(
+    session: &Session,
+    user: &User,
+    headers: &HeaderMap,
+) -> Result<(String, Option<HeaderValue>), PageError> {
     let next = session
         .get::<String>(PENDING_NEXT)
         .await
         .map_err(PageError::internal)?
         .unwrap_or_else(|| "/".to_owned());
-    for key in [PENDING_USER, PENDING_NEXT, PENDING_SETUP, PENDING_FAILURES] {
+    let device = session
+        .get::<String>(PENDING_DEVICE)
+        .await
+        .map_err(PageError::internal)?
+        .and_then(|c| HeaderValue::from_str(&c).ok());
+    for key in [
+        PENDING_USER,
+        PENDING_NEXT,
+        PENDING_SETUP,
+        PENDING_FAILURES,
+        PENDING_DEVICE,
+    ] {
         session.remove_value(key).await.map_err(PageError::internal)?;
     }
-    session.cycle_id().await.map_err(PageError::internal)?;
-    session.insert(USER_KEY, user.id).await.map_err(PageError::internal)?;
-    session
-        .insert(CSRF_KEY, crate::auth::random_secret())
-        .await
-        .map_err(PageError::internal)?;
+    crate::web::session::establish(session, user.id, headers).await?;
     tracing::info!(user = %user.id, "signed in with two factors");
-    Ok(crate::web::session::safe_next(Some(&next)))
+    Ok((crate::web::session::safe_next(Some(&next)), device))
 }
 
 #[derive(Template)]
@@ -174,6 +195,7 @@ async fn code_is_good(state: &AppState, user_id: Uuid, code: &str) -> Result<boo
 async fn check_code(
     State(state): State<AppState>,
     session: Session,
+    headers: HeaderMap,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, PageError> {
     let Some((user, false)) = pending(&state, &session).await? else {
@@ -182,8 +204,8 @@ async fn check_code(
     let code = form.code.unwrap_or_default();
     let code = code.trim();
     if !code.is_empty() && code_is_good(&state, user.id, code).await? {
-        let next = finish_sign_in(&session, &user).await?;
-        return Ok(Redirect::to(&next).into_response());
+        let (next, device) = finish_sign_in(&session, &user, &headers).await?;
+        return Ok(with_cookie(Redirect::to(&next).into_response(), device));
     }
     let failures = session
         .get::<u32>(PENDING_FAILURES)
@@ -308,6 +330,7 @@ struct RecoveryCodesPage {
 async fn confirm_set_up(
     State(state): State<AppState>,
     session: Session,
+    headers: HeaderMap,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, PageError> {
     let Some((user, before_sign_in)) = setting_up(&state, &session).await? else {
@@ -338,16 +361,17 @@ async fn confirm_set_up(
         return Ok(Redirect::to("/account").into_response());
     }
     tracing::info!(user = %user.id, "two-factor sign-in set up");
-    let next = if before_sign_in {
-        finish_sign_in(&session, &user).await?
+    let (next, device) = if before_sign_in {
+        finish_sign_in(&session, &user, &headers).await?
     } else {
-        "/account".to_owned()
+        ("/account".to_owned(), None)
     };
-    render(&RecoveryCodesPage {
+    let page = render(&RecoveryCodesPage {
         ctx: ctx_for(&session, &user, false).await?,
         codes,
         next,
-    })
+    })?;
+    Ok(with_cookie(page, device))
 }
 
 #[derive(Template)]

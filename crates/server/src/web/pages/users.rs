@@ -21,6 +21,51 @@ pub fn router() -> Router<AppState> {
         .route("/users/new", get(new_page).post(create))
         .route("/users/{id}/deactivate", post(deactivate))
         .route("/users/{id}/activate", post(activate))
+        .route("/users/{id}/tokens", get(tokens))
+        .route("/users/{id}/tokens/{token}/revoke", post(revoke_token))
+}
+
+#[derive(Template)]
+#[template(path = "users/tokens.html")]
+struct TokensPage {
+    ctx: Ctx,
+    user: User,
+    tokens: Vec<crate::store::ApiToken>,
+}
+
+impl TokensPage {
+    fn when(&self, at: impl super::Moment) -> String {
+        crate::web::format::date_time(at.moment())
+    }
+}
+
+/// A user's API tokens, for an administrator to revoke (ASVS 5.0 V7.4).
+async fn tokens(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let user = state.store.user(parse_id(&id)?).await?.ok_or(PageError::NotFound)?;
+    let tokens = state.store.api_tokens(user.id).await?;
+    render(&TokensPage {
+        ctx: Ctx::for_user(&admin, "users"),
+        user,
+        tokens,
+    })
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path((id, token)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let user_id = parse_id(&id)?;
+    let token = parse_id(&token)?;
+    if !state.store.api_tokens(user_id).await?.iter().any(|t| t.id == token) {
+        return Err(PageError::NotFound);
+    }
+    state.store.revoke_api_token(&admin.actor(), token).await?;
+    Ok(Redirect::to(&format!("/users/{user_id}/tokens")).into_response())
 }
 
 #[derive(Template)]
