@@ -21,4 +21,6 @@ pub mod review;
 pub mod rules;
 #[cfg(test)]
 mod testkit;
+pub mod team;
+pub mod two_factor;
 pub mod user;

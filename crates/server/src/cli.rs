@@ -47,6 +47,8 @@ enum Command {
         /// on pages and in messages are shown in it.
         #[arg(long, env = "GOLDTHREAD_TIME_ZONE", default_value = crate::local_time::DEFAULT_ZONE, value_parser = crate::local_time::zone_named)]
         time_zone: jiff::tz::TimeZone,
+        #[command(flatten)]
+        oidc: OidcArgs,
         /// Minutes without use after which a session ends.
         #[arg(long, env = "GOLDTHREAD_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=1440))]
         session_idle_minutes: u32,
@@ -62,6 +64,11 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Manage teams and what is shared with them.
+    Team {
+        #[command(subcommand)]
+        command: TeamCommand,
     },
     /// Manage API tokens.
     Token {
@@ -113,6 +120,109 @@ enum UserCommand {
     Deactivate {
         #[arg(long)]
         email: String,
+    },
+}
+
+/// Single sign-on through an OpenID Connect provider (all three of issuer,
+/// client id and secret, or none).
+#[derive(Debug, clap::Args)]
+struct OidcArgs {
+    /// The OpenID Connect issuer URL, e.g. https://login.example.org/realms/staff
+    #[arg(long, env = "GOLDTHREAD_OIDC_ISSUER", requires_all = ["oidc_client_id", "oidc_client_secret"])]
+    oidc_issuer: Option<String>,
+    /// The client id Goldthread is registered with at the provider.
+    #[arg(long, env = "GOLDTHREAD_OIDC_CLIENT_ID", requires = "oidc_issuer")]
+    oidc_client_id: Option<String>,
+    /// The client secret (prefer the environment variable).
+    #[arg(
+        long,
+        env = "GOLDTHREAD_OIDC_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "oidc_issuer"
+    )]
+    oidc_client_secret: Option<String>,
+    /// Make an account with this role (practitioner or viewer) for a
+    /// verified e-mail address that has none; without it only existing
+    /// users (matched by verified e-mail) can sign in this way.
+    #[arg(long, env = "GOLDTHREAD_OIDC_PROVISION_ROLE", requires = "oidc_issuer")]
+    oidc_provision_role: Option<String>,
+}
+
+impl OidcArgs {
+    fn config(self) -> anyhow::Result<Option<crate::config::OidcConfig>> {
+        let (Some(issuer), Some(client_id), Some(secret)) =
+            (self.oidc_issuer, self.oidc_client_id, self.oidc_client_secret)
+        else {
+            return Ok(None);
+        };
+        let provision_role = match self.oidc_provision_role.as_deref() {
+            None => None,
+            Some(role) => match goldthread_domain::user::Role::parse(role) {
+                Some(goldthread_domain::user::Role::Admin) | None => {
+                    bail!("--oidc-provision-role: choose practitioner or viewer")
+                }
+                some => some,
+            },
+        };
+        Ok(Some(crate::config::OidcConfig {
+            issuer,
+            client_id,
+            client_secret: secrecy::SecretString::from(secret),
+            provision_role,
+        }))
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum TeamCommand {
+    /// Add a team.
+    Add {
+        #[arg(long)]
+        name: String,
+    },
+    /// List teams, their members and what is shared with them.
+    List,
+    /// Add a user to a team.
+    AddMember {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        email: String,
+    },
+    /// Take a user out of a team.
+    RemoveMember {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        email: String,
+    },
+    /// Share a plan (by id) with a team; its members can read it.
+    SharePlan {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        plan: uuid::Uuid,
+    },
+    /// Stop sharing a plan with a team.
+    UnsharePlan {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        plan: uuid::Uuid,
+    },
+    /// Share a person's record (by id, not their plans) with a team.
+    SharePerson {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        person: uuid::Uuid,
+    },
+    /// Stop sharing a person's record with a team.
+    UnsharePerson {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        person: uuid::Uuid,
     },
 }
 
@@ -201,6 +311,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         addr,
         public_url,
         plan_types_dir,
+        oidc: None,
         security: crate::config::Security::default(),
     };
     let local: SocketAddr = "127.0.0.1:0".parse().expect("valid address");
@@ -211,12 +322,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             public_url,
             plan_types,
             time_zone,
+            oidc,
             session_idle_minutes,
             session_max_hours,
             trusted_proxies,
         } => {
             crate::local_time::set_zone(time_zone);
             let mut config = base_config(addr, public_url, plan_types);
+            config.oidc = oidc.config()?;
             config.security = crate::config::Security {
                 idle_timeout: time::Duration::minutes(session_idle_minutes.into()),
                 absolute_timeout: time::Duration::hours(session_max_hours.into()),
@@ -255,6 +368,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { command } => {
             let store = startup::connect(&base_config(local, None, None)).await?;
             user_command(&store, command).await?;
+        }
+        Command::Team { command } => {
+            let store = startup::connect(&base_config(local, None, None)).await?;
+            team_command(&store, command).await?;
         }
         Command::Token {
             command: TokenCommand::Create { email, label, days },
@@ -471,6 +588,90 @@ fn command_line_actor() -> goldthread_domain::user::Actor {
         email: String::new(),
         role: goldthread_domain::user::Role::Admin,
     }
+}
+
+async fn team_command(store: &Store, command: TeamCommand) -> anyhow::Result<()> {
+    let admin = command_line_actor();
+    let team_named = |name: String| async move {
+        let teams = store.list_teams().await?;
+        match teams.into_iter().find(|t| t.name.eq_ignore_ascii_case(name.trim())) {
+            Some(team) => Ok(team),
+            None => bail!("no team named {name:?} (see `goldthread team list`)"),
+        }
+    };
+    let user_with = |email: String| async move {
+        match store.user_by_email(&email).await? {
+            Some(user) => Ok(user),
+            None => bail!("no user with the email address {email}"),
+        }
+    };
+    let not_found = |what: &str, id: uuid::Uuid| anyhow::anyhow!("no {what} with the id {id}");
+    match command {
+        TeamCommand::Add { name } => {
+            let team = store.add_team(&admin, &name).await.map_err(store_error)?;
+            println!("Added the team {} ({}).", team.name, team.id);
+        }
+        TeamCommand::List => {
+            for team in store.list_teams().await? {
+                let detail = store.team(&admin, team.id).await?;
+                let members: Vec<&str> = detail.members.iter().map(|m| m.email.as_str()).collect();
+                println!(
+                    "{}\t{}\tmembers: {}\tplans: {}\tpeople: {}",
+                    team.id,
+                    team.name,
+                    members.join(", "),
+                    detail.plans.len(),
+                    detail.people.len()
+                );
+            }
+        }
+        TeamCommand::AddMember { team, email } => {
+            let (team, user) = (team_named(team).await?, user_with(email).await?);
+            store.add_member(&admin, team.id, user.id).await.map_err(store_error)?;
+            println!("{} is in the team {}.", user.email, team.name);
+        }
+        TeamCommand::RemoveMember { team, email } => {
+            let (team, user) = (team_named(team).await?, user_with(email).await?);
+            store.remove_member(&admin, team.id, user.id).await?;
+            println!("{} is no longer in the team {}.", user.email, team.name);
+        }
+        TeamCommand::SharePlan { team, plan } => {
+            let team = team_named(team).await?;
+            match store.share_plan_with_team(&admin, plan, team.id).await {
+                Err(StoreError::NotFound) => return Err(not_found("plan", plan)),
+                other => other.map_err(store_error)?,
+            }
+            println!("The team {} can read the plan {plan}.", team.name);
+        }
+        TeamCommand::UnsharePlan { team, plan } => {
+            let team = team_named(team).await?;
+            match store.unshare_plan_with_team(&admin, plan, team.id).await {
+                Err(StoreError::NotFound) => return Err(not_found("plan", plan)),
+                other => other?,
+            }
+            println!("The plan {plan} is no longer shared with the team {}.", team.name);
+        }
+        TeamCommand::SharePerson { team, person } => {
+            let team = team_named(team).await?;
+            match store.share_person_with_team(&admin, person, team.id).await {
+                Err(StoreError::NotFound) => return Err(not_found("person", person)),
+                other => other.map_err(store_error)?,
+            }
+            println!("The team {} can read the record of {person}.", team.name);
+        }
+        TeamCommand::UnsharePerson { team, person } => {
+            let team = team_named(team).await?;
+            match store.unshare_person_with_team(&admin, person, team.id).await {
+                Err(StoreError::NotFound) => return Err(not_found("person", person)),
+                other => other?,
+            }
+            println!(
+                "The record of {person} is no longer shared with the team {}.",
+                team.name
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Reads one line from standard input (a pipe or a prompt), without the

@@ -56,8 +56,35 @@ pub struct Config {
     pub public_url: Option<String>,
     /// An organisation's own plan types (`*.toml`), added to the built-in ones.
     pub plan_types_dir: Option<PathBuf>,
+    /// Single sign-on through the organisation's OpenID Connect provider.
+    pub oidc: Option<OidcConfig>,
     /// Session lifetimes and which proxies to believe.
     pub security: Security,
+}
+
+/// An OpenID Connect provider people may sign in through, and the rule
+/// that turns its users into Goldthread users.
+#[derive(Clone)]
+pub struct OidcConfig {
+    /// The issuer URL; its discovery document is at
+    /// `/.well-known/openid-configuration`.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    /// Signing in with a verified e-mail that has no account makes one with
+    /// this role; `None` signs in only existing users.
+    pub provision_role: Option<goldthread_domain::user::Role>,
+}
+
+impl std::fmt::Debug for OidcConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .field("provision_role", &self.provision_role)
+            .finish()
+    }
 }
 
 /// Sign-in and session settings (ASVS 5.0 V7.3).
@@ -115,6 +142,7 @@ mod tests {
             addr: addr.parse().unwrap(),
             public_url: public_url.map(str::to_owned),
             plan_types_dir: None,
+            oidc: None,
             security: Security::default(),
         };
         assert!(config("127.0.0.1:8080", None).insecure_warning().is_none());

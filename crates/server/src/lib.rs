@@ -17,4 +17,5 @@ pub mod local_time;
 pub mod startup;
 pub mod store;
 pub mod throttle;
+pub mod totp;
 pub mod web;

@@ -87,20 +87,27 @@ async fn load(store: &Store) -> anyhow::Result<()> {
     ] {
         users.insert(email, user(store, email, name, role).await?);
     }
-    let team = store.create_team("Early help team").await?;
-    for email in [
+    let admin = users[ADMIN_EMAIL].actor();
+    let team = store.add_team(&admin, "Early help team").await?;
+    let team_members = [
         "priya.shah@example.org",
         "sam.okafor@example.org",
         "hannah.reid@example.org",
         "grace.miller@example.org",
-    ] {
-        store.add_team_member(team.id, users[email].id).await?;
+    ];
+    for email in team_members {
+        store.add_member(&admin, team.id, users[email].id).await?;
     }
     for plan in plans() {
         let title = plan.title;
-        write_plan(store, &types, &users, plan)
+        let author = plan.author;
+        let id = write_plan(store, &types, &users, plan)
             .await
             .with_context(|| format!("loading the demo plan \"{title}\""))?;
+        // The team's manager (read-only) sees the plans its members write.
+        if team_members.contains(&author) {
+            store.share_plan_with_team(&admin, id, team.id).await?;
+        }
     }
     Ok(())
 }
@@ -357,7 +364,7 @@ async fn write_plan(
     types: &Registry,
     users: &HashMap<&'static str, User>,
     data: DemoPlan,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Uuid> {
     let user_of = |email: &str| users.get(email).ok_or_else(|| anyhow!("no demo user {email}"));
     let plan_type = types
         .get(data.plan_type)
@@ -408,7 +415,7 @@ async fn write_plan(
         let actor = writer.actor.clone();
         writer.apply_as(&actor, Some(reason), change).await?;
     }
-    Ok(())
+    Ok(writer.plan.id)
 }
 
 impl Writer<'_> {

@@ -129,6 +129,7 @@ impl Store {
         if !actor.can_write() {
             return Err(StoreError::Forbidden);
         }
+        self.require_plan_writable(actor, plan_id).await?;
         let (name, content_type) = check_upload(name, content_type, data.len())?;
         check_content(&content_type, data)?;
         let id = Uuid::new_v4();

@@ -10,11 +10,14 @@
 //! is simply not found.
 
 mod files;
+mod oidc;
 mod people;
 mod photos;
 mod plans;
 mod sessions;
 mod sign_in;
+mod teams;
+mod two_factor;
 mod users;
 
 use std::str::FromStr;
@@ -33,6 +36,8 @@ pub use photos::{MAX_PHOTO_BYTES, photo_type, reencode_photo};
 pub use plans::{PlanFilter, PlanSummary, Resolution};
 pub use sessions::{SessionInfo, session_handle};
 pub use sessions::{USER_AGENT_KEY, USER_KEY};
+pub use teams::{Shared, TeamDetail, TeamMember};
+pub use two_factor::TotpRecord;
 pub use users::{ApiToken, Team, User};
 
 /// Expands `$body` once for each backend with `$pool` bound to that

@@ -65,6 +65,7 @@ impl Store {
         if !actor.can_write() {
             return Err(StoreError::Forbidden);
         }
+        self.require_person_writable(actor, person_id).await?;
         let reencoded = match data {
             Some(data) => {
                 let data = data.to_vec();

@@ -93,6 +93,7 @@ impl Store {
         if !actor.can_write() {
             return Err(StoreError::Forbidden);
         }
+        self.require_person_writable(actor, person_id).await?;
         check_details(&details)?;
         let number = self.new_plan_number(actor, person_id, plan_type, type_name).await?;
 
@@ -326,6 +327,7 @@ impl Store {
         if !actor.can_write() {
             return Err(StoreError::Forbidden);
         }
+        self.require_plan_writable(actor, id).await?;
         if base_version < 1 || base_version > visible.version {
             return Err(StoreError::Invalid(FieldErrors::single(
                 "base_version",

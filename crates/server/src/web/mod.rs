@@ -10,6 +10,7 @@ pub mod api;
 pub mod assets;
 pub mod error;
 pub mod format;
+pub mod oidc;
 pub mod pages;
 pub mod session;
 pub mod sign_in_gate;

@@ -137,6 +137,37 @@ fn public_origin(url: &str) -> String {
     }
 }
 
+/// Signs `user` in on this session: a new session id (against session
+/// fixation), a new CSRF token, the sign-in and last-seen times (for the
+/// absolute and idle timeouts) and the browser's name, then the user id,
+/// which makes the stored session record the user's.
+pub async fn establish(session: &Session, user: Uuid, headers: &HeaderMap) -> Result<(), PageError> {
+    session.cycle_id().await.map_err(PageError::internal)?;
+    session.insert(USER_KEY, user).await.map_err(PageError::internal)?;
+    session
+        .insert(CSRF_KEY, crate::auth::random_secret())
+        .await
+        .map_err(PageError::internal)?;
+    let now = crate::store::to_millis(crate::store::now());
+    session
+        .insert(SIGNED_IN_AT_KEY, now)
+        .await
+        .map_err(PageError::internal)?;
+    session.insert(SEEN_AT_KEY, now).await.map_err(PageError::internal)?;
+    let agent: String = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect();
+    session
+        .insert(USER_AGENT_KEY, agent)
+        .await
+        .map_err(PageError::internal)?;
+    Ok(())
+}
+
 /// The session's CSRF token, made on first use.
 pub async fn csrf_token(session: &Session) -> Result<String, PageError> {
     if let Some(token) = session.get::<String>(CSRF_KEY).await.map_err(PageError::internal)? {

@@ -83,15 +83,21 @@ pub async fn succeeded(state: &AppState, counted: Counted, user: Uuid) -> Result
             state.store.clear_sign_in_failures(key).await?;
         }
     }
-    let device = counted.device.unwrap_or_else(crate::auth::random_secret);
+    Ok(device_cookie(state, user, counted.device))
+}
+
+/// The cookie that marks this browser as one `user` has signed in on:
+/// `device` when it already had one, else a new one.
+pub fn device_cookie(state: &AppState, user: Uuid, device: Option<String>) -> HeaderValue {
+    let device = device.unwrap_or_else(crate::auth::random_secret);
     let value = crate::auth::signed(&state.secret, DEVICE_PURPOSE, &format!("{user}:{device}"));
     let secure = state.config.secure_cookies();
-    Ok(set_cookie(
+    set_cookie(
         secure,
         &cookie_name(secure, DEVICE_COOKIE),
         &value,
         time::Duration::days(365),
-    ))
+    )
 }
 
 /// 503 with `Retry-After`: too many passwords are being checked.

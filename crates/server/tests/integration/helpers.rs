@@ -106,6 +106,11 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Config
     spawn_configured(backend, database_url, dir, configure).await
 }
 
+/// Starts the application with single sign-on through `oidc`.
+pub async fn spawn_with_oidc(backend: Backend, oidc: goldthread::config::OidcConfig) -> TestApp {
+    spawn_app_with(backend, |config| config.oidc = Some(oidc)).await
+}
+
 async fn spawn_configured(
     backend: Backend,
     database_url: String,
@@ -117,6 +122,7 @@ async fn spawn_configured(
         addr: "127.0.0.1:0".parse().unwrap(),
         public_url: None,
         plan_types_dir: None,
+        oidc: None,
         security: Default::default(),
     };
     configure(&mut config);

@@ -7,6 +7,7 @@ mod people;
 mod plan_types;
 mod plans;
 mod problem;
+mod teams;
 mod users;
 
 use axum::Router;
@@ -42,6 +43,7 @@ use super::AppState;
         (name = "plans", description = "Plans, their parties, status and history (SPEC P2–P4, R5)"),
         (name = "plan-types", description = "The kinds of plan, defined as data"),
         (name = "users", description = "Users and the caller's own account"),
+        (name = "teams", description = "Teams, and plans and people shared with them (read-only for members)"),
         (name = "checks", description = "Checks that help the writer")
     )
 )]
@@ -72,6 +74,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(plans::router())
         .merge(plan_types::router())
         .merge(users::router())
+        .merge(teams::router())
         .split_for_parts();
     document_problems(&mut openapi);
     (router, openapi)

@@ -9,6 +9,8 @@ pub mod people;
 pub mod plans;
 pub mod sections;
 mod sign_in;
+mod teams;
+mod two_factor;
 mod users;
 
 use askama::Template;
@@ -32,6 +34,9 @@ pub fn router() -> Router<AppState> {
         .merge(sections::router())
         .merge(users::router())
         .merge(account::router())
+        .merge(teams::router())
+        .merge(two_factor::router())
+        .merge(crate::web::oidc::router())
 }
 
 /// What the layout needs on every page.

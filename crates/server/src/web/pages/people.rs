@@ -262,8 +262,12 @@ async fn show_person(
     };
     let (plans, _) = state.store.list_plans(&actor, &filter).await?;
     let has_photo = state.store.person_photo(&actor, id).await?.is_some();
+    let mut ctx = Ctx::for_user(user, "people");
+    // Read-only users (and those who see the person only through a team)
+    // are not shown forms they cannot send.
+    ctx.can_write &= state.store.may_change_person(&actor, id).await?;
     let page = ShowPage {
-        ctx: Ctx::for_user(user, "people"),
+        ctx,
         date_of_birth: crate::web::format::opt_date(person.details.date_of_birth),
         has_photo,
         person,

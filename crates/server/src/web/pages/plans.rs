@@ -219,6 +219,8 @@ pub struct PlanView {
     pub start_date: String,
     pub lead_name: String,
     pub updated: String,
+    /// May the user change this plan? (Not when they see it only through a team.)
+    pub writable: bool,
 }
 
 pub async fn load_view(state: &AppState, user: &CurrentUser, id: &str) -> Result<PlanView, PageError> {
@@ -227,9 +229,23 @@ pub async fn load_view(state: &AppState, user: &CurrentUser, id: &str) -> Result
     view_of(state, user, plan).await
 }
 
+/// The plan for a page holding a form that changes it: refused (403) to
+/// those who may only read it, so they are never shown a form they cannot
+/// send.
+pub async fn load_writable_view(state: &AppState, user: &CurrentUser, id: &str) -> Result<PlanView, PageError> {
+    let view = load_view(state, user, id).await?;
+    if view.writable {
+        Ok(view)
+    } else {
+        Err(StoreError::Forbidden.into())
+    }
+}
+
 async fn view_of(state: &AppState, user: &CurrentUser, plan: Plan) -> Result<PlanView, PageError> {
     let person = state.store.person(&user.actor(), plan.person_id).await?;
+    let writable = state.store.may_change_plan(&user.actor(), plan.id).await?;
     Ok(PlanView {
+        writable,
         type_name: state.plan_type_name(&plan.plan_type),
         start_date: crate::web::format::opt_date(plan.details.start_date),
         lead_name: plan.lead_party().map(|p| p.name.clone()).unwrap_or_default(),
@@ -336,8 +352,7 @@ fn show_page(
         Some(plan_type) => section_views(&view.plan, plan_type, &view.person),
         None => vec![],
     };
-    let can_edit =
-        user.user.role.can_write() && as_of.is_none() && other_form.is_none() && view.plan.status.is_active();
+    let can_edit = view.writable && as_of.is_none() && other_form.is_none() && view.plan.status.is_active();
     let forms = state
         .plan_types
         .all()
@@ -357,8 +372,11 @@ fn show_page(
         .iter()
         .filter_map(|s| s.heading.as_ref().map(|h| (format!("{}-heading", s.key), h.clone())))
         .collect();
+    let mut ctx = Ctx::for_user(user, "plans");
+    // Read-only users are not shown forms they cannot send.
+    ctx.can_write &= view.writable;
     Ok(ShowPage {
-        ctx: Ctx::for_user(user, "plans"),
+        ctx,
         view,
         as_of,
         sections,
@@ -664,7 +682,7 @@ async fn details_page(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let view = load_view(&state, &user, &id).await?;
+    let view = load_writable_view(&state, &user, &id).await?;
     let plan = &view.plan;
     render(&DetailsPage {
         ctx: Ctx::for_user(&user, "plans"),
@@ -689,7 +707,7 @@ async fn save_details(
     Path(id): Path<String>,
     Form(form): Form<DetailsForm>,
 ) -> Result<Response, PageError> {
-    let view = load_view(&state, &user, &id).await?;
+    let view = load_writable_view(&state, &user, &id).await?;
     let mut errors = FieldErrors::new();
     let weeks = match form
         .review_interval_weeks
@@ -865,7 +883,7 @@ async fn new_party_page(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let view = load_view(&state, &user, &id).await?;
+    let view = load_writable_view(&state, &user, &id).await?;
     render(&PartyPage {
         ctx: Ctx::for_user(&user, "plans"),
         base_version: view.plan.version,
@@ -924,7 +942,7 @@ async fn add_party(
     Path(id): Path<String>,
     Form(form): Form<PartyForm>,
 ) -> Result<Response, PageError> {
-    let view = load_view(&state, &user, &id).await?;
+    let view = load_writable_view(&state, &user, &id).await?;
     let result = match party_from_form(&state, &form, Uuid::new_v4()).await {
         Ok(party) => save_party(&state, &user, &view.plan, &form.meta, party, form.is_lead(), true).await,
         Err(errors) => Err(StoreError::Invalid(errors)),
@@ -1038,7 +1056,7 @@ async fn edit_party_page(
     user: CurrentUser,
     Path((id, party_id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let view = load_view(&state, &user, &id).await?;
+    let view = load_writable_view(&state, &user, &id).await?;
     let party_id = parse_id(&party_id)?;
     let party = view.plan.party(party_id).ok_or(PageError::NotFound)?.clone();
     let email = match party.user_id {
@@ -1064,7 +1082,7 @@ async fn edit_party(
     Path((id, party_id)): Path<(String, String)>,
     Form(form): Form<PartyForm>,
 ) -> Result<Response, PageError> {
-    let view = load_view(&state, &user, &id).await?;
+    let view = load_writable_view(&state, &user, &id).await?;
     let party_id = parse_id(&party_id)?;
     let result = match party_from_form(&state, &form, party_id).await {
         Ok(party) => save_party(&state, &user, &view.plan, &form.meta, party, form.is_lead(), false).await,
@@ -1079,7 +1097,7 @@ async fn remove_party(
     Path((id, party_id)): Path<(String, String)>,
     Form(meta): Form<ChangeMeta>,
 ) -> Result<Response, PageError> {
-    let view = load_view(&state, &user, &id).await?;
+    let view = load_writable_view(&state, &user, &id).await?;
     let party_id = parse_id(&party_id)?;
     let party = view.plan.party(party_id).ok_or(PageError::NotFound)?.clone();
     let result = state
@@ -1139,7 +1157,7 @@ async fn status_page(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let view = load_view(&state, &user, &id).await?;
+    let view = load_writable_view(&state, &user, &id).await?;
     render(&StatusPage {
         ctx: Ctx::for_user(&user, "plans"),
         options: status_options(&view.plan),
@@ -1158,7 +1176,7 @@ async fn change_status(
     Path(id): Path<String>,
     Form(form): Form<StatusForm>,
 ) -> Result<Response, PageError> {
-    let view = load_view(&state, &user, &id).await?;
+    let view = load_writable_view(&state, &user, &id).await?;
     let result = match form.status.as_deref().and_then(PlanStatus::parse) {
         None => Err(StoreError::Invalid(FieldErrors::single(
             "status",

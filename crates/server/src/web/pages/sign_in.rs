@@ -17,7 +17,7 @@ use tower_sessions::Session;
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::web::AppState;
 use crate::web::error::PageError;
-use crate::web::session::{CurrentUser, USER_KEY, anonymous_csrf, client_address, safe_next, with_cookie};
+use crate::web::session::{CurrentUser, anonymous_csrf, client_address, safe_next, with_cookie};
 use crate::web::sign_in_gate::{self, Gate};
 
 pub fn router() -> Router<AppState> {
@@ -33,6 +33,8 @@ struct SignInPage {
     errors: FormErrors,
     email: String,
     next: String,
+    /// Offer single sign-on through the organisation's provider.
+    oidc: bool,
 }
 
 #[derive(Deserialize)]
@@ -56,6 +58,7 @@ async fn sign_in_page(
         errors: FormErrors::default(),
         email: String::new(),
         next: safe_next(query.next.as_deref()),
+        oidc: state.config.oidc.is_some(),
     })?;
     Ok(with_cookie(page, cookie))
 }
@@ -88,6 +91,7 @@ async fn sign_in(
             errors: FormErrors(errors),
             email,
             next,
+            oidc: state.config.oidc.is_some(),
         })
         .map(|page| with_cookie(page, cookie.clone()))
     };
@@ -129,6 +133,7 @@ async fn sign_in(
                     )),
                     email,
                     next,
+                    oidc: state.config.oidc.is_some(),
                 };
                 let response = (
                     axum::http::StatusCode::TOO_MANY_REQUESTS,
@@ -147,34 +152,12 @@ async fn sign_in(
     };
 
     let device_cookie = sign_in_gate::succeeded(&state, counted, user.id).await?;
-    // A new session id at sign-in defeats session fixation; a new CSRF
-    // token goes with it.
-    session.cycle_id().await.map_err(PageError::internal)?;
-    session.insert(USER_KEY, user.id).await.map_err(PageError::internal)?;
-    session
-        .insert(crate::web::session::CSRF_KEY, crate::auth::random_secret())
-        .await
-        .map_err(PageError::internal)?;
-    let now = crate::store::to_millis(crate::store::now());
-    session
-        .insert(crate::web::session::SIGNED_IN_AT_KEY, now)
-        .await
-        .map_err(PageError::internal)?;
-    session
-        .insert(crate::web::session::SEEN_AT_KEY, now)
-        .await
-        .map_err(PageError::internal)?;
-    let agent: String = headers
-        .get(axum::http::header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .chars()
-        .take(200)
-        .collect();
-    session
-        .insert(crate::web::session::USER_AGENT_KEY, agent)
-        .await
-        .map_err(PageError::internal)?;
+    // The second step, when the user has an authenticator or must set one up;
+    // the device cookie is set once that step is done.
+    if let Some(response) = super::two_factor::after_password(&state, &session, &user, &next, &device_cookie).await? {
+        return Ok(response);
+    }
+    crate::web::session::establish(&session, user.id, &headers).await?;
     tracing::info!(user = %user.id, "signed in");
     Ok(with_cookie(Redirect::to(&next).into_response(), Some(device_cookie)))
 }

@@ -80,12 +80,11 @@ async fn load(
     id: &str,
     section: &str,
 ) -> Result<(super::plans::PlanView, Section), PageError> {
-    let view = super::plans::load_view(state, user, id).await?;
+    // Refused (403) to those who may only read the plan: a viewer, or a
+    // practitioner who sees it only through a team.
+    let view = super::plans::load_writable_view(state, user, id).await?;
     let plan_type = state.plan_types.get(&view.plan.plan_type).ok_or(PageError::NotFound)?;
     let section = plan_type.section(section).ok_or(PageError::NotFound)?.clone();
-    if !user.user.role.can_write() {
-        return Err(StoreError::Forbidden.into());
-    }
     Ok((view, section))
 }
 
