@@ -35,7 +35,7 @@ pub struct OnBehalfOf {
 
 /// What a party said.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(tag = "response", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Response {
     /// Agreed on screen with their typed full name and the statement of
     /// commitment shown to them.
@@ -68,7 +68,9 @@ pub struct Agreement {
     pub content_hash: String,
     #[schema(value_type = String, format = Date)]
     pub on: Date,
-    #[serde(flatten)]
+    /// What they said. Nested, not flattened, so the OpenAPI document
+    /// describes it as a plain object (client generators cannot take
+    /// `allOf` of a tagged union).
     pub response: Response,
 }
 

@@ -246,13 +246,10 @@ pub fn check(plan: &Plan, change: &Change, plan_type: Option<&PlanType>) -> Resu
                 errors.add("reason", format!("Say why the {} is ending", item_kind.noun()));
             }
         }
-        Change::ItemRemoved { item_kind, .. } if plan.status != PlanStatus::Draft => errors.add(
-            "id",
-            format!(
-                "This plan has been agreed: end the {} with a reason instead of deleting it",
-                item_kind.noun()
-            ),
-        ),
+        // Once agreed, ending (`ItemEnded`) is how an item should go; until
+        // the review pages offer it, the remove page may still delete an
+        // agreed plan's item, and only with a reason (checked by
+        // `Plan::check`), so the log says why.
         Change::ItemEdited { item } if state.ended.contains_key(&item.id()) => errors.add(
             "id",
             format!("This {} has ended; it can no longer be changed", item.kind().noun()),
@@ -574,7 +571,7 @@ mod tests {
         assert_eq!(errors.get("id"), Some("There is no such risk in this plan"));
         assert_eq!(errors.get("reason"), Some("Say why the risk is ending"));
 
-        // A draft may delete its own mistakes; an agreed plan may not.
+        // A draft may delete its own mistakes; an agreed plan only with a reason.
         let remove = Change::ItemRemoved {
             item_kind: ItemKind::Outcome,
             id: OUTCOME,
@@ -582,9 +579,10 @@ mod tests {
         assert!(plan.check(&remove, None, Some(&t)).is_ok());
         plan.status = PlanStatus::Agreed;
         assert_eq!(
-            plan.check(&remove, Some("Mistake"), Some(&t)).unwrap_err().get("id"),
-            Some("This plan has been agreed: end the outcome with a reason instead of deleting it")
+            plan.check(&remove, None, Some(&t)).unwrap_err().get("reason"),
+            Some("This plan has been agreed: say why you are changing it")
         );
+        assert!(plan.check(&remove, Some("Added by mistake"), Some(&t)).is_ok());
     }
 
     #[test]

@@ -204,14 +204,14 @@ async fn every_change_variant_refuses_what_its_form_refuses(backend: Backend) {
         ),
         (
             json!({"type": "agreement_recorded", "agreement": {"party_id": party_id, "version": 1,
-                "content_hash": "c1:00", "on": "2027-01-20", "response": "agreed",
-                "typed_name": "Claire Marten", "statement": "We agree"}}),
+                "content_hash": "c1:00", "on": "2027-01-20",
+                "response": {"kind": "agreed", "typed_name": "Claire Marten", "statement": "We agree"}}}),
             "typed_name",
         ),
         (
             json!({"type": "agreement_recorded", "agreement": {"party_id": party_id, "version": 1,
-                "content_hash": "c1:00", "on": "2027-01-20", "response": "agreed",
-                "typed_name": "Claire Martin", "statement": "We agree"}}),
+                "content_hash": "c1:00", "on": "2027-01-20",
+                "response": {"kind": "agreed", "typed_name": "Claire Martin", "statement": "We agree"}}}),
             "version",
         ),
         (
