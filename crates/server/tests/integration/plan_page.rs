@@ -358,9 +358,12 @@ async fn dates_in_day_month_year_boxes(backend: Backend) {
     let cases: [(&[(&str, &str)], &str); 3] = [
         (
             &[("by_when-day", "16"), ("by_when-year", "2027")],
-            "The date must include a month",
+            "By the end of key stage must include a month",
         ),
-        (&[("by_when-day", "16")], "The date must include a month and a year"),
+        (
+            &[("by_when-day", "16")],
+            "By the end of key stage must include a month and a year",
+        ),
         (
             &[("by_when-day", "31"), ("by_when-month", "2"), ("by_when-year", "2027")],
             "Enter a real date",

@@ -173,7 +173,9 @@ pub(super) async fn add_item(
     section_kind_ok(&section, kind)?;
     let parent = parent_of(kind, &view.plan, query.parent.as_deref())?;
     let data = Data(pairs);
-    let result = match item_from_form(kind, &data, Uuid::new_v4(), parent, &section) {
+    let plan_type = state.plan_types.get(&view.plan.plan_type).ok_or(PageError::NotFound)?;
+    let fields = item_fields(kind, &section, &view.plan, plan_type);
+    let result = match item_from_form(kind, &data, Uuid::new_v4(), parent, &section, &fields) {
         Ok(item) => save(&state, &user, &view.plan, &data, Change::ItemAdded { item }).await,
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
@@ -346,7 +348,9 @@ pub(super) async fn edit_item(
         base,
     } = load_item(&state, &user, &id, &section, &kind, &item).await?;
     let data = Data(pairs);
-    let result = match item_from_form(kind, &data, item_id, parent, &section) {
+    let plan_type = state.plan_types.get(&view.plan.plan_type).ok_or(PageError::NotFound)?;
+    let fields = item_fields(kind, &section, &view.plan, plan_type);
+    let result = match item_from_form(kind, &data, item_id, parent, &section, &fields) {
         Ok(mut item) => {
             // An ended provision stays ended when its other details change.
             if let (Item::Provision(p), Item::Provision(old)) = (&mut item, &existing) {

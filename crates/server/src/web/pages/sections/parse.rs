@@ -58,8 +58,9 @@ impl Data {
     }
 
     /// A date from the three boxes of a GOV.UK date input, with its error
-    /// messages ("The date must include a month"); or from a single ISO box.
-    pub(super) fn date(&self, name: &str, errors: &mut FieldErrors) -> Option<time::Date> {
+    /// messages naming the field by its label in `fields` ("Date by which it
+    /// will be done must include a month"); or from a single ISO box.
+    pub(super) fn date(&self, name: &str, fields: &[Field], errors: &mut FieldErrors) -> Option<time::Date> {
         let [day, month, year] = self.date_parts(name);
         if [day, month, year].iter().all(|p| p.is_empty()) {
             return goldthread_domain::error::optional_date(errors, name, self.get(name));
@@ -70,7 +71,19 @@ impl Data {
             .map(|(part, _)| *part)
             .collect();
         if !missing.is_empty() {
-            errors.add(name, format!("The date must include a {}", missing.join(" and a ")));
+            let label = fields
+                .iter()
+                .find(|f| f.name == name)
+                .map(|f| {
+                    f.label
+                        .trim_end_matches("(optional)")
+                        .trim()
+                        .trim_end_matches('?')
+                        .to_owned()
+                })
+                .filter(|l| !l.is_empty())
+                .unwrap_or_else(|| "The date".to_owned());
+            errors.add(name, format!("{label} must include a {}", missing.join(" and a ")));
             return None;
         }
         let number = |p: &str, max_len: usize| p.len() <= max_len && p.chars().all(|c| c.is_ascii_digit());
@@ -140,6 +153,7 @@ pub(super) fn item_from_form(
     id: Uuid,
     parent: Option<Uuid>,
     section: &Section,
+    fields: &[Field],
 ) -> Result<Item, FieldErrors> {
     let mut errors = FieldErrors::new();
     let item = match kind {
@@ -183,7 +197,7 @@ pub(super) fn item_from_form(
             Item::Outcome(Outcome {
                 id,
                 text: data.text("text"),
-                by_when: data.date("by_when", &mut errors),
+                by_when: data.date("by_when", fields, &mut errors),
                 stage: data.opt("stage"),
                 areas: data.all("areas"),
                 need_ids: data.ids("need_ids", &mut errors),
@@ -216,7 +230,7 @@ pub(super) fn item_from_form(
             target: Target {
                 id,
                 text: data.text("text"),
-                by_when: data.date("by_when", &mut errors),
+                by_when: data.date("by_when", fields, &mut errors),
             },
         },
         ItemKind::Provision => {
@@ -250,8 +264,8 @@ pub(super) fn item_from_form(
                 party_id,
                 frequency,
                 duration_minutes: data.number("duration_minutes", &mut errors),
-                from: data.date("from", &mut errors),
-                until: data.date("until", &mut errors),
+                from: data.date("from", fields, &mut errors),
+                until: data.date("until", fields, &mut errors),
                 resources: data.opt("resources"),
                 weekly_cost_pence: data.money("weekly_cost", &mut errors),
                 funding: data.get("funding").and_then(Funding::parse),
@@ -272,7 +286,7 @@ pub(super) fn item_from_form(
             id,
             category: data.text("category"),
             reference: data.text("reference"),
-            date: data.date("date", &mut errors),
+            date: data.date("date", fields, &mut errors),
             file: None,
         }),
         ItemKind::BudgetItem => {

@@ -136,7 +136,7 @@ fn record_fields(section: &Section, plan: &Plan) -> Vec<Field> {
     fields
 }
 
-fn record_from_form(section: &Section, data: &Data) -> Result<Change, FieldErrors> {
+fn record_from_form(section: &Section, data: &Data, fields: &[Field]) -> Result<Change, FieldErrors> {
     let mut errors = FieldErrors::new();
     let change = match section.kind {
         SectionKind::Budget => {
@@ -157,7 +157,7 @@ fn record_from_form(section: &Section, data: &Data) -> Result<Change, FieldError
             }
         }
         SectionKind::OtherPlans => {
-            let consent_date = data.date("consent_date", &mut errors);
+            let consent_date = data.date("consent_date", fields, &mut errors);
             let consent = match (data.opt("consent_by"), consent_date) {
                 (Some(given_by), Some(date)) => Some(Consent { given_by, date }),
                 (None, None) => None,
@@ -207,7 +207,7 @@ fn record_from_form(section: &Section, data: &Data) -> Result<Change, FieldError
                     therapist_involved: data.yes_no("therapist_involved"),
                     may_benefit_from_referral: data.yes_no("may_benefit_from_referral"),
                     actions_summary: data.opt("actions_summary"),
-                    date: data.date("date", &mut errors),
+                    date: data.date("date", fields, &mut errors),
                     signed: data.opt("signed"),
                 }),
             }
@@ -225,8 +225,8 @@ fn record_from_form(section: &Section, data: &Data) -> Result<Change, FieldError
                     in_place,
                     measure: data.opt("measure"),
                     made_by: data.opt("made_by"),
-                    date: data.date("date", &mut errors),
-                    review_date: data.date("review_date", &mut errors),
+                    date: data.date("date", fields, &mut errors),
+                    review_date: data.date("review_date", fields, &mut errors),
                     details: data.opt("details"),
                 }),
             }
@@ -286,7 +286,7 @@ pub(super) async fn save_record(
         return Err(PageError::NotFound);
     }
     let data = Data(pairs);
-    let result = match record_from_form(&section, &data) {
+    let result = match record_from_form(&section, &data, &record_fields(&section, &view.plan)) {
         Ok(change) => save(&state, &user, &view.plan, &data, change).await,
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
