@@ -19,8 +19,8 @@ pub mod plan;
 pub mod plan_type;
 pub mod review;
 pub mod rules;
+pub mod team;
 #[cfg(test)]
 mod testkit;
-pub mod team;
 pub mod two_factor;
 pub mod user;
