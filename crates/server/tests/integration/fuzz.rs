@@ -42,8 +42,12 @@ async fn schemathesis_finds_nothing(backend: Backend) {
             "25",
             "--seed",
             "1",
+            // One worker: with two, hypothesis' lambda-description cache
+            // (not thread-safe) now and then fails the run with "AST
+            // constructor recursion depth mismatch", an error of the tool,
+            // not of the API.
             "--workers",
-            "2",
+            "1",
         ])
         .args(["--report", "junit", "--report-junit-path"])
         .arg(&report)
