@@ -10,6 +10,13 @@ pub struct FieldError {
     pub field: String,
     /// A sentence a person can act on, e.g. "Enter a first name".
     pub message: String,
+    /// The input is well formed, but what is stored refuses it (a second
+    /// active plan of a type, a status the lifecycle does not allow from
+    /// here, a party no longer in the plan): the API answers 409 Conflict
+    /// rather than 422 when every problem is of this kind.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub conflict: bool,
 }
 
 /// All the problems found with one input, in the order of the form.
@@ -32,7 +39,39 @@ impl FieldErrors {
         self.0.push(FieldError {
             field: field.to_owned(),
             message: message.into(),
+            conflict: false,
         });
+    }
+
+    /// Adds a problem that depends on what is stored, not on the input by
+    /// itself (see [`FieldError::conflict`]).
+    pub fn add_conflict(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+            conflict: true,
+        });
+    }
+
+    /// One problem that depends on what is stored.
+    pub fn conflict(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = Self::new();
+        errors.add_conflict(field, message);
+        errors
+    }
+
+    /// Marks every problem as depending on what is stored.
+    pub fn as_conflict(mut self) -> Self {
+        for error in &mut self.0 {
+            error.conflict = true;
+        }
+        self
+    }
+
+    /// Is every problem one of what is stored (so the input by itself was
+    /// fine)?
+    pub fn is_conflict(&self) -> bool {
+        !self.is_empty() && self.0.iter().all(|e| e.conflict)
     }
 
     pub fn is_empty(&self) -> bool {

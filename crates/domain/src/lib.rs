@@ -20,6 +20,7 @@ pub mod plan_type;
 pub mod review;
 pub mod rules;
 pub mod team;
+pub mod transfer;
 #[cfg(test)]
 mod testkit;
 pub mod two_factor;

@@ -392,7 +392,9 @@ impl Merger {
             | Change::ReviewOpened { .. }
             | Change::ReviewAnswered { .. }
             | Change::ReviewClosed { .. }
-            | Change::ItemEnded { .. } => yours.clone(),
+            | Change::ItemEnded { .. }
+            | Change::ContinuedFrom { .. }
+            | Change::ContinuedAs { .. } => yours.clone(),
         })
     }
 

@@ -402,6 +402,21 @@ pub enum Change {
         on: time::Date,
         reason: String,
     },
+    /// This plan carries another on (a blank sheet transferred onto its
+    /// official form): everything the other plan said and everyone
+    /// involved, as they stood. Written only by the transfer, as the new
+    /// plan's second change.
+    ContinuedFrom {
+        from: crate::transfer::PlanLink,
+        content: Box<crate::content::PlanContent>,
+        parties: Vec<Party>,
+        lead_party_id: Option<Uuid>,
+    },
+    /// Another plan carries this one on; written only by the transfer, with
+    /// the status change that closes or supersedes this plan.
+    ContinuedAs {
+        to: crate::transfer::PlanLink,
+    },
 }
 
 impl Change {
@@ -494,6 +509,13 @@ impl Change {
                 Some(item) => format!("Ended {} {}", item_kind.noun(), item.summary()),
                 None => format!("Ended a {}", item_kind.noun()),
             },
+            Change::ContinuedFrom { from, parties, .. } => format!(
+                "Transferred from {}, with everything it said and {} {} involved",
+                from.label(),
+                parties.len(),
+                if parties.len() == 1 { "person" } else { "people" }
+            ),
+            Change::ContinuedAs { to } => format!("Transferred to {}", to.label()),
         }
     }
 
@@ -507,6 +529,7 @@ impl Change {
                 | Change::ReviewOpened { .. }
                 | Change::ReviewAnswered { .. }
                 | Change::ReviewClosed { .. }
+                | Change::ContinuedAs { .. }
         )
     }
 
@@ -583,6 +606,9 @@ pub struct Plan {
     /// Reviews, ended items and R1/R2 markers derived from the log.
     #[serde(default)]
     pub reviews: crate::review::ReviewState,
+    /// The plans this one was transferred from or to.
+    #[serde(default)]
+    pub links: crate::transfer::PlanLinks,
     /// The sequence number of the last change applied; send it back as
     /// `base_version` when saving.
     pub version: i64,
@@ -638,6 +664,7 @@ impl Plan {
                 ..Default::default()
             },
             reviews: Default::default(),
+            links: Default::default(),
             version: 1,
             created_at: record.at,
             updated_at: record.at,
@@ -681,7 +708,7 @@ impl Plan {
         }
         let terminal = !self.status.is_active();
         if terminal {
-            errors.add(
+            errors.add_conflict(
                 "status",
                 format!(
                     "This plan is {}; it can no longer be changed",
@@ -692,17 +719,21 @@ impl Plan {
         }
         match change {
             Change::Created { .. } => errors.add("type", "The plan already exists"),
+            Change::ContinuedFrom { .. } | Change::ContinuedAs { .. } => errors.add(
+                "type",
+                "Plans are linked only by a transfer (POST /plans/{id}/transfer)",
+            ),
             Change::DetailsEdited { details } => merge(&mut errors, crate::rules::check_details(details)),
             Change::PartyAdded { party } => {
                 merge(&mut errors, crate::rules::check_party(party));
                 merge(&mut errors, crate::rules::check_party_role(party.role, plan_type));
                 if self.party(party.id).is_some() {
-                    errors.add("id", "A party with this id is already in the plan");
+                    errors.add_conflict("id", "A party with this id is already in the plan");
                 }
                 if let Some(user_id) = party.user_id
                     && self.parties.iter().any(|p| p.user_id == Some(user_id))
                 {
-                    errors.add("user_id", "That user is already a party to this plan");
+                    errors.add_conflict("user_id", "That user is already a party to this plan");
                 }
             }
             Change::PartyEdited { party } => {
@@ -712,7 +743,7 @@ impl Plan {
                     merge(&mut errors, crate::rules::check_party_role(party.role, plan_type));
                 }
                 if self.party(party.id).is_none() {
-                    errors.add("party_id", "There is no such party in this plan");
+                    errors.add_conflict("party_id", "There is no such party in this plan");
                 }
                 if let Some(user_id) = party.user_id
                     && self
@@ -720,12 +751,12 @@ impl Plan {
                         .iter()
                         .any(|p| p.user_id == Some(user_id) && p.id != party.id)
                 {
-                    errors.add("user_id", "That user is already a party to this plan");
+                    errors.add_conflict("user_id", "That user is already a party to this plan");
                 }
             }
             Change::PartyRemoved { party_id } => {
                 if self.party(*party_id).is_none() {
-                    errors.add("party_id", "There is no such party in this plan");
+                    errors.add_conflict("party_id", "There is no such party in this plan");
                 } else if let Err(more) = crate::rules::check_party_removal(self, *party_id) {
                     errors.0.extend(more.0);
                 }
@@ -748,7 +779,7 @@ impl Plan {
             }
             Change::AgreementRequiredSet { party_id, .. } => {
                 if self.party(*party_id).is_none() {
-                    errors.add("party_id", "There is no such party in this plan");
+                    errors.add_conflict("party_id", "There is no such party in this plan");
                 }
             }
             Change::AgreementRecorded { agreement } => {
@@ -787,12 +818,12 @@ impl Plan {
                 if let Some(id) = party_id
                     && self.party(*id).is_none()
                 {
-                    errors.add("party_id", "The Lead Professional must be one of the plan's parties");
+                    errors.add_conflict("party_id", "The Lead Professional must be one of the plan's parties");
                 }
             }
             Change::StatusChanged { to } => {
                 if !self.status.next().contains(to) {
-                    errors.add(
+                    errors.add_conflict(
                         "status",
                         format!(
                             "A plan that is {} cannot become {}",
@@ -882,6 +913,18 @@ impl Plan {
             | Change::ReviewAnswered { .. }
             | Change::ReviewClosed { .. }
             | Change::ItemEnded { .. } => {}
+            Change::ContinuedFrom {
+                from,
+                content,
+                parties,
+                lead_party_id,
+            } => {
+                self.content = (**content).clone();
+                self.parties = parties.clone();
+                self.lead_party_id = *lead_party_id;
+                self.links.from = Some(from.clone());
+            }
+            Change::ContinuedAs { to } => self.links.to = Some(to.clone()),
         }
         if let Change::PartyRemoved { party_id } = &record.change {
             self.agreements.required.retain(|id| id != party_id);
@@ -923,7 +966,7 @@ pub fn check_one_active(
     type_name: &str,
 ) -> Result<(), FieldErrors> {
     if existing.iter().any(|(t, s)| t == plan_type && s.is_active()) {
-        return Err(FieldErrors::single(
+        return Err(FieldErrors::conflict(
             "plan_type",
             format!("This person already has an active {type_name}; close or supersede it before starting another"),
         ));

@@ -85,6 +85,11 @@ enum Command {
         #[command(subcommand)]
         command: PlanTypesCommand,
     },
+    /// Act on a plan.
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
     /// Create or upgrade the database schema and exit.
     Migrate,
     /// Load the fictional example organisation into an empty database.
@@ -223,6 +228,28 @@ enum TeamCommand {
         team: String,
         #[arg(long)]
         person: uuid::Uuid,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PlanCommand {
+    /// Transfer a person-led blank-sheet plan onto its official form: a new
+    /// plan with all its content and parties; the blank sheet is closed.
+    Transfer {
+        /// The blank-sheet plan's id.
+        #[arg(long)]
+        plan: uuid::Uuid,
+        /// The official form's plan type, e.g. PB.
+        #[arg(long)]
+        to: String,
+        /// The e-mail address of the user doing it (named in the history).
+        #[arg(long = "as")]
+        as_user: String,
+        /// Why, for both plans' history.
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long, env = "GOLDTHREAD_PLAN_TYPES")]
+        plan_types: Option<PathBuf>,
     },
 }
 
@@ -468,6 +495,51 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     plan_type.name,
                     plan_type.sections.len()
                 );
+            }
+        }
+        Command::Plan {
+            command:
+                PlanCommand::Transfer {
+                    plan,
+                    to,
+                    as_user,
+                    reason,
+                    plan_types,
+                },
+        } => {
+            let config = base_config(local, None, plan_types);
+            let registry = startup::load_plan_types(&config)?;
+            let store = startup::connect(&config).await?;
+            let user = match store.user_by_email(&as_user).await? {
+                Some(user) if user.active => user,
+                _ => bail!("no active user with the email address {as_user}"),
+            };
+            let done = match store
+                .transfer_plan(&user.actor(), plan, &to, reason.as_deref(), &registry)
+                .await
+            {
+                Err(StoreError::NotFound) => bail!("no plan with the id {plan} that {as_user} may see"),
+                Err(StoreError::Forbidden) => bail!("{as_user} may read the plan {plan} but not change it"),
+                other => other.map_err(store_error)?,
+            };
+            println!(
+                "Transferred to {} plan number {} ({}); the blank sheet is now {}.",
+                done.plan.plan_type,
+                done.plan.number,
+                done.plan.id,
+                done.from.status.label().to_lowercase()
+            );
+            let gaps = registry
+                .get(&done.plan.plan_type)
+                .map(|t| goldthread_domain::transfer::gaps(&done.plan, t))
+                .unwrap_or_default();
+            if gaps.is_empty() {
+                println!("The form has everything it asks for.");
+            } else {
+                println!("What the form still needs:");
+                for gap in gaps {
+                    println!("  {}: {}{}", gap.heading, gap.label, if gap.required { " (required)" } else { "" });
+                }
             }
         }
         Command::Migrate => {

@@ -487,6 +487,7 @@ pub(crate) mod tests {
             content: Default::default(),
             agreements: Default::default(),
             reviews: Default::default(),
+            links: Default::default(),
             version: 1,
             created_at: time::OffsetDateTime::UNIX_EPOCH,
             updated_at: time::OffsetDateTime::UNIX_EPOCH,

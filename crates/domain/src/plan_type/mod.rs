@@ -96,6 +96,11 @@ pub struct PlanType {
     /// `named_person`; MSP: `teaching_assistant`, `family_support_worker`).
     #[serde(default)]
     pub party_roles: Vec<crate::plan::PartyRole>,
+    /// For a person-led "blank sheet" type: the id of the official form
+    /// its plans are later transferred onto (PB-BLANK: `PB`), see
+    /// [`crate::transfer`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub official_form: Option<String>,
     /// The sections of the form, in order.
     pub sections: Vec<Section>,
     /// Deadlines that run from an event, besides the formal review

@@ -11,12 +11,14 @@
 
 mod files;
 mod oidc;
+mod parties;
 mod people;
 mod photos;
 mod plans;
 mod sessions;
 mod sign_in;
 mod teams;
+mod transfer;
 mod two_factor;
 mod users;
 
@@ -33,10 +35,11 @@ use time::OffsetDateTime;
 pub use files::{MAX_FILE_BYTES, check_content, check_upload};
 pub use people::{PersonChange, PersonSummary};
 pub use photos::{MAX_PHOTO_BYTES, photo_type, reencode_photo};
-pub use plans::{PlanFilter, PlanSummary, Resolution};
+pub use plans::{FollowUp, PlanFilter, PlanSummary, Resolution};
 pub use sessions::{SessionInfo, session_handle};
 pub use sessions::{USER_AGENT_KEY, USER_KEY};
 pub use teams::{Shared, TeamDetail, TeamMember};
+pub use transfer::Transferred;
 pub use two_factor::TotpRecord;
 pub use users::{ApiToken, Team, User};
 
@@ -258,11 +261,13 @@ mod tests {
         for (file, source) in [
             ("mod.rs", include_str!("mod.rs")),
             ("files.rs", include_str!("files.rs")),
+            ("parties.rs", include_str!("parties.rs")),
             ("people.rs", include_str!("people.rs")),
             ("photos.rs", include_str!("photos.rs")),
             ("plans.rs", include_str!("plans.rs")),
             ("sessions.rs", include_str!("sessions.rs")),
             ("sign_in.rs", include_str!("sign_in.rs")),
+            ("transfer.rs", include_str!("transfer.rs")),
             ("users.rs", include_str!("users.rs")),
         ] {
             assert!(!source.contains(web), "store/{file} depends on the web layer");

@@ -53,9 +53,9 @@ fn parse_change(json: &str) -> Result<Change> {
     serde_json::from_str(json).map_err(|e| StoreError::corrupt(format!("plan change: {e}")))
 }
 
-type ChangeRow = (i64, i64, Option<String>, String, Option<String>, String);
+pub(super) type ChangeRow = (i64, i64, Option<String>, String, Option<String>, String);
 
-fn change_record(row: ChangeRow) -> Result<ChangeRecord> {
+pub(super) fn change_record(row: ChangeRow) -> Result<ChangeRecord> {
     let (seq, at, author_id, author_name, reason, change) = row;
     Ok(ChangeRecord {
         seq,
@@ -70,7 +70,7 @@ fn change_record(row: ChangeRow) -> Result<ChangeRecord> {
 /// The person cannot have another plan of this type started by this actor,
 /// in words that name no plan the actor may not see.
 fn one_active_elsewhere(type_name: &str) -> FieldErrors {
-    FieldErrors::single(
+    FieldErrors::conflict(
         "plan_type",
         format!(
             "A new {type_name} cannot be started for this person from your account: they may already have one. \
@@ -179,7 +179,7 @@ impl Store {
     /// words whatever that plan is (active or closed), and an administrator
     /// decides. So the number a user is given only ever counts plans they
     /// can see.
-    async fn new_plan_number(&self, actor: &Actor, person_id: Uuid, plan_type: &str, type_name: &str) -> Result<u32> {
+    pub(super) async fn new_plan_number(&self, actor: &Actor, person_id: Uuid, plan_type: &str, type_name: &str) -> Result<u32> {
         let sql = format!(
             "SELECT p.status, p.number, {PLAN_VISIBLE} FROM plans p WHERE p.person_id = $3 AND p.plan_type = $4"
         );
@@ -323,13 +323,34 @@ impl Store {
         resolution: Option<Resolution>,
         plan_types: &Registry,
     ) -> Result<Plan> {
+        self.append_changes(actor, id, base_version, reason, change, None, resolution, plan_types)
+            .await
+    }
+
+    /// [`Store::change_plan_resolving`] with, optionally, a second change
+    /// decided by `follow_up` from the plan at the base version and the plan
+    /// after the first change: both are appended in one transaction, after
+    /// one check of the version, or neither is (a conflict or a refusal of
+    /// either leaves nothing written).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn append_changes(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        base_version: i64,
+        reason: Option<&str>,
+        change: Change,
+        follow_up: Option<FollowUp>,
+        resolution: Option<Resolution>,
+        plan_types: &Registry,
+    ) -> Result<Plan> {
         let visible = self.plan(actor, id).await?;
         if !actor.can_write() {
             return Err(StoreError::Forbidden);
         }
         self.require_plan_writable(actor, id).await?;
         if base_version < 1 || base_version > visible.version {
-            return Err(StoreError::Invalid(FieldErrors::single(
+            return Err(StoreError::Invalid(FieldErrors::conflict(
                 "base_version",
                 format!("There is no version {base_version} of this plan to base a change on"),
             )));
@@ -373,23 +394,41 @@ impl Store {
                 .fetch_all(&mut *tx)
                 .await?;
                 let log = rows.into_iter().map(change_record).collect::<Result<Vec<_>>>()?;
-                let Some(record) = merge_change(id, &log, base_version, reason, change, resolution, actor, plan_type)?
-                else {
-                    tx.rollback().await?;
-                    return Plan::replay(id, &log).map_err(StoreError::corrupt);
-                };
                 let current = Plan::replay(id, &log).map_err(StoreError::corrupt)?;
                 let mut plan = current.clone();
-                plan.apply(&record)
-                    .map_err(|e| StoreError::Invalid(FieldErrors::single("change", e.to_string())))?;
+                let mut records = Vec::new();
+                if let Some(record) =
+                    merge_change(id, &log, base_version, reason.clone(), change, resolution, actor, plan_type)?
+                {
+                    plan.apply(&record)
+                        .map_err(|e| StoreError::Invalid(FieldErrors::single("change", e.to_string())))?;
+                    records.push(record);
+                }
+                if let Some(follow_up) = follow_up {
+                    let at_base = Plan::replay(id, &log[..(base_version as usize).min(log.len())])
+                        .map_err(StoreError::corrupt)?;
+                    if let Some((second, on_latest)) = follow_up(&at_base, &plan) {
+                        let mut log = log.clone();
+                        log.extend(records.iter().cloned());
+                        let base = if on_latest { plan.version } else { base_version };
+                        if let Some(record) = merge_change(id, &log, base, reason, second, resolution, actor, plan_type)? {
+                            plan.apply(&record)
+                                .map_err(|e| StoreError::Invalid(FieldErrors::single("change", e.to_string())))?;
+                            records.push(record);
+                        }
+                    }
+                }
+                let Some(record) = records.first() else {
+                    tx.rollback().await?;
+                    return Ok(current);
+                };
                 let state = serde_json::to_string(&plan).expect("plan serializes");
-                let change_json = serde_json::to_string(&record.change).expect("change serializes");
-                let at = to_millis(record.at);
+                let at = to_millis(plan.updated_at);
                 let updated = sqlx::query(
                     "UPDATE plans SET state = $1, version = $2, title = $3, status = $4, updated_at = $5 WHERE id = $6 AND version = $7",
                 )
                 .bind(&state)
-                .bind(record.seq)
+                .bind(plan.version)
                 .bind(&plan.details.title)
                 .bind(plan.status.as_str())
                 .bind(at)
@@ -416,24 +455,26 @@ impl Store {
                         .fetch_optional(&mut *tx)
                         .await?;
                     if active != Some(true) {
-                        return Err(StoreError::Invalid(FieldErrors::single(
+                        return Err(StoreError::Invalid(FieldErrors::conflict(
                             "user_id",
                             "There is no active user with this id",
                         )));
                     }
                 }
-                sqlx::query(
-                    "INSERT INTO plan_changes (plan_id, seq, at, author_id, author_name, reason, change) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(id.to_string())
-                .bind(record.seq)
-                .bind(at)
-                .bind(actor.id.to_string())
-                .bind(&actor.name)
-                .bind(&record.reason)
-                .bind(&change_json)
-                .execute(&mut *tx)
-                .await?;
+                for record in &records {
+                    sqlx::query(
+                        "INSERT INTO plan_changes (plan_id, seq, at, author_id, author_name, reason, change) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(id.to_string())
+                    .bind(record.seq)
+                    .bind(to_millis(record.at))
+                    .bind(actor.id.to_string())
+                    .bind(&actor.name)
+                    .bind(&record.reason)
+                    .bind(serde_json::to_string(&record.change).expect("change serializes"))
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 // Parties with accounts may see the plan: keep their grants
                 // in step with the parties as they now stand.
                 sqlx::query("DELETE FROM plan_access WHERE plan_id = $1 AND source = 'party'")
@@ -517,6 +558,12 @@ impl Store {
         Ok((ids.len(), drifted))
     }
 }
+
+/// Decides a second change to append with the first, in the same
+/// transaction: given the plan at the base version and the plan after the
+/// first change, the change and whether to merge it against the plan's
+/// latest version (`true`) or against the base version (`false`).
+pub type FollowUp = Box<dyn FnOnce(&Plan, &Plan) -> Option<(Change, bool)> + Send>;
 
 /// How an editor resolved the conflicts they were shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

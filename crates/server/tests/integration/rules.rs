@@ -39,9 +39,11 @@ fn variant(change: &Change) -> &'static str {
         Change::ReviewAnswered { .. } => "review_answered",
         Change::ReviewClosed { .. } => "review_closed",
         Change::ItemEnded { .. } => "item_ended",
+        Change::ContinuedFrom { .. } => "continued_from",
+        Change::ContinuedAs { .. } => "continued_as",
     }
 }
-const VARIANTS: usize = 22;
+const VARIANTS: usize = 24;
 
 fn fields(problem: &Value) -> Vec<String> {
     problem["errors"]
@@ -102,7 +104,14 @@ async fn every_change_variant_refuses_what_its_form_refuses(backend: Backend) {
         party[field.0] = field.1;
         party
     };
+    let link = json!({"plan_id": Uuid::new_v4(), "plan_type": "PB", "number": 1, "kind": "transfer"});
     let cases: Vec<(Value, &str)> = vec![
+        // Plans are linked only by a transfer.
+        (
+            json!({"type": "continued_from", "from": link, "content": {}, "parties": [], "lead_party_id": null}),
+            "change",
+        ),
+        (json!({"type": "continued_as", "to": link}), "change"),
         (
             json!({"type": "created", "person_id": Uuid::new_v4(), "plan_type": "MSP", "number": 2,
                 "details": {"title": "Another", "start_date": null, "review_interval_weeks": null}}),
@@ -380,7 +389,8 @@ async fn one_active_plan_holds_under_concurrent_creations(backend: Backend) {
         let created = results.iter().filter(|(status, _)| *status == 201).count();
         assert_eq!(created, 1, "{results:?}");
         for (status, problem) in results.iter().filter(|(status, _)| *status != 201) {
-            assert_eq!(*status, 422, "{problem}");
+            // A well-formed request that what is stored refuses: 409.
+            assert_eq!(*status, 409, "{problem}");
             assert_eq!(fields(problem), ["plan_type"], "{problem}");
             let detail = problem["errors"][0]["message"].as_str().unwrap();
             assert!(
@@ -412,7 +422,7 @@ async fn a_hidden_plan_is_not_revealed_by_starting_another(backend: Backend) {
     let (status, problem) = priya
         .post("/plans", json!({"person_id": person, "plan_type": "MSP"}))
         .await;
-    assert_eq!(status, 422, "{problem}");
+    assert_eq!(status, 409, "{problem}");
     let text = problem.to_string();
     assert!(text.contains("Ask an administrator"), "{text}");
     assert!(!text.contains(&hidden_id), "the hidden plan is not named: {text}");
@@ -430,7 +440,7 @@ async fn a_hidden_plan_is_not_revealed_by_starting_another(backend: Backend) {
     let (status, again) = priya
         .post("/plans", json!({"person_id": person, "plan_type": "MSP"}))
         .await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 409);
     assert_eq!(again["errors"], problem["errors"]);
 
     // The page says the same, with no link to the hidden plan.
@@ -452,7 +462,7 @@ async fn a_hidden_plan_is_not_revealed_by_starting_another(backend: Backend) {
     let (status, problem) = admin
         .post("/plans", json!({"person_id": person, "plan_type": "SH"}))
         .await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 409);
     assert!(problem.to_string().contains("already has an active"), "{problem}");
 }
 both!(a_hidden_plan_is_not_revealed_by_starting_another);

@@ -4,6 +4,25 @@ import { initAll } from "/assets/govuk-frontend.min.js";
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
 
+// A link to a place inside a collapsed section of the plan's accordion (the
+// contents list, "what the form still needs", a save returning to its
+// place) opens that section first.
+function openSectionOf(hash) {
+  if (!hash || hash.length < 2) return;
+  const target = document.getElementById(decodeURIComponent(hash.slice(1)));
+  const section = target && target.closest(".govuk-accordion__section");
+  if (section && !section.classList.contains("govuk-accordion__section--expanded")) {
+    section.querySelector("button.govuk-accordion__section-button")?.click();
+    target.scrollIntoView();
+  }
+}
+document.addEventListener("click", (event) => {
+  const link = event.target instanceof Element && event.target.closest('a[href^="#"]');
+  if (link) openSectionOf(link.hash);
+});
+window.addEventListener("hashchange", () => openSectionOf(window.location.hash));
+openSectionOf(window.location.hash);
+
 // SMART check as you type: fields marked data-smart="<panel id>" send what
 // is typed to /checks/smart (same session and CSRF token as the form) and
 // redraw the panel. Built with textContent only, never innerHTML.

@@ -63,11 +63,19 @@ pub fn complete(document: &mut Value, plan_types: &Registry, today: Date) {
     if let Some(Value::Array(variants)) = document.pointer("/components/schemas/Change/oneOf").cloned() {
         let requests: Vec<Value> = variants
             .into_iter()
-            .filter(|v| v["$ref"] != json!("#/components/schemas/ChangeCreated"))
+            // Plans are linked only by a transfer (POST /plans/{id}/transfer).
+            .filter(|v| {
+                ![
+                    "#/components/schemas/ChangeCreated",
+                    "#/components/schemas/ChangeContinuedFrom",
+                    "#/components/schemas/ChangeContinuedAs",
+                ]
+                .contains(&v["$ref"].as_str().unwrap_or(""))
+            })
             .collect();
         document["components"]["schemas"]["ChangeRequest"] = json!({
             "oneOf": requests,
-            "description": "Any change but `created` (start a plan with POST /plans).",
+            "description": "Any change but `created` (start a plan with POST /plans) and the links `continued_from` and `continued_as` (made by POST /plans/{id}/transfer).",
         });
         if let Some(change) = document.pointer_mut("/components/schemas/NewChange/properties/change") {
             *change = json!({"$ref": "#/components/schemas/ChangeRequest"});
@@ -76,6 +84,9 @@ pub fn complete(document: &mut Value, plan_types: &Registry, today: Date) {
     let schemas = &mut document["components"]["schemas"];
     let ids: Vec<Value> = plan_types.all().map(|t| json!(t.id)).collect();
     if let Some(plan_type) = schemas.pointer_mut("/NewPlan/properties/plan_type") {
+        plan_type["enum"] = Value::Array(ids.clone());
+    }
+    if let Some(plan_type) = schemas.pointer_mut("/TransferBody/properties/plan_type") {
         plan_type["enum"] = Value::Array(ids);
     }
     if let Some(dob) = schemas.pointer_mut("/PersonInput/properties/date_of_birth") {

@@ -8,6 +8,7 @@ mod plan_types;
 mod plans;
 mod problem;
 mod teams;
+mod transfer;
 mod users;
 
 use axum::Router;
@@ -72,6 +73,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(people::router())
         .merge(plans::router())
+        .merge(transfer::router())
         .merge(plan_types::router())
         .merge(users::router())
         .merge(teams::router())

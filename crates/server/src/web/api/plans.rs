@@ -356,6 +356,9 @@ async fn append_change(
     if matches!(body.change, Change::Created { .. }) {
         return Err(FieldErrors::single("change", "Start a plan with POST /plans").into());
     }
+    if matches!(body.change, Change::ContinuedFrom { .. } | Change::ContinuedAs { .. }) {
+        return Err(FieldErrors::single("change", "Plans are linked only by POST /plans/{id}/transfer").into());
+    }
     let id = parse_id(&id)?;
     let plan = state
         .store
@@ -426,42 +429,20 @@ async fn save_party(
     state.store.plan(actor, plan_id).await?;
     // The store checks that a `user_id` names an active user.
     let party = body.party.parse(party_id)?;
-    let lead = body.party.lead;
-    let change = if new {
-        Change::PartyAdded { party }
-    } else {
-        Change::PartyEdited { party }
-    };
-    let mut plan = state
+    Ok(state
         .store
-        .change_plan_resolving(
+        .save_party(
             actor,
             plan_id,
             body.base_version,
             body.reason.as_deref(),
-            change,
+            party,
+            body.party.lead,
+            new,
             resolution(body.resolve.as_ref()),
             &state.plan_types,
         )
-        .await?;
-    let is_lead = plan.lead_party_id == Some(party_id);
-    if lead != is_lead && (lead || !new) {
-        let change = Change::LeadProfessionalSet {
-            party_id: lead.then_some(party_id),
-        };
-        plan = state
-            .store
-            .change_plan(
-                actor,
-                plan_id,
-                plan.version,
-                body.reason.as_deref(),
-                change,
-                &state.plan_types,
-            )
-            .await?;
-    }
-    Ok(plan)
+        .await?)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -135,7 +135,11 @@ impl ApiError {
 
 impl From<FieldErrors> for ApiError {
     fn from(errors: FieldErrors) -> Self {
-        ApiError::invalid(errors)
+        if errors.is_conflict() {
+            ApiError::state_conflict(errors)
+        } else {
+            ApiError::invalid(errors)
+        }
     }
 }
 
@@ -144,6 +148,10 @@ impl From<StoreError> for ApiError {
         match error {
             StoreError::NotFound => ApiError::not_found(),
             StoreError::Forbidden => ApiError::forbidden(),
+            // Well-formed input that what is stored refuses: 409 Conflict
+            // (RFC 9110, "a conflict with the current state of the target
+            // resource"); anything wrong with the input itself: 422.
+            StoreError::Invalid(errors) if errors.is_conflict() => ApiError::state_conflict(errors),
             StoreError::Invalid(errors) => ApiError::invalid(errors),
             ref e if e.is_unstorable_text() => ApiError::invalid(FieldErrors::single(
                 "text",

@@ -10,6 +10,7 @@ pub mod plans;
 pub mod sections;
 mod sign_in;
 mod teams;
+pub mod transfer;
 mod two_factor;
 mod users;
 
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(account::router())
         .merge(teams::router())
+        .merge(transfer::router())
         .merge(two_factor::router())
         .merge(crate::web::oidc::router())
 }

@@ -275,6 +275,10 @@ struct ShowPage {
     contents: Vec<(String, String)>,
     /// The success banner after a save.
     saved: Option<SavedBanner>,
+    /// The plans this one was transferred from or to.
+    links: super::transfer::LinksView,
+    /// Just transferred here: the banner is a success message.
+    transferred: bool,
 }
 
 /// The summary at the top of the plan page.
@@ -317,6 +321,13 @@ fn checks_view(plan: &Plan, plan_type: Option<&goldthread_domain::plan_type::Pla
 impl ShowPage {
     fn group_kind(&self, body: &Body) -> &'static str {
         super::sections::group_kind(body)
+    }
+
+    /// The position (from 1) of a section's block in the accordion: its
+    /// place in the contents list.
+    fn accordion_index(&self, key: &str) -> usize {
+        let anchor = format!("{key}-heading");
+        self.contents.iter().position(|(a, _)| *a == anchor).map_or(0, |i| i + 1)
     }
 }
 
@@ -375,6 +386,7 @@ fn show_page(
     let mut ctx = Ctx::for_user(user, "plans");
     // Read-only users are not shown forms they cannot send.
     ctx.can_write &= view.writable;
+    let links = super::transfer::links_view(state, &view.plan);
     Ok(ShowPage {
         ctx,
         view,
@@ -387,6 +399,8 @@ fn show_page(
         summary,
         contents,
         saved: None,
+        links,
+        transferred: false,
     })
 }
 
@@ -395,6 +409,7 @@ fn show_page(
 pub struct SavedQuery {
     saved: Option<String>,
     at: Option<String>,
+    transferred: Option<String>,
 }
 
 /// What was done by a save, for the success banner.
@@ -473,6 +488,7 @@ async fn show(
     let view = load_view(&state, &user, &id).await?;
     let mut page = show_page(&state, &user, view, None, None)?;
     page.saved = saved_banner(&query, &page.sections);
+    page.transferred = query.transferred.is_some() && page.links.from.is_some();
     render(&page)
 }
 
@@ -950,9 +966,9 @@ async fn add_party(
     party_result(&state, &user, view, None, form, result)
 }
 
-/// Saves a party and, when asked, makes them the Lead Professional: two
-/// changes, both merged against the version the form was opened at (so a
-/// lead checkbox the user never touched does not undo someone else's choice).
+/// Saves a party and, when asked, makes them the Lead Professional: one
+/// save, merged against the version the form was opened at (so a lead
+/// checkbox the user never touched does not undo someone else's choice).
 async fn save_party(
     state: &AppState,
     user: &CurrentUser,
@@ -962,51 +978,20 @@ async fn save_party(
     lead: bool,
     new: bool,
 ) -> Result<Plan, StoreError> {
-    let actor = user.actor();
-    let party_id = party.id;
-    let (base, reason) = (meta.base(), meta.reason.as_deref());
-    let change = if new {
-        Change::PartyAdded { party }
-    } else {
-        Change::PartyEdited { party }
-    };
-    let mut saved = state
+    state
         .store
-        .change_plan_resolving(
-            &actor,
+        .save_party(
+            &user.actor(),
             plan.id,
-            base,
-            reason,
-            change,
+            meta.base(),
+            meta.reason.as_deref(),
+            party,
+            lead,
+            new,
             meta.resolution(),
             &state.plan_types,
         )
-        .await?;
-    let was_lead = if new || base == plan.version {
-        plan.lead_party_id == Some(party_id)
-    } else {
-        state.store.plan_at(&actor, plan.id, base).await?.lead_party_id == Some(party_id)
-    };
-    let is_lead = saved.lead_party_id == Some(party_id);
-    if lead != was_lead && lead != is_lead {
-        let change = Change::LeadProfessionalSet {
-            party_id: lead.then_some(party_id),
-        };
-        let base = if new { saved.version } else { base };
-        saved = state
-            .store
-            .change_plan_resolving(
-                &actor,
-                plan.id,
-                base,
-                reason,
-                change,
-                meta.resolution(),
-                &state.plan_types,
-            )
-            .await?;
-    }
-    Ok(saved)
+        .await
 }
 
 fn party_result(
