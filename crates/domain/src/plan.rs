@@ -743,7 +743,7 @@ impl Plan {
                     merge(&mut errors, crate::rules::check_party_role(party.role, plan_type));
                 }
                 if self.party(party.id).is_none() {
-                    errors.add_conflict("party_id", "There is no such party in this plan");
+                    errors.add("party_id", "There is no such party in this plan");
                 }
                 if let Some(user_id) = party.user_id
                     && self
@@ -756,7 +756,7 @@ impl Plan {
             }
             Change::PartyRemoved { party_id } => {
                 if self.party(*party_id).is_none() {
-                    errors.add_conflict("party_id", "There is no such party in this plan");
+                    errors.add("party_id", "There is no such party in this plan");
                 } else if let Err(more) = crate::rules::check_party_removal(self, *party_id) {
                     errors.0.extend(more.0);
                 }
@@ -779,7 +779,7 @@ impl Plan {
             }
             Change::AgreementRequiredSet { party_id, .. } => {
                 if self.party(*party_id).is_none() {
-                    errors.add_conflict("party_id", "There is no such party in this plan");
+                    errors.add("party_id", "There is no such party in this plan");
                 }
             }
             Change::AgreementRecorded { agreement } => {
@@ -818,7 +818,7 @@ impl Plan {
                 if let Some(id) = party_id
                     && self.party(*id).is_none()
                 {
-                    errors.add_conflict("party_id", "The Lead Professional must be one of the plan's parties");
+                    errors.add("party_id", "The Lead Professional must be one of the plan's parties");
                 }
             }
             Change::StatusChanged { to } => {

@@ -338,12 +338,14 @@ async fn a_partys_user_must_exist_and_be_active(backend: Backend) {
     };
 
     let (status, problem) = append(&api, &id, party(Uuid::new_v4())).await;
-    assert_eq!(status, 422, "{problem}");
+    // Well formed, refused by what is stored: 409.
+    assert_eq!(status, 409, "{problem}");
     assert_eq!(fields(&problem), ["user_id"]);
 
     app.store.set_user_active(tom.id, false).await.unwrap();
     let (status, problem) = append(&api, &id, party(tom.id)).await;
-    assert_eq!(status, 422, "{problem}");
+    // Well formed, refused by what is stored: 409.
+    assert_eq!(status, 409, "{problem}");
     assert_eq!(fields(&problem), ["user_id"]);
     // The parties route says the same.
     let (status, problem) = api
@@ -352,7 +354,8 @@ async fn a_partys_user_must_exist_and_be_active(backend: Backend) {
             json!({"base_version": 1, "name": "Dr Tom Price", "role": "health_professional", "user_id": tom.id}),
         )
         .await;
-    assert_eq!(status, 422, "{problem}");
+    // Well formed, refused by what is stored: 409.
+    assert_eq!(status, 409, "{problem}");
     assert_eq!(fields(&problem), ["user_id"]);
     let (_, log) = api.get(&format!("/plans/{id}/changes")).await;
     assert_eq!(log.as_array().unwrap().len(), 1, "nothing written");

@@ -22,6 +22,10 @@ pub const TEXT_PATTERN: &str = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$";
 /// (Unicode `White_Space`, what Rust's `trim` removes).
 pub const REQUIRED_TEXT_PATTERN: &str = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$";
 
+/// Text on one line (no control characters at all, so no line breaks or
+/// tabs) that holds something besides white space: a team's name.
+pub const ONE_LINE_REQUIRED_PATTERN: &str = r"^[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*$";
+
 /// An e-mail address as `Email::parse` accepts it: one `@`, a dot inside
 /// the domain, no spaces or control characters (spaces around are trimmed).
 pub const EMAIL_PATTERN: &str = r"^[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^@\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+@[^@.\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^@\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*\.[^@\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^@.\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$";
@@ -91,6 +95,11 @@ pub fn complete(document: &mut Value, plan_types: &Registry, today: Date) {
     }
     if let Some(dob) = schemas.pointer_mut("/PersonInput/properties/date_of_birth") {
         dob["pattern"] = json!(birth_date_pattern(today));
+    }
+    if let Some(name) = schemas.pointer_mut("/NewTeamBody/properties/name") {
+        name["minLength"] = json!(1);
+        name["maxLength"] = json!(goldthread_domain::team::MAX_TEAM_NAME_CHARS);
+        name["pattern"] = json!(ONE_LINE_REQUIRED_PATTERN);
     }
     if let Some(email) = schemas.pointer_mut("/NewUserBody/properties/email") {
         email["pattern"] = json!(EMAIL_PATTERN);
