@@ -313,6 +313,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         plan_types_dir,
         oidc: None,
         security: crate::config::Security::default(),
+        today: None,
     };
     let local: SocketAddr = "127.0.0.1:0".parse().expect("valid address");
     match cli.command {

@@ -31,6 +31,7 @@ impl Application {
             .await
             .with_context(|| format!("could not listen on {}", config.addr))?;
         let secret = store.server_secret("cookie-signing-key").await?;
+        crate::store::set_plan_types(plan_types.clone());
         let state = AppState::new(store.clone(), plan_types, config, secret);
         let router = web::router(state);
         Ok(Application {

@@ -10,6 +10,7 @@
 //! is simply not found.
 
 mod files;
+mod monitoring;
 mod oidc;
 mod people;
 mod photos;
@@ -31,6 +32,7 @@ use sqlx::{PgPool, SqlitePool};
 use time::OffsetDateTime;
 
 pub use files::{MAX_FILE_BYTES, check_content, check_upload};
+pub use monitoring::{DashboardPlan, DashboardRows, DashboardScope, MonitoringLog, set_plan_types};
 pub use people::{PersonChange, PersonSummary};
 pub use photos::{MAX_PHOTO_BYTES, photo_type, reencode_photo};
 pub use plans::{PlanFilter, PlanSummary, Resolution};
@@ -258,6 +260,7 @@ mod tests {
         for (file, source) in [
             ("mod.rs", include_str!("mod.rs")),
             ("files.rs", include_str!("files.rs")),
+            ("monitoring.rs", include_str!("monitoring.rs")),
             ("people.rs", include_str!("people.rs")),
             ("photos.rs", include_str!("photos.rs")),
             ("plans.rs", include_str!("plans.rs")),

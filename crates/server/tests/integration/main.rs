@@ -15,6 +15,7 @@ mod contract;
 mod fuzz;
 mod history;
 mod merging;
+mod monitoring;
 mod oidc;
 mod pages;
 mod plan_building;
