@@ -16,6 +16,7 @@ mod fuzz;
 mod history;
 mod merging;
 mod monitoring;
+mod monitoring_browser;
 mod oidc;
 mod pages;
 mod plan_building;

@@ -29,7 +29,7 @@ fn fields(problem: &Value) -> Vec<String> {
 /// A plan with two parties (one from an agency), an outcome with a step and
 /// a target, a running provision and an ended one. Returns the plan as the
 /// API gives it.
-async fn plan_with_content(api: &Api, given: &str, plan_type: &str, start: &str, interval: u32) -> Value {
+pub(crate) async fn plan_with_content(api: &Api, given: &str, plan_type: &str, start: &str, interval: u32) -> Value {
     let person = api.person(given, "Tester").await;
     let (status, plan) = api
         .post(
