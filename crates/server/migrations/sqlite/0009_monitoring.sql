@@ -52,6 +52,23 @@ CREATE TABLE dashboard_plans (
     last_weekly_review TEXT
 );
 
+-- Reminders (SPEC R4): one row per reminder, keyed so that it is written
+-- exactly once however many instances run the scheduler (the insert that
+-- wins the key sends it; the others do nothing). The rows are the in-app
+-- reminders; emailed_at is for e-mail delivery through the outbox.
+CREATE TABLE reminders (
+    -- '<plan>:<item key>:<due>:<due_soon|overdue>:<user>'
+    reminder_key TEXT PRIMARY KEY,
+    user_id      TEXT NOT NULL REFERENCES users (id),
+    plan_id      TEXT NOT NULL REFERENCES plans (id),
+    kind         TEXT NOT NULL CHECK (kind IN ('due_soon', 'overdue')),
+    label        TEXT NOT NULL,
+    due          TEXT NOT NULL,
+    created_at   BIGINT NOT NULL,
+    emailed_at   BIGINT
+);
+CREATE INDEX reminders_user ON reminders (user_id, created_at);
+
 CREATE TRIGGER monitoring_records_no_update BEFORE UPDATE ON monitoring_records
 BEGIN SELECT RAISE(ABORT, 'monitoring records are append-only'); END;
 CREATE TRIGGER monitoring_records_no_delete BEFORE DELETE ON monitoring_records

@@ -15,6 +15,7 @@ mod oidc;
 mod people;
 mod photos;
 mod plans;
+mod reminders;
 mod sessions;
 mod sign_in;
 mod teams;
@@ -35,6 +36,7 @@ pub use files::{MAX_FILE_BYTES, check_content, check_upload};
 pub use monitoring::{DashboardPlan, DashboardRows, DashboardScope, MonitoringLog, set_plan_types};
 pub use people::{PersonChange, PersonSummary};
 pub use photos::{MAX_PHOTO_BYTES, photo_type, reencode_photo};
+pub use reminders::Reminder;
 pub use plans::{PlanFilter, PlanSummary, Resolution};
 pub use sessions::{SessionInfo, session_handle};
 pub use sessions::{USER_AGENT_KEY, USER_KEY};
@@ -261,6 +263,7 @@ mod tests {
             ("mod.rs", include_str!("mod.rs")),
             ("files.rs", include_str!("files.rs")),
             ("monitoring.rs", include_str!("monitoring.rs")),
+            ("reminders.rs", include_str!("reminders.rs")),
             ("people.rs", include_str!("people.rs")),
             ("photos.rs", include_str!("photos.rs")),
             ("plans.rs", include_str!("plans.rs")),

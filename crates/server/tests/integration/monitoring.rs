@@ -489,3 +489,54 @@ async fn forms_keep_what_was_typed(backend: Backend) {
     assert!(html.contains("<svg") && html.contains("polyline"), "{html}");
 }
 both!(forms_keep_what_was_typed);
+
+/// Reminders are written exactly once however many instances run the
+/// scheduler at once, and a later round (or a restart) repeats none.
+async fn reminders_once_across_two_instances(backend: Backend) {
+    let today = date!(2026 - 12 - 09);
+    let app = spawn_app_with(backend, |c| c.today = Some(today)).await;
+    let second = spawn_instance(&app).await;
+    let (_, priya) = app.api_user("priya@example.org", "practitioner").await;
+    // Ruby's review is due today (reminded as due soon), Kai's is overdue.
+    let ruby = plan_with_content(&priya, "Ruby", "CP", "2026-09-16", 12).await;
+    plan_with_content(&priya, "Kai", "CP", "2026-09-02", 12).await;
+    let r = ruby["id"].as_str().unwrap();
+    let hannah = ruby["parties"][0]["id"].as_str().unwrap();
+    let (status, body) = priya
+        .post(
+            &format!("/plans/{r}/meetings"),
+            json!({"date": "2026-12-01", "chair": "Hannah Reid", "actions": [
+                {"text": "Book a hearing test", "owner_party_id": hannah, "due": "2026-12-11"},
+                {"text": "Plan the holidays", "owner_party_id": hannah, "due": "2026-12-20"},
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+
+    let (a, b) = tokio::join!(
+        goldthread::reminders::run_once(&app.store, today),
+        goldthread::reminders::run_once(&second.store, today)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let mut written: Vec<String> = a.iter().chain(&b).map(|r| r.key.clone()).collect();
+    written.sort();
+    written.dedup();
+    assert_eq!(written.len(), a.len() + b.len(), "no reminder written by both instances");
+    let stored = app.store.all_reminders().await.unwrap();
+    assert_eq!(stored.len(), 3, "{stored:?}");
+    let mut kinds: Vec<&str> = stored.iter().map(|(_, kind)| kind.as_str()).collect();
+    kinds.sort();
+    assert_eq!(kinds, ["due_soon", "due_soon", "overdue"]);
+    assert_eq!(written.len(), 3);
+
+    // Another round, and a restarted instance: nothing new.
+    let third = spawn_instance(&app).await;
+    assert!(goldthread::reminders::run_once(&third.store, today).await.unwrap().is_empty());
+    assert!(goldthread::reminders::run_once(&app.store, today).await.unwrap().is_empty());
+    assert_eq!(app.store.all_reminders().await.unwrap().len(), 3);
+
+    // They show on the dashboard.
+    let (_, board) = priya.get("/dashboard").await;
+    assert_eq!(board["reminders"].as_array().unwrap().len(), 3, "{board}");
+}
+both!(reminders_once_across_two_instances);

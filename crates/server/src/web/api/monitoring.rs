@@ -325,6 +325,8 @@ pub struct DashboardBody {
     pub lists: Dashboard,
     /// For a team only.
     pub on_time: Option<OnTime>,
+    /// Your latest reminders (up to 50), newest first.
+    pub reminders: Vec<crate::store::Reminder>,
 }
 
 /// Your dashboard, or a team's (`team`): overdue and due this week (each
@@ -339,7 +341,9 @@ async fn get_dashboard(
     ApiQuery(query): ApiQuery<DashboardQuery>,
 ) -> Result<axum::Json<DashboardBody>, ApiError> {
     let board = crate::web::pages::dashboard::board(&state, &actor, query.team).await?;
+    let reminders = state.store.reminders_for(&actor, 50).await?;
     Ok(axum::Json(DashboardBody {
+        reminders,
         today: board.today,
         people: board.plans,
         lists: board.lists,

@@ -176,6 +176,8 @@ struct DashboardPage {
     board: BoardView,
     teams: Vec<(String, String)>,
     team_name: String,
+    /// The user's latest reminders: (what, when due, link).
+    reminders: Vec<(String, String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -203,7 +205,21 @@ async fn dashboard_page(
             .ok_or(PageError::NotFound)?,
     };
     let board = board(&state, &actor, team).await?;
+    let reminders = state
+        .store
+        .reminders_for(&actor, 10)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                format!("{}{}", if r.kind == "overdue" { "Overdue: " } else { "Due soon: " }, r.label),
+                format_date(r.due),
+                format!("/plans/{}", r.plan_id),
+            )
+        })
+        .collect();
     render(&DashboardPage {
+        reminders,
         ctx: Ctx::for_user(&user, "dashboard"),
         board: BoardView::of(&board),
         teams: teams.into_iter().map(|(id, n)| (id.to_string(), n)).collect(),
