@@ -254,6 +254,7 @@ struct SavedQuery {
     saved: Option<String>,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn page(
     state: &AppState,
     user: &CurrentUser,
@@ -345,6 +346,7 @@ fn rename(errors: FieldErrors, names: &[(&str, &str)]) -> FieldErrors {
     )
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn finish(
     state: &AppState,
     user: &CurrentUser,
