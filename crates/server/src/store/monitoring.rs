@@ -500,7 +500,16 @@ impl Store {
              WHERE {PLAN_VISIBLE} AND {in_scope} ORDER BY d.plan_id"
         );
         type PlanRow = (String, String, String, String, String);
-        type DueRow = (String, String, String, String, Option<String>, String, Option<String>, bool);
+        type DueRow = (
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+            Option<String>,
+            bool,
+        );
         type FlagRow = (
             String,
             String,
@@ -610,6 +619,8 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        rows.into_iter().map(|(id, name)| Ok((parse_uuid(&id)?, name))).collect()
+        rows.into_iter()
+            .map(|(id, name)| Ok((parse_uuid(&id)?, name)))
+            .collect()
     }
 }

@@ -9,8 +9,8 @@ use serde_json::json;
 use time::macros::date;
 
 use crate::accessibility::{Audit, axe_source, errors_shown, heading_is, loaded, sign_in};
-use crate::browser::{browser, click, retry, start_driver, text};
 use crate::both;
+use crate::browser::{browser, click, retry, start_driver, text};
 use crate::helpers::*;
 use crate::monitoring::plan_with_content;
 
@@ -78,7 +78,11 @@ async fn cp_plan_through_two_meetings(backend: Backend) {
 
     client.goto(&app.url(&format!("/plans/{p}/meetings"))).await.unwrap();
     loaded(&client).await;
-    assert!(text(&client, "#meetings-title").await.contains("Child planning meetings"));
+    assert!(
+        text(&client, "#meetings-title")
+            .await
+            .contains("Child planning meetings")
+    );
     audit.check(&client, "Meetings, none yet").await;
     click(&client, "#record-meeting").await;
     loaded(&client).await;
@@ -132,16 +136,25 @@ async fn cp_plan_through_two_meetings(backend: Backend) {
         "{second}"
     );
     let first = text(&client, "#meeting-1").await;
-    assert!(first.contains("Carried forward to 11 December 2026 at the meeting on 7 December 2026"), "{first}");
+    assert!(
+        first.contains("Carried forward to 11 December 2026 at the meeting on 7 December 2026"),
+        "{first}"
+    );
     let open = text(&client, "#open-actions").await;
-    assert!(open.contains("Book a hearing test") && !open.contains("breakfast"), "{open}");
+    assert!(
+        open.contains("Book a hearing test") && !open.contains("breakfast"),
+        "{open}"
+    );
     audit.check(&client, "Meetings, two recorded").await;
 
     // The carried point is on the dashboard, due this week, with its owner.
     client.goto(&app.url("/dashboard")).await.unwrap();
     heading_is(&client, "Your dashboard").await;
     let due = text(&client, "#due-list").await;
-    assert!(due.contains("Book a hearing test") && due.contains("Mair Jones"), "{due}");
+    assert!(
+        due.contains("Book a hearing test") && due.contains("Mair Jones"),
+        "{due}"
+    );
     audit.check(&client, "Dashboard").await;
 
     // Progress: the picture, and a rating added through the form.

@@ -74,7 +74,12 @@ macro_rules! entry {
 
 entry!(MeetingEntry, meeting, Meeting, "A planning meeting as recorded.");
 entry!(NoteEntry, note, ProgressNote, "A progress note as recorded.");
-entry!(AttendanceEntry, attendance, Attendance, "An attendance mark as recorded.");
+entry!(
+    AttendanceEntry,
+    attendance,
+    Attendance,
+    "An attendance mark as recorded."
+);
 entry!(RatingEntry, rating, Rating, "A rating as recorded.");
 
 async fn log_of(state: &AppState, actor: &goldthread_domain::user::Actor, id: &str) -> Result<MonitoringLog, ApiError> {
@@ -90,7 +95,9 @@ async fn list_meetings(
     Path(id): Path<String>,
 ) -> Result<axum::Json<Vec<MeetingEntry>>, ApiError> {
     let log = log_of(&state, &actor, &id).await?;
-    Ok(axum::Json(log.meetings.iter().map(|m| MeetingEntry::of(m, &log)).collect()))
+    Ok(axum::Json(
+        log.meetings.iter().map(|m| MeetingEntry::of(m, &log)).collect(),
+    ))
 }
 
 /// Record a planning meeting. It must follow up every action point still
@@ -119,7 +126,10 @@ async fn add_meeting(
     let shape: Vec<(&str, Option<&str>)> = dates.iter().map(|(f, v)| (f.as_str(), v.as_deref())).collect();
     strict_dates(Ok(()), &shape)?;
     let recorded = state.store.record_meeting(&actor, id, &input, &labels).await?;
-    Ok((StatusCode::CREATED, axum::Json(MeetingEntry::new(recorded, &actor.name))))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(MeetingEntry::new(recorded, &actor.name)),
+    ))
 }
 
 /// The plan's progress notes, oldest first.
@@ -148,7 +158,10 @@ async fn add_note(
     let id = parse_id(&id)?;
     state.store.plan(&actor, id).await?;
     strict_dates(Ok(()), &[("date", input.date.as_deref())])?;
-    let recorded = state.store.record_note(&actor, id, &input, state.config.today()).await?;
+    let recorded = state
+        .store
+        .record_note(&actor, id, &input, state.config.today())
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(NoteEntry::new(recorded, &actor.name))))
 }
 
@@ -161,7 +174,9 @@ async fn list_attendance(
     Path(id): Path<String>,
 ) -> Result<axum::Json<Vec<AttendanceEntry>>, ApiError> {
     let log = log_of(&state, &actor, &id).await?;
-    Ok(axum::Json(log.attendance.iter().map(|m| AttendanceEntry::of(m, &log)).collect()))
+    Ok(axum::Json(
+        log.attendance.iter().map(|m| AttendanceEntry::of(m, &log)).collect(),
+    ))
 }
 
 /// Record attendance of one session of a provision of this plan: a date
@@ -183,7 +198,10 @@ async fn add_attendance(
         .store
         .record_attendance(&actor, id, &input, state.config.today())
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(AttendanceEntry::new(recorded, &actor.name))))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(AttendanceEntry::new(recorded, &actor.name)),
+    ))
 }
 
 /// The plan's ratings, oldest first.
@@ -195,7 +213,9 @@ async fn list_ratings(
     Path(id): Path<String>,
 ) -> Result<axum::Json<Vec<RatingEntry>>, ApiError> {
     let log = log_of(&state, &actor, &id).await?;
-    Ok(axum::Json(log.ratings.iter().map(|m| RatingEntry::of(m, &log)).collect()))
+    Ok(axum::Json(
+        log.ratings.iter().map(|m| RatingEntry::of(m, &log)).collect(),
+    ))
 }
 
 /// Rate progress towards an outcome of this plan from −2 to +2, as the
@@ -212,7 +232,10 @@ async fn add_rating(
     let id = parse_id(&id)?;
     state.store.plan(&actor, id).await?;
     strict_dates(Ok(()), &[("date", input.date.as_deref())])?;
-    let recorded = state.store.record_rating(&actor, id, &input, state.config.today()).await?;
+    let recorded = state
+        .store
+        .record_rating(&actor, id, &input, state.config.today())
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(RatingEntry::new(recorded, &actor.name))))
 }
 

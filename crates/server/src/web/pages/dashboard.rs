@@ -56,7 +56,11 @@ pub struct Board {
     pub on_time: Option<(usize, usize)>,
 }
 
-pub async fn board(state: &AppState, user: &goldthread_domain::user::Actor, team: Option<Uuid>) -> Result<Board, crate::store::StoreError> {
+pub async fn board(
+    state: &AppState,
+    user: &goldthread_domain::user::Actor,
+    team: Option<Uuid>,
+) -> Result<Board, crate::store::StoreError> {
     let today = state.config.today();
     let scope = team.map_or(DashboardScope::Mine, DashboardScope::Team);
     let rows = state.store.dashboard_rows(user, scope, today).await?;
@@ -212,7 +216,11 @@ async fn dashboard_page(
         .into_iter()
         .map(|r| {
             (
-                format!("{}{}", if r.kind == "overdue" { "Overdue: " } else { "Due soon: " }, r.label),
+                format!(
+                    "{}{}",
+                    if r.kind == "overdue" { "Overdue: " } else { "Due soon: " },
+                    r.label
+                ),
                 format_date(r.due),
                 format!("/plans/{}", r.plan_id),
             )

@@ -11,8 +11,8 @@ use axum::routing::get;
 use axum::{Form, Router};
 use goldthread_domain::error::FieldErrors;
 use goldthread_domain::monitoring::meetings::{
-    ActionEvent, ActionPointInput, Attendee, FollowUpInput, FollowUpOutcome, MeetingInput, MeetingLabels,
-    OpenAction, action_history, open_actions,
+    ActionEvent, ActionPointInput, Attendee, FollowUpInput, FollowUpOutcome, MeetingInput, MeetingLabels, OpenAction,
+    action_history, open_actions,
 };
 use goldthread_domain::plan::{Plan, format_date};
 use serde::Deserialize;
@@ -50,7 +50,11 @@ impl Pairs {
     }
 
     pub fn all(&self, key: &str) -> Vec<String> {
-        self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 
     pub fn date(&self, key: &str) -> DateBoxes {
@@ -452,7 +456,11 @@ async fn save_meeting(
         if empty {
             continue;
         }
-        let due = form.read_date(&field, &format!("{} for action point {}", labels.due, row.index + 1), &mut boxes);
+        let due = form.read_date(
+            &field,
+            &format!("{} for action point {}", labels.due, row.index + 1),
+            &mut boxes,
+        );
         places.push(row.index);
         input.actions.push(ActionPointInput {
             text: Some(row.text.clone()),
@@ -518,7 +526,11 @@ async fn save_meeting(
                     .filter(|e| !(adding && e.field.is_empty()))
                     .collect(),
             );
-            let errors = if adding { FieldErrors::new() } else { merge_errors(boxes, domain) };
+            let errors = if adding {
+                FieldErrors::new()
+            } else {
+                merge_errors(boxes, domain)
+            };
             let page = MeetingForm {
                 ctx: Ctx::for_user(&user, "plans"),
                 labels,

@@ -3,9 +3,9 @@
 
 mod account;
 pub mod dashboard;
+pub mod dates;
 pub mod meetings;
 pub mod progress;
-pub mod dates;
 pub(crate) use account::Moment;
 pub mod conflict;
 pub mod people;

@@ -245,7 +245,11 @@ impl ProgressPage {
     }
 
     fn typed_if(&self, which: &str, value: &str) -> String {
-        if self.form == which { value.to_owned() } else { String::new() }
+        if self.form == which {
+            value.to_owned()
+        } else {
+            String::new()
+        }
     }
 }
 
@@ -358,7 +362,9 @@ async fn finish(
     names: &[(&str, &str)],
 ) -> Result<Response, PageError> {
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/plans/{}/progress?saved={which}#{which}-form", view.plan.id)).into_response()),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/plans/{}/progress?saved={which}#{which}-form", view.plan.id)).into_response())
+        }
         Err(StoreError::Invalid(errors)) => {
             let errors = merge_errors(boxes, rename(errors, names));
             render_invalid(&page(state, user, view, which, typed, errors, "").await?)
