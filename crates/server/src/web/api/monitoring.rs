@@ -5,11 +5,13 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use goldthread_domain::error::FieldErrors;
 use goldthread_domain::monitoring::Recorded;
 use goldthread_domain::monitoring::dashboard::Dashboard;
-use goldthread_domain::monitoring::meetings::{Meeting, MeetingInput, MeetingLabels};
+use goldthread_domain::monitoring::meetings::{FollowUpName, Meeting, MeetingInput, MeetingLabels};
 use goldthread_domain::monitoring::progress::{
-    Attendance, AttendanceInput, ProgressNote, ProgressNoteInput, Rating, RatingInput, attendance_4_and_12_weeks,
+    Attendance, AttendanceInput, CancelledBy, ProgressNote, ProgressNoteInput, Rater, Rating, RatingInput,
+    SessionStatusName, attendance_4_and_12_weeks,
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -82,6 +84,24 @@ entry!(
 );
 entry!(RatingEntry, rating, Rating, "A rating as recorded.");
 
+/// The document's enums and patterns, held exactly: the forms are
+/// forgiving (spaces, a typed minus sign), the API takes what it declares.
+fn exact(errors: &mut FieldErrors, field: &str, value: Option<&str>, allowed: &[&str]) {
+    if let Some(value) = value
+        && !allowed.contains(&value)
+    {
+        errors.add(field, format!("Use one of: {}", allowed.join(", ")));
+    }
+}
+
+fn checked(errors: FieldErrors) -> Result<(), ApiError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(errors))
+    }
+}
+
 async fn log_of(state: &AppState, actor: &goldthread_domain::user::Actor, id: &str) -> Result<MonitoringLog, ApiError> {
     Ok(state.store.monitoring_log(actor, parse_id(id)?).await?)
 }
@@ -123,6 +143,16 @@ async fn add_meeting(
         dates.push((format!("follow_ups[{i}].new_due"), f.new_due.clone()));
     }
     let labels = MeetingLabels::for_plan_type(state.plan_types.get(&plan.plan_type));
+    let mut errors = FieldErrors::new();
+    for (i, f) in input.follow_ups.iter().enumerate() {
+        exact(
+            &mut errors,
+            &format!("follow_ups[{i}].outcome"),
+            f.outcome.as_deref(),
+            FollowUpName::NAMES,
+        );
+    }
+    checked(errors)?;
     let shape: Vec<(&str, Option<&str>)> = dates.iter().map(|(f, v)| (f.as_str(), v.as_deref())).collect();
     strict_dates(Ok(()), &shape)?;
     let recorded = state.store.record_meeting(&actor, id, &input, &labels).await?;
@@ -194,6 +224,15 @@ async fn add_attendance(
     let id = parse_id(&id)?;
     state.store.plan(&actor, id).await?;
     strict_dates(Ok(()), &[("date", input.date.as_deref())])?;
+    let mut errors = FieldErrors::new();
+    exact(&mut errors, "status", input.status.as_deref(), SessionStatusName::NAMES);
+    exact(
+        &mut errors,
+        "cancelled_by",
+        input.cancelled_by.as_deref(),
+        CancelledBy::NAMES,
+    );
+    checked(errors)?;
     let recorded = state
         .store
         .record_attendance(&actor, id, &input, state.config.today())
@@ -232,6 +271,15 @@ async fn add_rating(
     let id = parse_id(&id)?;
     state.store.plan(&actor, id).await?;
     strict_dates(Ok(()), &[("date", input.date.as_deref())])?;
+    let mut errors = FieldErrors::new();
+    exact(&mut errors, "rater", input.rater.as_deref(), Rater::NAMES);
+    exact(
+        &mut errors,
+        "score",
+        input.score.as_deref(),
+        &["-2", "-1", "-0", "0", "+0", "1", "+1", "2", "+2"],
+    );
+    checked(errors)?;
     let recorded = state
         .store
         .record_rating(&actor, id, &input, state.config.today())
