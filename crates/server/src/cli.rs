@@ -89,7 +89,7 @@ enum Command {
     Migrate,
     /// Load the fictional example organisation into an empty database.
     Demo,
-    /// Rebuild every plan's current state from its history.
+    /// Rebuild every plan's current state from its history, and the dashboard's index.
     RebuildProjections,
 }
 
@@ -498,6 +498,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 eprintln!();
             }
             println!("Rebuilt {count} plans from their history; {drifted} had drifted and were corrected.");
+            // The dashboard's index follows the plans (and fills it after
+            // an upgrade to a version that has it).
+            let indexed = store.refresh_all_dashboards().await?;
+            println!("Rebuilt the dashboard's index of {indexed} plans.");
         }
     }
     Ok(())

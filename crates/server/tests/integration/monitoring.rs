@@ -387,6 +387,18 @@ async fn dashboard_on_a_fixed_day(backend: Backend) {
     assert_eq!(board["on_time"], json!({"on_time": 0, "due": 3}));
     assert_eq!(board["people"].as_array().unwrap().len(), 3);
 
+    // The index is derived: dropped, `goldthread rebuild-projections`
+    // builds it again and the lists are the same.
+    app.store.execute_unchecked("DELETE FROM dashboard_due").await.unwrap();
+    app.store.execute_unchecked("DELETE FROM dashboard_plans").await.unwrap();
+    let (_, empty) = grace.get(&format!("/dashboard?team={t}")).await;
+    assert!(list(&empty, "overdue").is_empty());
+    let (ok, out, err) = crate::cli::goldthread(&app.database_url, &["rebuild-projections"], "");
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("dashboard's index of 3 plans"), "{out}");
+    let (_, again) = grace.get(&format!("/dashboard?team={t}")).await;
+    assert_eq!(again["lists"], board["lists"]);
+
     // Not a member: no such team.
     let (status, _) = sam.get(&format!("/dashboard?team={}", uuid::Uuid::new_v4())).await;
     assert_eq!(status, 404);
