@@ -320,7 +320,7 @@ impl Store {
             }
             .await
         })?;
-        self.refresh_dashboard(plan_id).await?;
+        self.refresh_dashboard_after_save(plan_id).await;
         Ok(recorded)
     }
 
@@ -437,6 +437,15 @@ impl Store {
             }
             .await
         })
+    }
+
+    /// [`Store::refresh_dashboard`] after a save that is already committed:
+    /// a failure is logged, not returned, so the save still answers as
+    /// saved (`goldthread rebuild-projections` repairs the index).
+    pub(super) async fn refresh_dashboard_after_save(&self, plan_id: Uuid) {
+        if let Err(e) = self.refresh_dashboard(plan_id).await {
+            tracing::error!(plan = %plan_id, error = %e, "could not update the dashboard's index");
+        }
     }
 
     /// Rebuilds the index of every plan (after an upgrade, or to repair);

@@ -155,7 +155,7 @@ impl Store {
         });
         match result {
             Ok(()) => {
-                self.refresh_dashboard(id).await?;
+                self.refresh_dashboard_after_save(id).await;
                 Ok(plan)
             }
             // Another plan of this type became active since the check (the
@@ -459,7 +459,7 @@ impl Store {
             .await
         })?;
         // The dashboard's index follows every change (store/monitoring.rs).
-        self.refresh_dashboard(id).await?;
+        self.refresh_dashboard_after_save(id).await;
         Ok(plan)
     }
 

@@ -390,7 +390,10 @@ async fn dashboard_on_a_fixed_day(backend: Backend) {
     // The index is derived: dropped, `goldthread rebuild-projections`
     // builds it again and the lists are the same.
     app.store.execute_unchecked("DELETE FROM dashboard_due").await.unwrap();
-    app.store.execute_unchecked("DELETE FROM dashboard_plans").await.unwrap();
+    app.store
+        .execute_unchecked("DELETE FROM dashboard_plans")
+        .await
+        .unwrap();
     let (_, empty) = grace.get(&format!("/dashboard?team={t}")).await;
     assert!(list(&empty, "overdue").is_empty());
     let (ok, out, err) = crate::cli::goldthread(&app.database_url, &["rebuild-projections"], "");
