@@ -304,5 +304,11 @@ mod tests {
         assert_eq!((two.due, two.done_on, two.closed), (date!(2026 - 04 - 20), None, false));
         assert_eq!(two.agency.as_deref(), Some("Mair Jones"));
         assert!(find(&format!("meeting_action:{}", Uuid::from_u128(3))).closed);
+        // CP's clock: the next meeting within 30 working days of the last.
+        let next = find("clock:next_meeting:1");
+        assert_eq!(next.done_on, Some(date!(2026 - 04 - 06)));
+        assert!(next.due > date!(2026 - 04 - 06));
+        let next = find("clock:next_meeting:2");
+        assert_eq!((next.kind, next.done_on), (DueKind::Clock, None));
     }
 }
