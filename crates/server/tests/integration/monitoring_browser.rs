@@ -10,7 +10,7 @@ use time::macros::date;
 
 use crate::accessibility::{Audit, axe_source, errors_shown, heading_is, loaded, sign_in};
 use crate::both;
-use crate::browser::{browser, click, retry, start_driver, text};
+use crate::browser::{browser, click, retry, screenshot, start_driver, text};
 use crate::helpers::*;
 use crate::monitoring::plan_with_content;
 
@@ -146,6 +146,11 @@ async fn cp_plan_through_two_meetings(backend: Backend) {
         "{open}"
     );
     audit.check(&client, "Meetings, two recorded").await;
+    let name = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    screenshot(&client, &format!("meetings-{name}.png")).await;
 
     // The carried point is on the dashboard, due this week, with its owner.
     client.goto(&app.url("/dashboard")).await.unwrap();
@@ -156,6 +161,7 @@ async fn cp_plan_through_two_meetings(backend: Backend) {
         "{due}"
     );
     audit.check(&client, "Dashboard").await;
+    screenshot(&client, &format!("dashboard-{name}.png")).await;
 
     // Progress: the picture, and a rating added through the form.
     client.goto(&app.url(&format!("/plans/{p}/progress"))).await.unwrap();
@@ -175,6 +181,11 @@ async fn cp_plan_through_two_meetings(backend: Backend) {
     .await;
     assert!(text(&client, ".app-ratings").await.contains("+1"));
     audit.check(&client, "Progress, rated").await;
+    client
+        .execute("document.querySelector('.app-figure').scrollIntoView()", vec![])
+        .await
+        .unwrap();
+    screenshot(&client, &format!("progress-{name}.png")).await;
     client.close().await.unwrap();
 
     assert!(audit.problems.is_empty(), "{}", audit.problems.join("\n"));

@@ -362,9 +362,7 @@ async fn finish(
     names: &[(&str, &str)],
 ) -> Result<Response, PageError> {
     match result {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("/plans/{}/progress?saved={which}#{which}-form", view.plan.id)).into_response())
-        }
+        Ok(()) => Ok(Redirect::to(&format!("/plans/{}/progress?saved={which}", view.plan.id)).into_response()),
         Err(StoreError::Invalid(errors)) => {
             let errors = merge_errors(boxes, rename(errors, names));
             render_invalid(&page(state, user, view, which, typed, errors, "").await?)
