@@ -585,3 +585,61 @@ async fn reminders_once_across_two_instances(backend: Backend) {
     assert_eq!(board["reminders"].as_array().unwrap().len(), 3, "{board}");
 }
 both!(reminders_once_across_two_instances);
+
+/// The pages follow the plan's access: someone who may not see it finds
+/// nothing; a team reader sees the meetings and progress but no form, and
+/// a form sent anyway is refused.
+async fn pages_follow_the_plans_access(backend: Backend) {
+    let app = spawn_app_with(backend, |c| c.today = Some(date!(2026 - 12 - 09))).await;
+    let (_, admin) = app.api_user("admin@example.org", "admin").await;
+    let (_, priya) = app.api_user("priya@example.org", "practitioner").await;
+    let (grace, _) = app.api_user("grace@example.org", "viewer").await;
+    app.api_user("tom@example.org", "practitioner").await;
+    let plan = plan_with_content(&priya, "Ruby", "CP", "2026-09-01", 13).await;
+    let p = plan["id"].as_str().unwrap();
+    let outcome = plan["content"]["outcomes"][0]["id"].as_str().unwrap();
+
+    let tom = app.signed_in("tom@example.org").await;
+    for path in [
+        format!("/plans/{p}/meetings"),
+        format!("/plans/{p}/meetings/new"),
+        format!("/plans/{p}/progress"),
+        format!("/plans/{p}/outcomes/{outcome}/progress.svg"),
+    ] {
+        let (status, _) = tom.get(&path).await;
+        assert_eq!(status, 404, "{path}");
+    }
+
+    let (_, team) = admin.post("/teams", json!({"name": "Early help"})).await;
+    let t = team["id"].as_str().unwrap();
+    admin
+        .post(&format!("/teams/{t}/members"), json!({"user_id": grace.id}))
+        .await;
+    let (status, _) = admin
+        .send(Method::PUT, &format!("/plans/{p}/teams/{t}"), json!({}))
+        .await;
+    assert_eq!(status, 204);
+    let reader = app.signed_in("grace@example.org").await;
+    let (status, html) = reader.get(&format!("/plans/{p}/meetings")).await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("id=\"record-meeting\""));
+    let (status, html) = reader.get(&format!("/plans/{p}/progress")).await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("id=\"save-rating\""));
+    let token = csrf_of(&html).unwrap();
+    let response = reader
+        .post_raw(
+            &format!("/plans/{p}/progress/ratings"),
+            &token,
+            &[
+                ("rating-outcome", outcome),
+                ("rating-rater", "worker"),
+                ("rating-score", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 403);
+    let (_, ratings) = priya.get(&format!("/plans/{p}/ratings")).await;
+    assert_eq!(ratings, json!([]));
+}
+both!(pages_follow_the_plans_access);
