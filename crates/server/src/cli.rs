@@ -94,7 +94,7 @@ enum Command {
     Migrate,
     /// Load the fictional example organisation into an empty database.
     Demo,
-    /// Rebuild every plan's current state from its history.
+    /// Rebuild every plan's current state from its history, and the dashboard's index.
     RebuildProjections,
 }
 
@@ -340,6 +340,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         plan_types_dir,
         oidc: None,
         security: crate::config::Security::default(),
+        today: None,
     };
     let local: SocketAddr = "127.0.0.1:0".parse().expect("valid address");
     match cli.command {
@@ -569,6 +570,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 eprintln!();
             }
             println!("Rebuilt {count} plans from their history; {drifted} had drifted and were corrected.");
+            // The dashboard's index follows the plans (and fills it after
+            // an upgrade to a version that has it).
+            let indexed = store.refresh_all_dashboards().await?;
+            println!("Rebuilt the dashboard's index of {indexed} plans.");
         }
     }
     Ok(())

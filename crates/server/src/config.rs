@@ -60,6 +60,9 @@ pub struct Config {
     pub oidc: Option<OidcConfig>,
     /// Session lifetimes and which proxies to believe.
     pub security: Security,
+    /// A fixed "today" for due and overdue dates (tests and demonstrations);
+    /// `None` is the organisation's real date ([`Config::today`]).
+    pub today: Option<time::Date>,
 }
 
 /// An OpenID Connect provider people may sign in through, and the rule
@@ -110,6 +113,12 @@ impl Default for Security {
 }
 
 impl Config {
+    /// Today for due and overdue dates: the fixed date when one is set,
+    /// else the organisation's date now.
+    pub fn today(&self) -> time::Date {
+        self.today.unwrap_or_else(crate::local_time::today)
+    }
+
     pub fn secure_cookies(&self) -> bool {
         self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
     }
@@ -144,6 +153,7 @@ mod tests {
             plan_types_dir: None,
             oidc: None,
             security: Security::default(),
+            today: None,
         };
         assert!(config("127.0.0.1:8080", None).insecure_warning().is_none());
         assert!(config("[::1]:8080", None).insecure_warning().is_none());

@@ -14,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod local_time;
+pub mod reminders;
 pub mod startup;
 pub mod store;
 pub mod throttle;

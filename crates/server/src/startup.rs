@@ -15,6 +15,8 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     store: Store,
+    /// The fixed "today" of the configuration, if any (for reminders).
+    today: Option<time::Date>,
 }
 
 impl Application {
@@ -31,12 +33,15 @@ impl Application {
             .await
             .with_context(|| format!("could not listen on {}", config.addr))?;
         let secret = store.server_secret("cookie-signing-key").await?;
+        crate::store::set_plan_types(plan_types.clone());
+        let today = config.today;
         let state = AppState::new(store.clone(), plan_types, config, secret);
         let router = web::router(state);
         Ok(Application {
             listener,
             router,
             store,
+            today,
         })
     }
 
@@ -50,6 +55,10 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let purge = tokio::spawn(purge_in_background(self.store.clone()));
+        let today = self.today;
+        let reminders = tokio::spawn(crate::reminders::in_background(self.store.clone(), move || {
+            today.unwrap_or_else(crate::local_time::today)
+        }));
         let service = self
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -57,6 +66,7 @@ impl Application {
             .with_graceful_shutdown(shutdown_signal())
             .await;
         purge.abort();
+        reminders.abort();
         served
     }
 }

@@ -18,7 +18,7 @@ use time::{Date, Duration};
 use uuid::Uuid;
 
 /// What kind of thing is due.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DueKind {
     /// A formal review of the plan.
@@ -32,7 +32,7 @@ pub enum DueKind {
 }
 
 /// One thing due on one plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DueItem {
     pub plan_id: Uuid,
     pub person_name: String,
@@ -41,36 +41,42 @@ pub struct DueItem {
     pub label: String,
     /// The agency doing it, when known (SPEC M4).
     pub agency: Option<String>,
+    #[schema(value_type = String, format = Date)]
     pub due: Date,
     /// When it was done, if it has been.
+    #[schema(value_type = Option<String>, format = Date)]
     pub done_on: Option<Date>,
 }
 
 /// A plan someone still has to agree to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AgreementRow {
     pub plan_id: Uuid,
     pub person_name: String,
     /// When agreement was asked for.
+    #[schema(value_type = String, format = Date)]
     pub asked_on: Date,
     /// Who has not yet agreed.
     pub still_to_agree: Vec<String>,
 }
 
 /// A plan with a safety plan in force.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct SafetyPlanRow {
     pub plan_id: Uuid,
     pub person_name: String,
+    #[schema(value_type = Option<String>, format = Date)]
     pub last_checked: Option<Date>,
 }
 
 /// A plan that is reviewed weekly.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct WeeklyReviewRow {
     pub plan_id: Uuid,
     pub person_name: String,
+    #[schema(value_type = String, format = Date)]
     pub started_on: Date,
+    #[schema(value_type = Option<String>, format = Date)]
     pub last_review: Option<Date>,
 }
 
@@ -84,7 +90,7 @@ pub struct DashboardInput {
 }
 
 /// A due item with how far it is from today.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DueLine {
     pub item: DueItem,
     /// Days until due (0 today); negative when overdue.
@@ -92,22 +98,23 @@ pub struct DueLine {
 }
 
 /// A plan waiting for agreement and for how long.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct WaitingLine {
     pub row: AgreementRow,
     pub days_waiting: i64,
 }
 
 /// A plan missing a check or review, and when it last had one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct MissingLine {
     pub plan_id: Uuid,
     pub person_name: String,
+    #[schema(value_type = Option<String>, format = Date)]
     pub last: Option<Date>,
 }
 
 /// The dashboard's lists, each in a fixed order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Dashboard {
     /// Most overdue first.
     pub overdue: Vec<DueLine>,

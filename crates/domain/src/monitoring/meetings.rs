@@ -135,9 +135,12 @@ pub struct Meeting {
 /// An action point as typed.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ActionPointInput {
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 2000)]
     pub text: Option<String>,
+    #[schema(value_type = Uuid, required = true)]
     pub owner_party_id: Option<Uuid>,
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`, on or after the meeting.
+    #[schema(value_type = String, format = Date, required = true)]
     pub due: Option<String>,
 }
 
@@ -145,17 +148,34 @@ pub struct ActionPointInput {
 /// `carried_forward` (which needs `new_due`).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct FollowUpInput {
+    #[schema(value_type = Uuid, required = true)]
     pub action_id: Option<Uuid>,
+    #[schema(value_type = FollowUpName, required = true)]
     pub outcome: Option<String>,
+    /// Needed when `outcome` is `carried_forward`.
+    #[schema(value_type = Option<String>, format = Date)]
     pub new_due: Option<String>,
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
+}
+
+crate::plan_type::name_enum! {
+    /// What became of an open action point, as the API takes it.
+    pub enum FollowUpName ("follow-up") {
+        Done = "done",
+        NotDone = "not_done",
+        /// Needs `new_due`.
+        CarriedForward = "carried_forward",
+    }
 }
 
 /// A meeting as typed into the form or sent to the API.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct MeetingInput {
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`, after the plan's last meeting.
+    #[schema(value_type = String, format = Date, required = true)]
     pub date: Option<String>,
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200)]
     pub chair: Option<String>,
     #[serde(default)]
     pub attendee_party_ids: Vec<Uuid>,
@@ -166,6 +186,7 @@ pub struct MeetingInput {
     pub apology_party_ids: Vec<Uuid>,
     #[serde(default)]
     pub other_apologies: Vec<String>,
+    #[schema(max_length = 20000)]
     pub discussion: Option<String>,
     #[serde(default)]
     pub actions: Vec<ActionPointInput>,

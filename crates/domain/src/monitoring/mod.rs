@@ -17,6 +17,7 @@
 pub mod calendar;
 pub mod clocks;
 pub mod dashboard;
+pub mod index;
 pub mod meetings;
 pub mod progress;
 

@@ -55,9 +55,11 @@ pub struct ProgressNote {
 /// A note as typed: link either `outcome_id` or `target_id`.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ProgressNoteInput {
+    #[schema(value_type = String, format = Date, required = true)]
     pub date: Option<String>,
     pub outcome_id: Option<Uuid>,
     pub target_id: Option<Uuid>,
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 10000)]
     pub text: Option<String>,
     #[serde(default)]
     pub behaviour_or_skill: bool,
@@ -151,10 +153,25 @@ pub struct Attendance {
 /// (which needs `cancelled_by`).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct AttendanceInput {
+    #[schema(value_type = Uuid, required = true)]
     pub provision_id: Option<Uuid>,
+    #[schema(value_type = String, format = Date, required = true)]
     pub date: Option<String>,
+    #[schema(value_type = SessionStatusName, required = true)]
     pub status: Option<String>,
+    /// Needed when `status` is `cancelled`.
+    #[schema(value_type = Option<CancelledBy>)]
     pub cancelled_by: Option<String>,
+}
+
+crate::plan_type::name_enum! {
+    /// What happened at a session, as the API takes it.
+    pub enum SessionStatusName ("session status") {
+        Attended = "attended",
+        Missed = "missed",
+        /// Needs `cancelled_by`.
+        Cancelled = "cancelled",
+    }
 }
 
 impl AttendanceInput {
@@ -341,11 +358,15 @@ pub struct Rating {
 /// A rating as typed.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct RatingInput {
+    #[schema(value_type = Uuid, required = true)]
     pub outcome_id: Option<Uuid>,
+    #[schema(value_type = String, format = Date, required = true)]
     pub date: Option<String>,
     /// `person` or `worker`.
+    #[schema(value_type = Rater, required = true)]
     pub rater: Option<String>,
     /// A whole number from −2 to +2, as typed.
+    #[schema(value_type = String, required = true, pattern = "^[+-]?[0-2]$")]
     pub score: Option<String>,
 }
 

@@ -14,6 +14,7 @@ mod amir_pb;
 mod jade_sh;
 mod kai_yp;
 mod leo_msp;
+mod progress;
 mod ruby_cp;
 
 use std::collections::HashMap;
@@ -109,6 +110,7 @@ async fn load(store: &Store) -> anyhow::Result<()> {
             store.share_plan_with_team(&admin, id, team.id).await?;
         }
     }
+    progress::load(store, &types, &users).await?;
     Ok(())
 }
 

@@ -10,11 +10,13 @@
 //! is simply not found.
 
 mod files;
+mod monitoring;
 mod oidc;
 mod parties;
 mod people;
 mod photos;
 mod plans;
+mod reminders;
 mod sessions;
 mod sign_in;
 mod teams;
@@ -33,9 +35,11 @@ use sqlx::{PgPool, SqlitePool};
 use time::OffsetDateTime;
 
 pub use files::{MAX_FILE_BYTES, check_content, check_upload};
+pub use monitoring::{DashboardPlan, DashboardRows, DashboardScope, MonitoringLog, set_plan_types};
 pub use people::{PersonChange, PersonSummary};
 pub use photos::{MAX_PHOTO_BYTES, photo_type, reencode_photo};
 pub use plans::{FollowUp, PlanFilter, PlanSummary, Resolution};
+pub use reminders::Reminder;
 pub use sessions::{SessionInfo, session_handle};
 pub use sessions::{USER_AGENT_KEY, USER_KEY};
 pub use teams::{Shared, TeamDetail, TeamMember};
@@ -262,6 +266,8 @@ mod tests {
             ("mod.rs", include_str!("mod.rs")),
             ("files.rs", include_str!("files.rs")),
             ("parties.rs", include_str!("parties.rs")),
+            ("monitoring.rs", include_str!("monitoring.rs")),
+            ("reminders.rs", include_str!("reminders.rs")),
             ("people.rs", include_str!("people.rs")),
             ("photos.rs", include_str!("photos.rs")),
             ("plans.rs", include_str!("plans.rs")),

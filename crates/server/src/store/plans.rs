@@ -17,7 +17,7 @@ use super::{Conflict, Result, Store, StoreError, from_millis, now, on_pool, pars
 
 /// Is plan `p` visible to the actor? `$1` is the actor's id, `$2` true for
 /// administrators.
-const PLAN_VISIBLE: &str = "($2 OR p.id IN (SELECT plan_id FROM plan_access WHERE user_id = $1) \
+pub(super) const PLAN_VISIBLE: &str = "($2 OR p.id IN (SELECT plan_id FROM plan_access WHERE user_id = $1) \
      OR p.id IN (SELECT pa.plan_id FROM plan_access pa JOIN team_members tm ON tm.team_id = pa.team_id WHERE tm.user_id = $1))";
 
 /// One line of a list of plans.
@@ -154,7 +154,10 @@ impl Store {
             .await
         });
         match result {
-            Ok(()) => Ok(plan),
+            Ok(()) => {
+                self.refresh_dashboard_after_save(id).await;
+                Ok(plan)
+            }
             // Another plan of this type became active since the check (the
             // database's one-active-plan index): the same clear answer.
             Err(e) => {
@@ -377,7 +380,7 @@ impl Store {
             )));
         }
         let reason = reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
-        on_pool!(self, pool => {
+        let plan = on_pool!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
                 // Take the plan's write lock before reading it, so that the
@@ -495,7 +498,10 @@ impl Store {
                 Ok(plan)
             }
             .await
-        })
+        })?;
+        // The dashboard's index follows every change (store/monitoring.rs).
+        self.refresh_dashboard_after_save(id).await;
+        Ok(plan)
     }
 
     async fn plan_changes(&self, id: Uuid, after: i64) -> Result<Vec<ChangeRecord>> {

@@ -102,12 +102,12 @@ pub(crate) fn axe_source() -> String {
 
 /// What axe found on each page visited.
 pub(crate) struct Audit {
-    axe: String,
-    version: String,
-    pages: Vec<Value>,
+    pub(crate) axe: String,
+    pub(crate) version: String,
+    pub(crate) pages: Vec<Value>,
     /// What the checks beside axe found: sideways scrolling on a phone,
     /// snake_case words in the text.
-    problems: Vec<String>,
+    pub(crate) problems: Vec<String>,
 }
 
 /// Every snake_case word in the page's text, visible or visually hidden
@@ -285,7 +285,7 @@ pub(crate) async fn heading_is(client: &Client, expected: &str) {
 }
 
 /// Waits for a form to come back with its error summary.
-async fn errors_shown(client: &Client) {
+pub(crate) async fn errors_shown(client: &Client) {
     client
         .wait()
         .at_most(Duration::from_secs(10))

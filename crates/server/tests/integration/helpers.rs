@@ -124,6 +124,7 @@ async fn spawn_configured(
         plan_types_dir: None,
         oidc: None,
         security: Default::default(),
+        today: None,
     };
     configure(&mut config);
     let app = Application::build(config).await.expect("application builds");

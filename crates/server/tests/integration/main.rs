@@ -16,6 +16,8 @@ mod contract;
 mod fuzz;
 mod history;
 mod merging;
+mod monitoring;
+mod monitoring_browser;
 mod oidc;
 mod party_lead;
 mod pages;

@@ -3,6 +3,7 @@
 //! at `/api/v1/openapi.json` is generated from these handlers.
 
 mod contract;
+mod monitoring;
 mod people;
 mod plan_types;
 mod plans;
@@ -45,7 +46,8 @@ use super::AppState;
         (name = "plan-types", description = "The kinds of plan, defined as data"),
         (name = "users", description = "Users and the caller's own account"),
         (name = "teams", description = "Teams, and plans and people shared with them (read-only for members)"),
-        (name = "checks", description = "Checks that help the writer")
+        (name = "checks", description = "Checks that help the writer"),
+        (name = "monitoring", description = "Doing the plan: planning meetings, progress notes, attendance, ratings and the dashboard (SPEC M1–M4)")
     )
 )]
 struct ApiDoc;
@@ -77,6 +79,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(plan_types::router())
         .merge(users::router())
         .merge(teams::router())
+        .merge(monitoring::router())
         .split_for_parts();
     document_problems(&mut openapi);
     (router, openapi)

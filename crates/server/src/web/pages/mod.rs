@@ -2,7 +2,10 @@
 //! Every page works without JavaScript.
 
 mod account;
+pub mod dashboard;
 pub mod dates;
+pub mod meetings;
+pub mod progress;
 pub(crate) use account::Moment;
 pub mod conflict;
 pub mod people;
@@ -38,6 +41,9 @@ pub fn router() -> Router<AppState> {
         .merge(teams::router())
         .merge(transfer::router())
         .merge(two_factor::router())
+        .merge(dashboard::router())
+        .merge(meetings::router())
+        .merge(progress::router())
         .merge(crate::web::oidc::router())
 }
 
@@ -107,6 +113,8 @@ struct HomePage {
     ctx: Ctx,
     plans: Vec<PlanSummary>,
     total: i64,
+    /// What is due, for those who carry plans out (SPEC M1).
+    board: Option<dashboard::BoardView>,
 }
 
 async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Response, PageError> {
@@ -115,9 +123,17 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Respon
         ..Default::default()
     };
     let (plans, total) = state.store.list_plans(&user.actor(), &filter).await?;
+    let board = if user.user.role.can_write() && !plans.is_empty() {
+        Some(dashboard::BoardView::of(
+            &dashboard::board(&state, &user.actor(), None).await?,
+        ))
+    } else {
+        None
+    };
     render(&HomePage {
         ctx: Ctx::for_user(&user, "home"),
         plans,
         total,
+        board,
     })
 }

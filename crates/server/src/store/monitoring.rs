@@ -1,0 +1,635 @@
+//! Doing the plan (SPEC M1–M4): planning meetings, progress notes,
+//! attendance and ratings, and the dashboard's index.
+//!
+//! **Where they are kept.** These records are not edits of what the plan
+//! says, so they are not [`goldthread_domain::plan::Change`]s in the plan's
+//! log: each is one row of the append-only table `monitoring_records`
+//! (migration 0009), written once with who recorded it and when, never
+//! updated or deleted (database triggers refuse both). A correction is a
+//! new row (the later mark or rating for the same date counts); a
+//! carried-forward action point is a follow-up in a later meeting.
+//!
+//! **Access.** Every read joins the plan and applies the same visibility
+//! rule as plans (`PLAN_VISIBLE`), so a plan the actor may not see is not
+//! found (404); writing needs write access to the plan.
+//!
+//! **The dashboard's index.** `dashboard_due` and `dashboard_plans` hold
+//! what [`goldthread_domain::monitoring::index::index_plan`] derives from a
+//! plan and its meetings; they are rebuilt for that plan (under the plan's
+//! row lock) after each change of the plan and each meeting recorded, so
+//! the dashboard reads indexed rows and never scans plans' stored state.
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, RwLock};
+
+use goldthread_domain::monitoring::Recorded;
+use goldthread_domain::monitoring::calendar::{BankHolidays, Region};
+use goldthread_domain::monitoring::dashboard::{
+    AgreementRow, DashboardInput, DueItem, DueKind, SafetyPlanRow, WeeklyReviewRow,
+};
+use goldthread_domain::monitoring::index::index_plan;
+use goldthread_domain::monitoring::meetings::{Meeting, MeetingInput, MeetingLabels};
+use goldthread_domain::monitoring::progress::{
+    Attendance, AttendanceInput, ProgressNote, ProgressNoteInput, Rating, RatingInput,
+};
+use goldthread_domain::plan::Plan;
+use goldthread_domain::plan_type::Registry;
+use goldthread_domain::user::Actor;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::AssertSqlSafe;
+use time::Date;
+use uuid::Uuid;
+
+use super::plans::PLAN_VISIBLE;
+use super::{Result, Store, StoreError, from_millis, now, on_pool, parse_uuid, to_millis};
+
+static PLAN_TYPES: LazyLock<RwLock<Arc<Registry>>> = LazyLock::new(|| RwLock::new(Arc::new(Registry::builtin())));
+static CALENDAR: LazyLock<BankHolidays> = LazyLock::new(BankHolidays::builtin);
+
+/// The plan types the dashboard's index is derived with: set once at
+/// start-up (like the time zone, one setting for the process).
+pub fn set_plan_types(plan_types: Arc<Registry>) {
+    *PLAN_TYPES.write().unwrap_or_else(|e| e.into_inner()) = plan_types;
+}
+
+fn plan_types() -> Arc<Registry> {
+    PLAN_TYPES.read().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+/// Which bank holidays a plan's working days skip: Scotland's for the
+/// Child's Plan, England and Wales' otherwise.
+fn region_of(plan: &Plan) -> Region {
+    if plan.plan_type == "CP" {
+        Region::Scotland
+    } else {
+        Region::EnglandAndWales
+    }
+}
+
+/// Everything recorded while carrying out one plan, each list in date
+/// order (then in the order recorded).
+#[derive(Debug, Clone, Default)]
+pub struct MonitoringLog {
+    pub meetings: Vec<Recorded<Meeting>>,
+    pub notes: Vec<Recorded<ProgressNote>>,
+    pub attendance: Vec<Recorded<Attendance>>,
+    pub ratings: Vec<Recorded<Rating>>,
+    /// Who recorded each, by user id.
+    pub names: HashMap<Uuid, String>,
+}
+
+impl MonitoringLog {
+    pub fn meeting_records(&self) -> Vec<Meeting> {
+        self.meetings.iter().map(|m| m.record.clone()).collect()
+    }
+
+    pub fn attendance_records(&self) -> Vec<Attendance> {
+        self.attendance.iter().map(|m| m.record.clone()).collect()
+    }
+
+    pub fn rating_records(&self) -> Vec<Rating> {
+        self.ratings.iter().map(|m| m.record.clone()).collect()
+    }
+
+    pub fn name_of(&self, user_id: Uuid) -> &str {
+        self.names.get(&user_id).map_or("", String::as_str)
+    }
+}
+
+/// Whose dashboard: the actor's own plans, or a team's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DashboardScope {
+    /// Plans the actor has been given themselves (created, party, grant).
+    Mine,
+    /// Plans of the team's members and plans shared with the team.
+    Team(Uuid),
+}
+
+/// A plan on someone's dashboard: "my people".
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DashboardPlan {
+    pub plan_id: Uuid,
+    pub person_id: Uuid,
+    pub person_name: String,
+    pub plan_type: String,
+    pub title: String,
+}
+
+/// What the dashboard lists from, read from the index.
+#[derive(Debug, Clone, Default)]
+pub struct DashboardRows {
+    pub plans: Vec<DashboardPlan>,
+    /// Open items due on or before `until`.
+    pub input: DashboardInput,
+    /// Reviews and meeting action points due in the quarter before today.
+    pub quarter: Vec<DueItem>,
+}
+
+fn kind_str(kind: DueKind) -> &'static str {
+    match kind {
+        DueKind::Review => "review",
+        DueKind::Action => "action",
+        DueKind::MeetingAction => "meeting_action",
+        DueKind::Clock => "clock",
+    }
+}
+
+fn parse_kind(kind: &str) -> Result<DueKind> {
+    Ok(match kind {
+        "review" => DueKind::Review,
+        "action" => DueKind::Action,
+        "meeting_action" => DueKind::MeetingAction,
+        "clock" => DueKind::Clock,
+        other => return Err(StoreError::corrupt(format!("due kind {other:?}"))),
+    })
+}
+
+fn iso(date: Date) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    date.format(&format).expect("a date formats")
+}
+
+fn parse_date(text: &str) -> Result<Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(text, &format).map_err(|e| StoreError::corrupt(format!("date {text:?}: {e}")))
+}
+
+fn opt_date(text: Option<String>) -> Result<Option<Date>> {
+    text.as_deref().map(parse_date).transpose()
+}
+
+fn person_name(details: &str) -> Result<String> {
+    let details: goldthread_domain::person::PersonDetails =
+        serde_json::from_str(details).map_err(|e| StoreError::corrupt(format!("person details: {e}")))?;
+    Ok(details.full_name())
+}
+
+type RecordRow = (String, String, String, String, String, i64);
+
+fn decode<T: DeserializeOwned>(plan_id: Uuid, row: &RecordRow) -> Result<Recorded<T>> {
+    let (id, _, record, by, _, at) = row;
+    Ok(Recorded {
+        id: parse_uuid(id)?,
+        plan_id,
+        recorded_by: parse_uuid(by)?,
+        recorded_at: from_millis(*at),
+        record: serde_json::from_str(record).map_err(|e| StoreError::corrupt(format!("monitoring record: {e}")))?,
+    })
+}
+
+impl Store {
+    /// Everything recorded while carrying out the plan, if the actor may
+    /// see it.
+    pub async fn monitoring_log(&self, actor: &Actor, plan_id: Uuid) -> Result<MonitoringLog> {
+        // The plan itself first: a plan the actor may not see is not found
+        // even when nothing has been recorded yet.
+        self.plan(actor, plan_id).await?;
+        let sql = format!(
+            "SELECT r.id, r.kind, r.record, r.recorded_by, r.recorded_by_name, r.recorded_at \
+             FROM monitoring_records r JOIN plans p ON p.id = r.plan_id \
+             WHERE r.plan_id = $3 AND {PLAN_VISIBLE} ORDER BY r.on_date, r.recorded_at, r.id"
+        );
+        let rows: Vec<RecordRow> = on_pool!(self, pool => {
+            sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                .bind(actor.id.to_string())
+                .bind(actor.is_admin())
+                .bind(plan_id.to_string())
+                .fetch_all(pool)
+                .await?
+        });
+        Self::log_of(plan_id, &rows)
+    }
+
+    fn log_of(plan_id: Uuid, rows: &[RecordRow]) -> Result<MonitoringLog> {
+        let mut log = MonitoringLog::default();
+        for row in rows {
+            log.names.insert(parse_uuid(&row.3)?, row.4.clone());
+            match row.1.as_str() {
+                "meeting" => log.meetings.push(decode(plan_id, row)?),
+                "note" => log.notes.push(decode(plan_id, row)?),
+                "attendance" => log.attendance.push(decode(plan_id, row)?),
+                "rating" => log.ratings.push(decode(plan_id, row)?),
+                other => return Err(StoreError::corrupt(format!("monitoring kind {other:?}"))),
+            }
+        }
+        Ok(log)
+    }
+
+    /// The plan, if the actor may see and change it.
+    async fn plan_to_record_on(&self, actor: &Actor, plan_id: Uuid) -> Result<Plan> {
+        let plan = self.plan(actor, plan_id).await?;
+        if !actor.can_write() {
+            return Err(StoreError::Forbidden);
+        }
+        self.require_plan_writable(actor, plan_id).await?;
+        Ok(plan)
+    }
+
+    async fn insert_record<T: Serialize>(
+        &self,
+        actor: &Actor,
+        plan_id: Uuid,
+        kind: &str,
+        on: Date,
+        record: T,
+    ) -> Result<Recorded<T>> {
+        let recorded = Recorded {
+            id: Uuid::new_v4(),
+            plan_id,
+            recorded_by: actor.id,
+            recorded_at: now(),
+            record,
+        };
+        let json = serde_json::to_string(&recorded.record).expect("a record serializes");
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO monitoring_records (id, plan_id, kind, on_date, record, recorded_by, recorded_by_name, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(recorded.id.to_string())
+            .bind(plan_id.to_string())
+            .bind(kind)
+            .bind(iso(on))
+            .bind(&json)
+            .bind(actor.id.to_string())
+            .bind(&actor.name)
+            .bind(to_millis(recorded.recorded_at))
+            .execute(pool)
+            .await?;
+        });
+        Ok(recorded)
+    }
+
+    /// Records a planning meeting, checked against the plan and its earlier
+    /// meetings under the plan's row lock (so two meetings saved at once
+    /// cannot both follow up the same points), then refreshes the index.
+    pub async fn record_meeting(
+        &self,
+        actor: &Actor,
+        plan_id: Uuid,
+        input: &MeetingInput,
+        labels: &MeetingLabels,
+    ) -> Result<Recorded<Meeting>> {
+        self.plan_to_record_on(actor, plan_id).await?;
+        let recorded = on_pool!(self, pool => {
+            async {
+                let mut tx = pool.begin().await?;
+                sqlx::query("UPDATE plans SET version = version WHERE id = $1")
+                    .bind(plan_id.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                let state: String = sqlx::query_scalar("SELECT state FROM plans WHERE id = $1")
+                    .bind(plan_id.to_string())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let plan: Plan = serde_json::from_str(&state).map_err(|e| StoreError::corrupt(format!("plan state: {e}")))?;
+                let records: Vec<String> = sqlx::query_scalar(
+                    "SELECT record FROM monitoring_records WHERE plan_id = $1 AND kind = 'meeting' ORDER BY on_date",
+                )
+                .bind(plan_id.to_string())
+                .fetch_all(&mut *tx)
+                .await?;
+                let earlier = records
+                    .iter()
+                    .map(|r| serde_json::from_str::<Meeting>(r).map_err(|e| StoreError::corrupt(format!("meeting: {e}"))))
+                    .collect::<Result<Vec<_>>>()?;
+                let meeting = input.parse(&plan, &earlier, labels, Uuid::new_v4)?;
+                let recorded = Recorded {
+                    id: Uuid::new_v4(),
+                    plan_id,
+                    recorded_by: actor.id,
+                    recorded_at: now(),
+                    record: meeting,
+                };
+                sqlx::query(
+                    "INSERT INTO monitoring_records (id, plan_id, kind, on_date, record, recorded_by, recorded_by_name, recorded_at) \
+                     VALUES ($1, $2, 'meeting', $3, $4, $5, $6, $7)",
+                )
+                .bind(recorded.id.to_string())
+                .bind(plan_id.to_string())
+                .bind(iso(recorded.record.date))
+                .bind(serde_json::to_string(&recorded.record).expect("a meeting serializes"))
+                .bind(actor.id.to_string())
+                .bind(&actor.name)
+                .bind(to_millis(recorded.recorded_at))
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok::<_, StoreError>(recorded)
+            }
+            .await
+        })?;
+        self.refresh_dashboard_after_save(plan_id).await;
+        Ok(recorded)
+    }
+
+    /// Records a progress note linked to an outcome or target of this plan.
+    pub async fn record_note(
+        &self,
+        actor: &Actor,
+        plan_id: Uuid,
+        input: &ProgressNoteInput,
+        today: Date,
+    ) -> Result<Recorded<ProgressNote>> {
+        let plan = self.plan_to_record_on(actor, plan_id).await?;
+        let note = input.parse(&plan, today)?;
+        self.insert_record(actor, plan_id, "note", note.date, note).await
+    }
+
+    /// Records attendance of a session of one of the plan's provision.
+    pub async fn record_attendance(
+        &self,
+        actor: &Actor,
+        plan_id: Uuid,
+        input: &AttendanceInput,
+        today: Date,
+    ) -> Result<Recorded<Attendance>> {
+        let plan = self.plan_to_record_on(actor, plan_id).await?;
+        let mark = input.parse(&plan, today)?;
+        self.insert_record(actor, plan_id, "attendance", mark.date, mark).await
+    }
+
+    /// Records a rating of progress towards one of the plan's outcomes.
+    pub async fn record_rating(
+        &self,
+        actor: &Actor,
+        plan_id: Uuid,
+        input: &RatingInput,
+        today: Date,
+    ) -> Result<Recorded<Rating>> {
+        let plan = self.plan_to_record_on(actor, plan_id).await?;
+        let rating = input.parse(&plan, today)?;
+        self.insert_record(actor, plan_id, "rating", rating.date, rating).await
+    }
+
+    /// Rebuilds the dashboard's rows for one plan from the plan as it
+    /// stands and its meetings, under the plan's row lock.
+    pub async fn refresh_dashboard(&self, plan_id: Uuid) -> Result<()> {
+        let plan_types = plan_types();
+        on_pool!(self, pool => {
+            async {
+                let mut tx = pool.begin().await?;
+                sqlx::query("UPDATE plans SET version = version WHERE id = $1")
+                    .bind(plan_id.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                let state: Option<String> = sqlx::query_scalar("SELECT state FROM plans WHERE id = $1")
+                    .bind(plan_id.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some(state) = state else {
+                    return Ok(());
+                };
+                let plan: Plan = serde_json::from_str(&state).map_err(|e| StoreError::corrupt(format!("plan state: {e}")))?;
+                let records: Vec<String> = sqlx::query_scalar(
+                    "SELECT record FROM monitoring_records WHERE plan_id = $1 AND kind = 'meeting'",
+                )
+                .bind(plan_id.to_string())
+                .fetch_all(&mut *tx)
+                .await?;
+                let meetings = records
+                    .iter()
+                    .map(|r| serde_json::from_str::<Meeting>(r).map_err(|e| StoreError::corrupt(format!("meeting: {e}"))))
+                    .collect::<Result<Vec<_>>>()?;
+                let index = index_plan(&plan, plan_types.get(&plan.plan_type), &meetings, &CALENDAR, region_of(&plan));
+                sqlx::query("DELETE FROM dashboard_due WHERE plan_id = $1")
+                    .bind(plan_id.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM dashboard_plans WHERE plan_id = $1")
+                    .bind(plan_id.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                for item in &index.due {
+                    sqlx::query(
+                        "INSERT INTO dashboard_due (plan_id, item_key, kind, label, agency, due, done_on, closed) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(plan_id.to_string())
+                    .bind(&item.key)
+                    .bind(kind_str(item.kind))
+                    .bind(&item.label)
+                    .bind(&item.agency)
+                    .bind(iso(item.due))
+                    .bind(item.done_on.map(iso))
+                    .bind(item.closed)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                if index.agreement.is_some() || index.safety_plan.is_some() || index.weekly.is_some() {
+                    sqlx::query(
+                        "INSERT INTO dashboard_plans (plan_id, agreement_asked_on, still_to_agree, safety_plan, safety_checked_on, weekly_from, last_weekly_review) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(plan_id.to_string())
+                    .bind(index.agreement.as_ref().map(|(on, _)| iso(*on)))
+                    .bind(index.agreement.as_ref().map(|(_, who)| serde_json::to_string(who).expect("names serialize")))
+                    .bind(index.safety_plan.is_some())
+                    .bind(index.safety_plan.flatten().map(iso))
+                    .bind(index.weekly.map(|(from, _)| iso(from)))
+                    .bind(index.weekly.and_then(|(_, last)| last).map(iso))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok::<_, StoreError>(())
+            }
+            .await
+        })
+    }
+
+    /// [`Store::refresh_dashboard`] after a save that is already committed:
+    /// a failure is logged, not returned, so the save still answers as
+    /// saved (`goldthread rebuild-projections` repairs the index).
+    pub(super) async fn refresh_dashboard_after_save(&self, plan_id: Uuid) {
+        if let Err(e) = self.refresh_dashboard(plan_id).await {
+            tracing::error!(plan = %plan_id, error = %e, "could not update the dashboard's index");
+        }
+    }
+
+    /// Rebuilds the index of every plan (after an upgrade, or to repair);
+    /// returns how many plans.
+    pub async fn refresh_all_dashboards(&self) -> Result<usize> {
+        let ids: Vec<String> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT id FROM plans ORDER BY id").fetch_all(pool).await?
+        });
+        for id in &ids {
+            self.refresh_dashboard(parse_uuid(id)?).await?;
+        }
+        Ok(ids.len())
+    }
+
+    /// The rows of a dashboard on `today`: open items due up to the Sunday
+    /// of this week, the plans waiting or missing a check, and the quarter's
+    /// reviews and meeting action points for the on-time share, from plans
+    /// the actor may see in the scope. A team's dashboard is for its
+    /// members and administrators; anyone else is told it does not exist.
+    pub async fn dashboard_rows(&self, actor: &Actor, scope: DashboardScope, today: Date) -> Result<DashboardRows> {
+        let team = match scope {
+            DashboardScope::Mine => None,
+            DashboardScope::Team(team_id) => {
+                let member: bool = on_pool!(self, pool => {
+                    sqlx::query_scalar(
+                        "SELECT $2 OR EXISTS (SELECT 1 FROM team_members WHERE team_id = $1 AND user_id = $3) \
+                         FROM teams WHERE id = $1",
+                    )
+                    .bind(team_id.to_string())
+                    .bind(actor.is_admin())
+                    .bind(actor.id.to_string())
+                    .fetch_optional(pool)
+                    .await?
+                    .unwrap_or(false)
+                });
+                if !member {
+                    return Err(StoreError::NotFound);
+                }
+                Some(team_id.to_string())
+            }
+        };
+        let in_scope = "(($3 IS NULL AND p.id IN (SELECT plan_id FROM plan_access WHERE user_id = $1)) \
+             OR ($3 IS NOT NULL AND (p.id IN (SELECT pa.plan_id FROM plan_access pa JOIN team_members tm ON tm.user_id = pa.user_id WHERE tm.team_id = $3) \
+             OR p.id IN (SELECT plan_id FROM plan_access WHERE team_id = $3))))";
+        let monday = goldthread_domain::monitoring::dashboard::week_start(today);
+        let sunday = monday + time::Duration::days(6);
+        let quarter_start = today - time::Duration::days(91);
+        let plans_sql = format!(
+            "SELECT p.id, p.person_id, pe.details, p.plan_type, p.title FROM plans p JOIN people pe ON pe.id = p.person_id \
+             WHERE {PLAN_VISIBLE} AND {in_scope} AND p.status NOT IN ('superseded', 'closed') ORDER BY pe.family_name, pe.given_name, p.id"
+        );
+        let due_sql = format!(
+            "SELECT d.plan_id, pe.details, d.kind, d.label, d.agency, d.due, d.done_on, d.closed \
+             FROM dashboard_due d JOIN plans p ON p.id = d.plan_id JOIN people pe ON pe.id = p.person_id \
+             WHERE {PLAN_VISIBLE} AND {in_scope} AND ((d.done_on IS NULL AND NOT d.closed AND d.due <= $4) \
+             OR (d.kind IN ('review', 'meeting_action') AND d.due > $5 AND d.due <= $6)) ORDER BY d.due, d.plan_id, d.item_key"
+        );
+        let flags_sql = format!(
+            "SELECT d.plan_id, pe.details, d.agreement_asked_on, d.still_to_agree, d.safety_plan, d.safety_checked_on, d.weekly_from, d.last_weekly_review \
+             FROM dashboard_plans d JOIN plans p ON p.id = d.plan_id JOIN people pe ON pe.id = p.person_id \
+             WHERE {PLAN_VISIBLE} AND {in_scope} ORDER BY d.plan_id"
+        );
+        type PlanRow = (String, String, String, String, String);
+        type DueRow = (
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+            Option<String>,
+            bool,
+        );
+        type FlagRow = (
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            bool,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let (plans, due, flags): (Vec<PlanRow>, Vec<DueRow>, Vec<FlagRow>) = on_pool!(self, pool => {
+            let plans = sqlx::query_as(AssertSqlSafe(plans_sql.as_str()))
+                .bind(actor.id.to_string())
+                .bind(actor.is_admin())
+                .bind(&team)
+                .fetch_all(pool)
+                .await?;
+            let due = sqlx::query_as(AssertSqlSafe(due_sql.as_str()))
+                .bind(actor.id.to_string())
+                .bind(actor.is_admin())
+                .bind(&team)
+                .bind(iso(sunday))
+                .bind(iso(quarter_start))
+                .bind(iso(today))
+                .fetch_all(pool)
+                .await?;
+            let flags = sqlx::query_as(AssertSqlSafe(flags_sql.as_str()))
+                .bind(actor.id.to_string())
+                .bind(actor.is_admin())
+                .bind(&team)
+                .fetch_all(pool)
+                .await?;
+            (plans, due, flags)
+        });
+        let mut rows = DashboardRows::default();
+        for (id, person_id, details, plan_type, title) in plans {
+            rows.plans.push(DashboardPlan {
+                plan_id: parse_uuid(&id)?,
+                person_id: parse_uuid(&person_id)?,
+                person_name: person_name(&details)?,
+                plan_type,
+                title,
+            });
+        }
+        for (plan_id, details, kind, label, agency, due, done_on, closed) in due {
+            let item = DueItem {
+                plan_id: parse_uuid(&plan_id)?,
+                person_name: person_name(&details)?,
+                kind: parse_kind(&kind)?,
+                label,
+                agency,
+                due: parse_date(&due)?,
+                done_on: opt_date(done_on)?,
+            };
+            let in_quarter = matches!(item.kind, DueKind::Review | DueKind::MeetingAction)
+                && item.due > quarter_start
+                && item.due <= today;
+            if in_quarter {
+                rows.quarter.push(item.clone());
+            }
+            if item.done_on.is_none() && !closed && item.due <= sunday {
+                rows.input.due.push(item);
+            }
+        }
+        for (plan_id, details, asked_on, still, safety, checked, weekly_from, last_weekly) in flags {
+            let plan_id = parse_uuid(&plan_id)?;
+            let person_name = person_name(&details)?;
+            if let (Some(asked_on), Some(still)) = (asked_on, still) {
+                rows.input.agreements.push(AgreementRow {
+                    plan_id,
+                    person_name: person_name.clone(),
+                    asked_on: parse_date(&asked_on)?,
+                    still_to_agree: serde_json::from_str(&still)
+                        .map_err(|e| StoreError::corrupt(format!("still to agree: {e}")))?,
+                });
+            }
+            if safety {
+                rows.input.safety_plans.push(SafetyPlanRow {
+                    plan_id,
+                    person_name: person_name.clone(),
+                    last_checked: opt_date(checked)?,
+                });
+            }
+            if let Some(from) = weekly_from {
+                rows.input.weekly_reviews.push(WeeklyReviewRow {
+                    plan_id,
+                    person_name,
+                    started_on: parse_date(&from)?,
+                    last_review: opt_date(last_weekly)?,
+                });
+            }
+        }
+        Ok(rows)
+    }
+}
+
+impl Store {
+    /// The teams the actor is a member of (all teams for administrators),
+    /// by name: the team dashboards they may open.
+    pub async fn dashboard_teams(&self, actor: &Actor) -> Result<Vec<(Uuid, String)>> {
+        let rows: Vec<(String, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT t.id, t.name FROM teams t WHERE $2 OR t.id IN (SELECT team_id FROM team_members WHERE user_id = $1) ORDER BY t.name",
+            )
+            .bind(actor.id.to_string())
+            .bind(actor.is_admin())
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(id, name)| Ok((parse_uuid(&id)?, name)))
+            .collect()
+    }
+}

@@ -1,0 +1,145 @@
+//! Reminders (SPEC R4): written a set time before a due date and again
+//! when it is overdue, for each user given the plan (its creator, parties
+//! with accounts, grants), from the dashboard's index.
+//!
+//! **Exactly once.** Each reminder has a key (plan, item, due date, kind,
+//! user); the scheduler inserts it with `ON CONFLICT DO NOTHING`, and only
+//! the instance whose insert wrote the row hands it on for delivery. So
+//! with several instances on one PostgreSQL database each reminder is
+//! written and delivered once, and a restart does not repeat any.
+
+use goldthread_domain::user::Actor;
+use time::Date;
+use uuid::Uuid;
+
+use super::{Result, Store, from_millis, now, on_pool, parse_uuid, to_millis};
+
+/// One reminder.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Reminder {
+    pub key: String,
+    pub user_id: Uuid,
+    pub plan_id: Uuid,
+    /// `due_soon` or `overdue`.
+    pub kind: String,
+    pub label: String,
+    #[schema(value_type = String, format = Date)]
+    pub due: Date,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: time::OffsetDateTime,
+}
+
+fn iso(date: Date) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    date.format(&format).expect("a date formats")
+}
+
+fn parse_date(text: &str) -> Result<Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(text, &format).map_err(|e| super::StoreError::corrupt(format!("date {text:?}: {e}")))
+}
+
+impl Store {
+    /// Writes the reminders due on `today` (`warn_days` before a due date,
+    /// and once overdue) that no instance has written yet, and returns the
+    /// ones this call wrote: those it must deliver.
+    pub async fn write_reminders(&self, today: Date, warn_days: i64) -> Result<Vec<Reminder>> {
+        let until = today + time::Duration::days(warn_days);
+        type Row = (String, String, String, String, String);
+        let rows: Vec<Row> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT d.plan_id, d.item_key, d.label, d.due, a.user_id FROM dashboard_due d \
+                 JOIN plans p ON p.id = d.plan_id \
+                 JOIN plan_access a ON a.plan_id = d.plan_id AND a.user_id IS NOT NULL \
+                 JOIN users u ON u.id = a.user_id AND u.active \
+                 WHERE d.done_on IS NULL AND NOT d.closed AND d.due <= $1 \
+                 AND p.status NOT IN ('superseded', 'closed') ORDER BY d.due, d.plan_id, d.item_key, a.user_id",
+            )
+            .bind(iso(until))
+            .fetch_all(pool)
+            .await?
+        });
+        let mut written = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (plan_id, item_key, label, due, user_id) in rows {
+            let due = parse_date(&due)?;
+            let kind = if due < today { "overdue" } else { "due_soon" };
+            let key = format!("{plan_id}:{item_key}:{}:{kind}:{user_id}", iso(due));
+            if !seen.insert(key.clone()) {
+                continue;
+            }
+            let at = now();
+            let inserted = on_pool!(self, pool => {
+                sqlx::query(
+                    "INSERT INTO reminders (reminder_key, user_id, plan_id, kind, label, due, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (reminder_key) DO NOTHING",
+                )
+                .bind(&key)
+                .bind(&user_id)
+                .bind(&plan_id)
+                .bind(kind)
+                .bind(&label)
+                .bind(iso(due))
+                .bind(to_millis(at))
+                .execute(pool)
+                .await?
+                .rows_affected()
+            });
+            if inserted == 1 {
+                written.push(Reminder {
+                    key,
+                    user_id: parse_uuid(&user_id)?,
+                    plan_id: parse_uuid(&plan_id)?,
+                    kind: kind.to_owned(),
+                    label,
+                    due,
+                    created_at: at,
+                });
+            }
+        }
+        Ok(written)
+    }
+
+    /// The actor's latest reminders, newest first, for plans they may
+    /// still see.
+    pub async fn reminders_for(&self, actor: &Actor, limit: i64) -> Result<Vec<Reminder>> {
+        let sql = format!(
+            "SELECT r.reminder_key, r.user_id, r.plan_id, r.kind, r.label, r.due, r.created_at FROM reminders r \
+             JOIN plans p ON p.id = r.plan_id WHERE r.user_id = $1 AND {} \
+             ORDER BY r.created_at DESC, r.reminder_key LIMIT $3",
+            super::plans::PLAN_VISIBLE
+        );
+        type Row = (String, String, String, String, String, String, i64);
+        let rows: Vec<Row> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(actor.id.to_string())
+                .bind(actor.is_admin())
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter()
+            .map(|(key, user_id, plan_id, kind, label, due, at)| {
+                Ok(Reminder {
+                    key,
+                    user_id: parse_uuid(&user_id)?,
+                    plan_id: parse_uuid(&plan_id)?,
+                    kind,
+                    label,
+                    due: parse_date(&due)?,
+                    created_at: from_millis(at),
+                })
+            })
+            .collect()
+    }
+
+    /// Every reminder written, oldest first (for tests and the CLI).
+    pub async fn all_reminders(&self) -> Result<Vec<(String, String)>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as("SELECT reminder_key, kind FROM reminders ORDER BY created_at, reminder_key")
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+}
