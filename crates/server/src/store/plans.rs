@@ -17,7 +17,7 @@ use super::{Conflict, Result, Store, StoreError, from_millis, now, on_pool, pars
 
 /// Is plan `p` visible to the actor? `$1` is the actor's id, `$2` true for
 /// administrators.
-const PLAN_VISIBLE: &str = "($2 OR p.id IN (SELECT plan_id FROM plan_access WHERE user_id = $1) \
+pub(super) const PLAN_VISIBLE: &str = "($2 OR p.id IN (SELECT plan_id FROM plan_access WHERE user_id = $1) \
      OR p.id IN (SELECT pa.plan_id FROM plan_access pa JOIN team_members tm ON tm.team_id = pa.team_id WHERE tm.user_id = $1))";
 
 /// One line of a list of plans.
@@ -53,9 +53,9 @@ fn parse_change(json: &str) -> Result<Change> {
     serde_json::from_str(json).map_err(|e| StoreError::corrupt(format!("plan change: {e}")))
 }
 
-type ChangeRow = (i64, i64, Option<String>, String, Option<String>, String);
+pub(super) type ChangeRow = (i64, i64, Option<String>, String, Option<String>, String);
 
-fn change_record(row: ChangeRow) -> Result<ChangeRecord> {
+pub(super) fn change_record(row: ChangeRow) -> Result<ChangeRecord> {
     let (seq, at, author_id, author_name, reason, change) = row;
     Ok(ChangeRecord {
         seq,
@@ -323,6 +323,18 @@ impl Store {
         resolution: Option<Resolution>,
         plan_types: &Registry,
     ) -> Result<Plan> {
+        // The last review's closing starts the next plan, in one transaction.
+        if let Change::ReviewClosed {
+            review_id,
+            on,
+            supersedes: true,
+        } = change
+        {
+            return Ok(self
+                .close_review_superseding(actor, id, base_version, reason, review_id, on, plan_types)
+                .await?
+                .0);
+        }
         let visible = self.plan(actor, id).await?;
         if !actor.can_write() {
             return Err(StoreError::Forbidden);

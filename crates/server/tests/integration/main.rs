@@ -19,6 +19,7 @@ mod oidc;
 mod pages;
 mod plan_building;
 mod plan_page;
+mod reviews;
 mod rules;
 mod sessions;
 mod sign_in_security;

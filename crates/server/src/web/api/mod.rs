@@ -7,6 +7,7 @@ mod people;
 mod plan_types;
 mod plans;
 mod problem;
+pub mod reviews;
 mod teams;
 mod users;
 
@@ -44,7 +45,8 @@ use super::AppState;
         (name = "plan-types", description = "The kinds of plan, defined as data"),
         (name = "users", description = "Users and the caller's own account"),
         (name = "teams", description = "Teams, and plans and people shared with them (read-only for members)"),
-        (name = "checks", description = "Checks that help the writer")
+        (name = "checks", description = "Checks that help the writer"),
+        (name = "reviews", description = "Weekly and formal reviews, items ended, versions compared (SPEC R1–R5)")
     )
 )]
 struct ApiDoc;
@@ -75,6 +77,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(plan_types::router())
         .merge(users::router())
         .merge(teams::router())
+        .merge(reviews::router())
         .split_for_parts();
     document_problems(&mut openapi);
     (router, openapi)

@@ -7,6 +7,7 @@ pub(crate) use account::Moment;
 pub mod conflict;
 pub mod people;
 pub mod plans;
+pub mod reviews;
 pub mod sections;
 mod sign_in;
 mod teams;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(people::router())
         .merge(plans::router())
         .merge(sections::router())
+        .merge(reviews::router())
         .merge(users::router())
         .merge(account::router())
         .merge(teams::router())

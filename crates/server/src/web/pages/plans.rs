@@ -275,6 +275,8 @@ struct ShowPage {
     contents: Vec<(String, String)>,
     /// The success banner after a save.
     saved: Option<SavedBanner>,
+    /// Reviews, the safety plan's last check, the plans before and after.
+    review_block: Option<super::reviews::ReviewBlock>,
 }
 
 /// The summary at the top of the plan page.
@@ -387,6 +389,7 @@ fn show_page(
         summary,
         contents,
         saved: None,
+        review_block: None,
     })
 }
 
@@ -403,6 +406,7 @@ pub enum Done {
     Added,
     Changed,
     Removed,
+    Ended,
 }
 
 impl Done {
@@ -411,6 +415,7 @@ impl Done {
             Done::Added => "added",
             Done::Changed => "changed",
             Done::Removed => "removed",
+            Done::Ended => "ended",
         }
     }
 }
@@ -437,6 +442,7 @@ fn saved_banner(query: &SavedQuery, sections: &[SectionView]) -> Option<SavedBan
         "added" => "added",
         "changed" => "changed",
         "removed" => "removed",
+        "ended" => "ended",
         _ => return None,
     };
     let at = query.at.as_deref()?;
@@ -473,6 +479,7 @@ async fn show(
     let view = load_view(&state, &user, &id).await?;
     let mut page = show_page(&state, &user, view, None, None)?;
     page.saved = saved_banner(&query, &page.sections);
+    page.review_block = Some(super::reviews::block(&state, &user, &page.view).await?);
     render(&page)
 }
 
