@@ -427,7 +427,10 @@ async fn open_page(
     if let Some(open) = view.plan.reviews.open() {
         return Ok(Redirect::to(&format!("/plans/{}/reviews/{}", view.plan.id, open.id)).into_response());
     }
-    let names: Vec<String> = view.plan.parties.iter().map(|p| p.name.clone()).collect();
+    let mut names: Vec<String> = view.plan.parties.iter().map(|p| p.name.clone()).collect();
+    if names.is_empty() {
+        names.push(user.user.name.clone());
+    }
     render(&OpenPage {
         ctx: Ctx::for_user(&user, "plans"),
         base_version: view.plan.version,
