@@ -602,7 +602,7 @@ async fn sh_weekly_reviews_in_the_browser(backend: Backend) {
     for (n, (on, last, this, safety)) in weeks.into_iter().enumerate() {
         client.goto(&app.url(&format!("/plans/{p}"))).await.unwrap();
         click(&client, &format!("a[href='/plans/{p}/reviews/weekly']")).await;
-        heading_is(&client, "Jade's Support plan").await;
+        heading_is(&client, "Jade's support plan").await;
         shows(&client, "Weekly support review").await;
         if n > 0 {
             // "Last week" starts from the previous review's "This week".
