@@ -672,3 +672,63 @@ async fn sh_weekly_reviews_in_the_browser(backend: Backend) {
     assert_clean(&audit);
 }
 both!(sh_weekly_reviews_in_the_browser);
+
+/// The demo: Leo's MSP has two completed formal reviews with markers and an
+/// ended provision; Jade's SH plan has weekly reviews, one of which updated
+/// her safety plan. Both shown on their plan pages.
+async fn demo_has_reviews(backend: Backend) {
+    let (url, _dir) = crate::helpers::fresh_database(backend).await;
+    let app = crate::helpers::spawn_on_url(backend, url).await;
+    assert!(goldthread::demo::load_if_empty(&app.store).await.unwrap());
+    let priya = crate::helpers::Browser::new(&app.url(""));
+    priya.sign_in("priya.shah@example.org", goldthread::demo::DEMO_PASSWORD).await;
+    let sam = crate::helpers::Browser::new(&app.url(""));
+    sam.sign_in("sam.okafor@example.org", goldthread::demo::DEMO_PASSWORD).await;
+    let admin = app.store.user_by_email("admin@example.org").await.unwrap().unwrap();
+    let token = goldthread::auth::new_api_token();
+    app.store
+        .create_api_token(admin.id, "test", &goldthread::auth::token_hash(&token))
+        .await
+        .unwrap();
+    let api = app.api_with_token(&token);
+    let (_, list) = api.get("/plans?limit=50").await;
+    let id_of = |t: &str| {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["plan_type"] == t)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (leo, jade) = (id_of("MSP"), id_of("SH"));
+
+    let (_, reviews) = api.get(&format!("/plans/{leo}/reviews")).await;
+    let formal: Vec<&Value> = reviews["reviews"].as_array().unwrap().iter().collect();
+    assert_eq!(formal.len(), 2);
+    assert!(formal.iter().all(|r| r["kind"] == "formal" && !r["closed_on"].is_null()));
+    let (status, page) = priya.get(&format!("/plans/{leo}")).await;
+    assert_eq!(status, 200);
+    let main = crate::helpers::text_of(&page, "main").unwrap();
+    assert!(main.contains("R1, 19 October 2026"), "the target added at R1");
+    assert!(main.contains("R2, 30 November 2026"), "the lunchtime club added at R2");
+    assert!(main.contains("Ended at R1, 19 October 2026: The bedtime routine is settled"));
+    assert!(page.contains("<del>Home visits"), "struck through");
+    let (_, plan) = api.get(&format!("/plans/{leo}")).await;
+    assert_eq!(plan["status"], "agreed", "agreed again after each review");
+
+    let (_, reviews) = api.get(&format!("/plans/{jade}/reviews")).await;
+    let weekly = reviews["reviews"].as_array().unwrap();
+    assert!(weekly.len() >= 3 && weekly.iter().all(|r| r["kind"] == "weekly"));
+    assert_eq!(reviews["safety_plan_last_checked"], "2026-11-02");
+    let (_, page) = sam.get(&format!("/plans/{jade}")).await;
+    assert!(
+        crate::helpers::text_of(&page, "#safety-last-checked")
+            .unwrap()
+            .contains("Safety plan last checked: 2 November 2026")
+    );
+    assert!(page.contains("Phone calls from her mum"));
+}
+both!(demo_has_reviews);
