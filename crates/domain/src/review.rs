@@ -125,7 +125,7 @@ impl ReviewState {
         let ended = self.ended.get(&id)?;
         let label = self.ended_label(id)?;
         let mut words = String::with_capacity(label.len() + ended.reason.len() + 2);
-        words.push_str("E");
+        words.push('E');
         words.push_str(&label[1..]);
         if !ended.reason.trim().is_empty() {
             words.push_str(": ");
@@ -674,7 +674,9 @@ mod tests {
         for status in [PlanStatus::Agreed, PlanStatus::UnderReview] {
             plan.status = status;
             assert_eq!(
-                plan.check(&remove, Some("Added by mistake"), Some(&t)).unwrap_err().get("id"),
+                plan.check(&remove, Some("Added by mistake"), Some(&t))
+                    .unwrap_err()
+                    .get("id"),
                 Some("This plan has been agreed: end the outcome with a reason instead of removing it")
             );
         }

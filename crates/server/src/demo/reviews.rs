@@ -28,7 +28,14 @@ impl Reviewer<'_> {
         let what = change.describe(&self.plan);
         self.plan = self
             .store
-            .change_plan(&self.actor, self.plan.id, self.plan.version, Some(reason), change, self.types)
+            .change_plan(
+                &self.actor,
+                self.plan.id,
+                self.plan.version,
+                Some(reason),
+                change,
+                self.types,
+            )
             .await
             .with_context(|| what)?;
         Ok(())
@@ -46,10 +53,18 @@ impl Reviewer<'_> {
         Ok(review_id)
     }
 
-    async fn answer(&mut self, review_id: Uuid, answers: &[(&str, &str)], ratings: Vec<OutcomeRating>) -> anyhow::Result<()> {
+    async fn answer(
+        &mut self,
+        review_id: Uuid,
+        answers: &[(&str, &str)],
+        ratings: Vec<OutcomeRating>,
+    ) -> anyhow::Result<()> {
         let change = Change::ReviewAnswered {
             review_id,
-            answers: answers.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            answers: answers
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
             ratings,
         };
         self.apply("Recorded at the review", change).await
@@ -86,9 +101,16 @@ impl Reviewer<'_> {
 }
 
 /// Adds the reviews to the demo's MSP (Leo) and SH (Jade) plans.
-pub(super) async fn add(store: &Store, types: &Registry, leo: (Uuid, &Actor), jade: (Uuid, &Actor)) -> anyhow::Result<()> {
+pub(super) async fn add(
+    store: &Store,
+    types: &Registry,
+    leo: (Uuid, &Actor),
+    jade: (Uuid, &Actor),
+) -> anyhow::Result<()> {
     leo_reviews(store, types, leo.0, leo.1).await.context("Leo's reviews")?;
-    jade_reviews(store, types, jade.0, jade.1).await.context("Jade's weekly reviews")?;
+    jade_reviews(store, types, jade.0, jade.1)
+        .await
+        .context("Jade's weekly reviews")?;
     Ok(())
 }
 
@@ -123,7 +145,8 @@ async fn leo_reviews(store: &Store, types: &Registry, id: Uuid, actor: &Actor) -
             by_when: Some(date!(2027 - 02 - 12)),
         },
     };
-    r.apply("Agreed at review R1", Change::ItemAdded { item: target }).await?;
+    r.apply("Agreed at review R1", Change::ItemAdded { item: target })
+        .await?;
     let home = r
         .plan
         .content
@@ -140,19 +163,34 @@ async fn leo_reviews(store: &Store, types: &Registry, id: Uuid, actor: &Actor) -
     };
     r.apply("Agreed at review R1", ended).await?;
     let ratings = r.ratings(&[
-        ("partly_met", "Leo uses his help card most mornings; less often in maths."),
-        ("met", "The sand timer warnings work: no upsets at changes for three weeks."),
-        ("partly_met", "He joins the Lego group and takes turns; asking to join is next."),
+        (
+            "partly_met",
+            "Leo uses his help card most mornings; less often in maths.",
+        ),
+        (
+            "met",
+            "The sand timer warnings work: no upsets at changes for three weeks.",
+        ),
+        (
+            "partly_met",
+            "He joins the Lego group and takes turns; asking to join is next.",
+        ),
         ("met", "Asleep by 8.30pm on most school nights, says the bedtime chart."),
     ]);
     r.answer(
         review,
         &[
             ("working_well", "The help card, the sand timer and the Lego group."),
-            ("not_working_well", "The home visits have done their job and can finish."),
+            (
+                "not_working_well",
+                "The home visits have done their job and can finish.",
+            ),
             ("anything_new", "A target for using the help card in maths."),
             ("person_views", "Leo: \"I like the timer. Maths is still hard.\""),
-            ("parents_views", "Claire and David are pleased with bedtimes and want the maths help to continue."),
+            (
+                "parents_views",
+                "Claire and David are pleased with bedtimes and want the maths help to continue.",
+            ),
         ],
         ratings,
     )
@@ -169,7 +207,10 @@ async fn leo_reviews(store: &Store, types: &Registry, id: Uuid, actor: &Actor) -
         id: Uuid::new_v4(),
         what: "Lunchtime club twice a week with a trusted adult, to practise asking to join a game".into(),
         party_id: senco,
-        frequency: Some(Frequency { times: 2, per: Per::Week }),
+        frequency: Some(Frequency {
+            times: 2,
+            per: Per::Week,
+        }),
         duration_minutes: Some(30),
         from: Some(date!(2026 - 12 - 01)),
         until: Some(date!(2027 - 07 - 16)),
@@ -179,12 +220,20 @@ async fn leo_reviews(store: &Store, types: &Registry, id: Uuid, actor: &Actor) -
         outcome_ids: outcomes,
         ended: None,
     };
-    r.apply("Agreed at review R2", Change::ItemAdded { item: Item::Provision(club) })
-        .await?;
+    r.apply(
+        "Agreed at review R2",
+        Change::ItemAdded {
+            item: Item::Provision(club),
+        },
+    )
+    .await?;
     let ratings = r.ratings(&[
         ("partly_met", "The help card in maths: 3 out of 5 lessons so far."),
         ("met", "Changes of activity go smoothly."),
-        ("partly_met", "Leo wants to join games at lunchtime but does not yet ask."),
+        (
+            "partly_met",
+            "Leo wants to join games at lunchtime but does not yet ask.",
+        ),
         ("met", "Bedtimes stay settled."),
     ]);
     r.answer(
@@ -194,7 +243,10 @@ async fn leo_reviews(store: &Store, types: &Registry, id: Uuid, actor: &Actor) -
             ("not_working_well", "Lunchtimes are lonely for Leo."),
             ("anything_new", "Support at lunchtime club to practise joining in."),
             ("person_views", "Leo: \"I want to play football at lunch.\""),
-            ("parents_views", "Claire would like an update on lunchtimes each half term."),
+            (
+                "parents_views",
+                "Claire would like an update on lunchtimes each half term.",
+            ),
         ],
         ratings,
     )
@@ -208,7 +260,8 @@ async fn leo_reviews(store: &Store, types: &Registry, id: Uuid, actor: &Actor) -
 async fn agree_again(r: &mut Reviewer<'_>, reason: &str) -> anyhow::Result<()> {
     use goldthread_domain::plan::PlanStatus;
     if r.plan.status == PlanStatus::UnderReview {
-        r.apply(reason, Change::StatusChanged { to: PlanStatus::Agreed }).await?;
+        r.apply(reason, Change::StatusChanged { to: PlanStatus::Agreed })
+            .await?;
     }
     Ok(())
 }
@@ -286,9 +339,14 @@ async fn jade_reviews(store: &Store, types: &Registry, id: Uuid, actor: &Actor) 
                 .cloned()
                 .ok_or_else(|| anyhow!("Jade's plan has no safety plan"))?;
             let triggers = risk.triggers.take().unwrap_or_default();
-            risk.triggers = Some(format!("{triggers} Phone calls from her mum, especially late at night."));
-            r.apply("Safety plan updated at the weekly review", Change::ItemEdited { item: Item::Risk(risk) })
-                .await?;
+            risk.triggers = Some(format!(
+                "{triggers} Phone calls from her mum, especially late at night."
+            ));
+            r.apply(
+                "Safety plan updated at the weekly review",
+                Change::ItemEdited { item: Item::Risk(risk) },
+            )
+            .await?;
         }
         r.close(review, on).await?;
     }

@@ -30,6 +30,7 @@ impl Store {
     /// Closes the open review `review_id` as superseding the plan and
     /// starts the next plan, both or neither. Returns the old plan (now
     /// superseded) and the new one.
+    #[allow(clippy::too_many_arguments)]
     pub async fn close_review_superseding(
         &self,
         actor: &Actor,

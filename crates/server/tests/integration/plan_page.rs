@@ -306,7 +306,10 @@ async fn remove_asks_first_and_wants_a_reason_once_agreed(backend: Backend) {
     assert_eq!(text_of(&html, "#saved-banner").unwrap(), "Success Outcome ended");
     // Ended, not deleted: struck through, with the words.
     assert!(html.contains("Use the help card in class"));
-    assert!(html.contains("<del>Leo will ask an adult for help when stuck"), "struck through");
+    assert!(
+        html.contains("<del>Leo will ask an adult for help when stuck"),
+        "struck through"
+    );
     assert!(text_of(&html, "#outcomes").unwrap().contains(": Met early"));
 }
 both!(remove_asks_first_and_wants_a_reason_once_agreed);

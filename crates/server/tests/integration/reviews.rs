@@ -129,7 +129,10 @@ async fn formal_reviews_through_the_api(backend: Backend) {
     // Weekly reviews are not for MSP plans.
     let (status, body) = open(&api, &p, version(&plan), "weekly").await;
     assert_eq!(status, 422, "{body}");
-    assert_eq!(error_of(&body, "kind"), Some("This plan type has no weekly support review"));
+    assert_eq!(
+        error_of(&body, "kind"),
+        Some("This plan type has no weekly support review")
+    );
 
     // R1 opens; the plan is under review; a second review is refused.
     let (status, plan) = open(&api, &p, version(&plan), "formal").await;
@@ -154,7 +157,10 @@ async fn formal_reviews_through_the_api(backend: Backend) {
     .await;
     let end = format!("/plans/{p}/items/provision/{home}/end");
     let (status, plan) = api
-        .post(&end, json!({"base_version": version(&plan), "reason": "Bedtimes are settled", "on": "2027-03-12"}))
+        .post(
+            &end,
+            json!({"base_version": version(&plan), "reason": "Bedtimes are settled", "on": "2027-03-12"}),
+        )
         .await;
     assert_eq!(status, 200, "{plan}");
     let (status, body) = api
@@ -179,13 +185,20 @@ async fn formal_reviews_through_the_api(backend: Backend) {
         )
         .await;
     assert_eq!(status, 422, "{body}");
-    assert!(error_of(&body, "id").unwrap().contains("end the provision with a reason"), "{body}");
+    assert!(
+        error_of(&body, "id")
+            .unwrap()
+            .contains("end the provision with a reason"),
+        "{body}"
+    );
 
     // Closing without rating every outcome is refused, naming the outcome.
     let (status, body) = close(&api, &p, &r1, &plan).await;
     assert_eq!(status, 422, "{body}");
     assert!(
-        error_of(&body, "ratings").unwrap().starts_with("Rate the progress of outcome 1 ("),
+        error_of(&body, "ratings")
+            .unwrap()
+            .starts_with("Rate the progress of outcome 1 ("),
         "{body}"
     );
     assert_eq!(version(&current(&api, &p).await), version(&plan), "nothing written");
@@ -214,7 +227,10 @@ async fn formal_reviews_through_the_api(backend: Backend) {
         )
         .await;
     assert_eq!(status, 422, "{body}");
-    assert!(error_of(&body, "answers").is_some() && error_of(&body, "ratings").is_some(), "{body}");
+    assert!(
+        error_of(&body, "answers").is_some() && error_of(&body, "ratings").is_some(),
+        "{body}"
+    );
 
     let plan = rate_all(&api, &p, &r1, &plan).await;
     let (status, closed) = close(&api, &p, &r1, &plan).await;
@@ -294,7 +310,11 @@ async fn formal_reviews_through_the_api(backend: Backend) {
                 .iter()
                 .map(|v| v["what"].as_str().unwrap())
                 .collect();
-            assert_eq!(texts, ["Daily check-in with a trusted adult"], "ended items stay behind");
+            assert_eq!(
+                texts,
+                ["Daily check-in with a trusted adult"],
+                "ended items stay behind"
+            );
             assert!(next["reviews"]["added_at"].as_object().is_none_or(|m| m.is_empty()));
             let next_id = next["id"].as_str().unwrap();
             let (status, _) = api.get(&format!("/plans/{next_id}")).await;
@@ -425,7 +445,9 @@ async fn formal_review(client: &Client, app_url: &str, p: &str, n: u32, audit: &
 async fn rate_and_close(client: &Client, audit: &mut Audit, check: bool) {
     // Every current outcome's first rating ("Met").
     let radios = client
-        .find_all(Locator::Css("input.govuk-radios__input[id^='rating-']:not([id*='-met']):not([id*='_'])"))
+        .find_all(Locator::Css(
+            "input.govuk-radios__input[id^='rating-']:not([id*='-met']):not([id*='_'])",
+        ))
         .await
         .unwrap();
     let mut names = vec![];
@@ -464,7 +486,12 @@ async fn msp_cycle_in_the_browser(backend: Backend) {
         .goto(&app.url(&format!("/plans/{p}/sections/outcomes/add/target?parent={step}")))
         .await
         .unwrap();
-    fill(&client, "#text", "By February half term, Leo will use his help card in 4 of 5 maths lessons").await;
+    fill(
+        &client,
+        "#text",
+        "By February half term, Leo will use his help card in 4 of 5 maths lessons",
+    )
+    .await;
     fill(&client, "#reason", "Agreed at R1").await;
     submit(&client).await;
     shows(&client, "Target added").await;
@@ -532,17 +559,18 @@ async fn msp_cycle_in_the_browser(backend: Backend) {
     assert!(page.contains("R2, 12 April 2027"), "{page}");
     let del = text(&client, "#provision del").await;
     assert_eq!(del, "Home visits for a calm bedtime routine");
-    let today = goldthread_domain::plan::format_date(time::OffsetDateTime::now_utc().date());
     assert!(
-        page.contains(&format!("Ended at R1, 12 March 2027: Bedtimes are settled"))
-            || page.contains(&format!("Ended at R1, {today}: Bedtimes are settled")),
+        page.contains("Ended at R1, 12 March 2027: Bedtimes are settled"),
         "{page}"
     );
     audit.check(&client, "Plan page with markers").await;
     client.goto(&app.url(&format!("/plans/{p}/reviews"))).await.unwrap();
     shows(&client, "Formal review R2").await;
     audit.check(&client, "Reviews of a plan").await;
-    client.goto(&app.url(&format!("/plans/{p}/compare?from=1&to=12"))).await.unwrap();
+    client
+        .goto(&app.url(&format!("/plans/{p}/compare?from=1&to=12")))
+        .await
+        .unwrap();
     let compared = shows(&client, "What differs").await;
     assert!(compared.contains("Added at R1"), "{compared}");
     audit.check(&client, "Compare versions").await;
@@ -557,7 +585,10 @@ async fn msp_cycle_in_the_browser(backend: Backend) {
     let next = shows(&client, "Follows plan number 1").await;
     assert!(next.contains("number 2"), "{next}");
     assert!(!next.contains("R1, 12 March 2027"), "no markers on the new plan");
-    assert!(!next.contains("Home visits for a calm bedtime routine"), "no ended items");
+    assert!(
+        !next.contains("Home visits for a calm bedtime routine"),
+        "no ended items"
+    );
     audit.check(&client, "Plan number 2").await;
     click(&client, "#previous-plan a").await;
     let old = shows(&client, "Superseded by plan number 2").await;
@@ -595,8 +626,18 @@ async fn sh_weekly_reviews_in_the_browser(backend: Backend) {
     sign_in(&client, "sam@example.org").await;
 
     let weeks = [
-        ("2027-02-01", "We registered Jade with the GP", "Tuesday 2pm: set up the journal", "working"),
-        ("2027-02-08", "", "Wednesday 10am: counselling referral", "needs_updating"),
+        (
+            "2027-02-01",
+            "We registered Jade with the GP",
+            "Tuesday 2pm: set up the journal",
+            "working",
+        ),
+        (
+            "2027-02-08",
+            "",
+            "Wednesday 10am: counselling referral",
+            "needs_updating",
+        ),
         ("2027-02-15", "", "Thursday 3pm: budget together", "working"),
     ];
     for (n, (on, last, this, safety)) in weeks.into_iter().enumerate() {
@@ -629,7 +670,11 @@ async fn sh_weekly_reviews_in_the_browser(backend: Backend) {
         fill(&client, "#answer-this_week", this).await;
         click(
             &client,
-            if safety == "working" { "#safety" } else { "#safety-needs-updating" },
+            if safety == "working" {
+                "#safety"
+            } else {
+                "#safety-needs-updating"
+            },
         )
         .await;
         if n == 0 {
@@ -661,7 +706,12 @@ async fn sh_weekly_reviews_in_the_browser(backend: Backend) {
     submit(&client).await;
     shows(&client, "Do you still need supported accommodation?").await;
     click(&client, "input[name^='rating-']").await;
-    fill(&client, "#answer-still_need_accommodation", "Yes, for another six months").await;
+    fill(
+        &client,
+        "#answer-still_need_accommodation",
+        "Yes, for another six months",
+    )
+    .await;
     fill(&client, "#answer-review_again", "Yes").await;
     click(&client, "button[value=close]").await;
     shows(&client, "Review closed").await;
@@ -681,9 +731,12 @@ async fn demo_has_reviews(backend: Backend) {
     let app = crate::helpers::spawn_on_url(backend, url).await;
     assert!(goldthread::demo::load_if_empty(&app.store).await.unwrap());
     let priya = crate::helpers::Browser::new(&app.url(""));
-    priya.sign_in("priya.shah@example.org", goldthread::demo::DEMO_PASSWORD).await;
+    priya
+        .sign_in("priya.shah@example.org", goldthread::demo::DEMO_PASSWORD)
+        .await;
     let sam = crate::helpers::Browser::new(&app.url(""));
-    sam.sign_in("sam.okafor@example.org", goldthread::demo::DEMO_PASSWORD).await;
+    sam.sign_in("sam.okafor@example.org", goldthread::demo::DEMO_PASSWORD)
+        .await;
     let admin = app.store.user_by_email("admin@example.org").await.unwrap().unwrap();
     let token = goldthread::auth::new_api_token();
     app.store
@@ -708,7 +761,11 @@ async fn demo_has_reviews(backend: Backend) {
     let (_, reviews) = api.get(&format!("/plans/{leo}/reviews")).await;
     let formal: Vec<&Value> = reviews["reviews"].as_array().unwrap().iter().collect();
     assert_eq!(formal.len(), 2);
-    assert!(formal.iter().all(|r| r["kind"] == "formal" && !r["closed_on"].is_null()));
+    assert!(
+        formal
+            .iter()
+            .all(|r| r["kind"] == "formal" && !r["closed_on"].is_null())
+    );
     let (status, page) = priya.get(&format!("/plans/{leo}")).await;
     assert_eq!(status, 200);
     let main = crate::helpers::text_of(&page, "main").unwrap();

@@ -37,15 +37,20 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// `YYYY-MM-DD`, or a 422 naming the field.
 pub fn parse_date(field: &str, value: &str) -> Result<Date, FieldErrors> {
     let shape = value.len() == 10
-        && value
-            .bytes()
-            .enumerate()
-            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        && value.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    shape
-        .then(|| Date::parse(value, format).ok())
-        .flatten()
-        .ok_or_else(|| FieldErrors::single(field, "Enter a real date in the form YYYY-MM-DD, for example 2027-03-12"))
+    shape.then(|| Date::parse(value, format).ok()).flatten().ok_or_else(|| {
+        FieldErrors::single(
+            field,
+            "Enter a real date in the form YYYY-MM-DD, for example 2027-03-12",
+        )
+    })
 }
 
 fn day(field: &str, value: Option<&str>) -> Result<Date, FieldErrors> {
@@ -123,7 +128,14 @@ async fn open_review(
     };
     let plan = state
         .store
-        .change_plan(&actor, id, body.base_version, body.reason.as_deref(), change, &state.plan_types)
+        .change_plan(
+            &actor,
+            id,
+            body.base_version,
+            body.reason.as_deref(),
+            change,
+            &state.plan_types,
+        )
         .await?;
     Ok((StatusCode::CREATED, axum::Json(plan)))
 }
@@ -163,7 +175,14 @@ async fn answer_review(
     };
     let plan = state
         .store
-        .change_plan(&actor, id, body.base_version, body.reason.as_deref(), change, &state.plan_types)
+        .change_plan(
+            &actor,
+            id,
+            body.base_version,
+            body.reason.as_deref(),
+            change,
+            &state.plan_types,
+        )
         .await?;
     Ok(axum::Json(plan))
 }
@@ -216,7 +235,16 @@ async fn close_review(
     let (id, review_id) = (parse_id(&id)?, parse_id(&review_id)?);
     let plan = review_of(&state, &actor, id, review_id).await?;
     let on = day("on", body.on.as_deref())?;
-    let (plan, next_plan) = close(&state, &actor, &plan, review_id, body.base_version, body.reason.as_deref(), on).await?;
+    let (plan, next_plan) = close(
+        &state,
+        &actor,
+        &plan,
+        review_id,
+        body.base_version,
+        body.reason.as_deref(),
+        on,
+    )
+    .await?;
     Ok(axum::Json(Closed { plan, next_plan }))
 }
 

@@ -59,7 +59,9 @@ impl Fields {
             single: None,
         };
         let read = match boxes.read(label) {
-            Ok(Some(iso)) => crate::web::api::reviews::parse_date(name, &iso).map_err(|_| format!("{label} must be a real date")),
+            Ok(Some(iso)) => {
+                crate::web::api::reviews::parse_date(name, &iso).map_err(|_| format!("{label} must be a real date"))
+            }
             Ok(None) => Err(format!("Enter the {}", label.to_lowercase())),
             Err(e) => Err(e),
         };
@@ -337,7 +339,11 @@ async fn save_weekly(
     match safety.as_str() {
         "working" | "needs_updating" => {
             let said = if needs_updating { "Needs updating" } else { "Working" };
-            let answer = if notes.is_empty() { said.to_owned() } else { format!("{said}: {notes}") };
+            let answer = if notes.is_empty() {
+                said.to_owned()
+            } else {
+                format!("{said}: {notes}")
+            };
             answers.insert(SAFETY_PLAN.to_owned(), answer);
         }
         _ => errors.add("safety", "Say whether the safety plan is working or needs updating"),
@@ -375,7 +381,9 @@ async fn save_weekly(
         _ => Err(StoreError::Invalid(errors)),
     };
     match result {
-        Ok(plan) if needs_updating => Ok(Redirect::to(&format!("/plans/{}/reviews/{review_id}?safety=1", plan.id)).into_response()),
+        Ok(plan) if needs_updating => {
+            Ok(Redirect::to(&format!("/plans/{}/reviews/{review_id}?safety=1", plan.id)).into_response())
+        }
         Ok(plan) => Ok(Redirect::to(&format!("/plans/{}/reviews/{review_id}?closed=1", plan.id)).into_response()),
         Err(e) => {
             let (errors, conflict, base) = refusal(e, f.base())?;
@@ -398,7 +406,14 @@ async fn write_all(
     for change in changes {
         plan = state
             .store
-            .change_plan(&user.actor(), plan.id, base, Some("At the review"), change, &state.plan_types)
+            .change_plan(
+                &user.actor(),
+                plan.id,
+                base,
+                Some("At the review"),
+                change,
+                &state.plan_types,
+            )
             .await?;
         base = plan.version;
     }
@@ -548,7 +563,11 @@ struct ReviewQuery {
 }
 
 fn all_questions(state: &AppState, plan: &Plan, kind: ReviewKind) -> Vec<ReviewQuestion> {
-    let rules = state.plan_types.get(&plan.plan_type).map(|t| t.reviews.clone()).unwrap_or_default();
+    let rules = state
+        .plan_types
+        .get(&plan.plan_type)
+        .map(|t| t.reviews.clone())
+        .unwrap_or_default();
     match kind {
         ReviewKind::Weekly => rules.weekly_questions,
         ReviewKind::Formal => {
@@ -579,7 +598,11 @@ async fn review_view(
     let review = plan.reviews.review(review_id).ok_or(PageError::NotFound)?.clone();
     let open = review.closed_on.is_none() && plan.status.is_active();
     let formal = review.kind == ReviewKind::Formal;
-    let rules = state.plan_types.get(&plan.plan_type).map(|t| t.reviews.clone()).unwrap_or_default();
+    let rules = state
+        .plan_types
+        .get(&plan.plan_type)
+        .map(|t| t.reviews.clone())
+        .unwrap_or_default();
     let ratings = plan
         .content
         .outcomes
@@ -672,7 +695,18 @@ async fn review_page(
     let view = load_view(&state, &user, &id).await?;
     let review_id = Uuid::parse_str(&review).map_err(|_| PageError::NotFound)?;
     let base = view.plan.version;
-    let page = review_view(&state, &user, view, review_id, None, FieldErrors::new(), vec![], base, &query).await?;
+    let page = review_view(
+        &state,
+        &user,
+        view,
+        review_id,
+        None,
+        FieldErrors::new(),
+        vec![],
+        base,
+        &query,
+    )
+    .await?;
     render(&page)
 }
 
@@ -842,15 +876,12 @@ fn text_of(value: &serde_json::Value) -> String {
 /// "Outcome “Leo will…”: text" for a path like `content/outcomes/<id>/text`.
 fn name_path(plan: &Plan, path: &str) -> String {
     let parts: Vec<&str> = path.split('/').collect();
-    let item = parts
-        .iter()
-        .filter_map(|p| Uuid::parse_str(p).ok())
-        .find_map(|id| {
-            goldthread_domain::content::ItemKind::ALL
-                .iter()
-                .find_map(|k| plan.content.item(*k, id))
-                .map(|item| format!("{} {}", capital(item.kind().noun()), item.summary()))
-        });
+    let item = parts.iter().filter_map(|p| Uuid::parse_str(p).ok()).find_map(|id| {
+        goldthread_domain::content::ItemKind::ALL
+            .iter()
+            .find_map(|k| plan.content.item(*k, id))
+            .map(|item| format!("{} {}", capital(item.kind().noun()), item.summary()))
+    });
     let field = parts.last().copied().unwrap_or_default().replace('_', " ");
     match item {
         Some(item) if path.starts_with("ended/") => item,
@@ -868,7 +899,9 @@ fn name_path(plan: &Plan, path: &str) -> String {
 
 fn capital(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 async fn compare_page(
@@ -930,7 +963,11 @@ async fn compare_page(
                     lines.push(format!("Outcome: {}", o.text));
                 }
                 for pr in &p.content.provision {
-                    let ended = p.reviews.ended_words(pr.id).map(|w| format!(" ({w})")).unwrap_or_default();
+                    let ended = p
+                        .reviews
+                        .ended_words(pr.id)
+                        .map(|w| format!(" ({w})"))
+                        .unwrap_or_default();
                     lines.push(format!("Provision: {}{ended}", pr.what));
                 }
                 for r in &p.content.risks {
@@ -972,7 +1009,11 @@ async fn compare_page(
         errors: FormErrors(errors),
         as_of,
     };
-    if page.errors.is_empty() { render(&page) } else { render_invalid(&page) }
+    if page.errors.is_empty() {
+        render(&page)
+    } else {
+        render_invalid(&page)
+    }
 }
 
 /// Whether a formal review may be opened from the plan page.
