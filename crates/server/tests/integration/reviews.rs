@@ -470,7 +470,7 @@ async fn rate_and_close(client: &Client, audit: &mut Audit, check: bool) {
 async fn msp_cycle_in_the_browser(backend: Backend) {
     let app = spawn_app(backend).await;
     let (_, api) = app.api_user("priya@example.org", "practitioner").await;
-    let (p, _, step, [home, _], _) = agreed_msp(&api).await;
+    let (p, _, step, [home, checkin], _) = agreed_msp(&api).await;
     let driver = start_driver().await;
     let profile = tempfile::tempdir().unwrap();
     let client = browser(&driver, profile.path()).await;
@@ -574,6 +574,26 @@ async fn msp_cycle_in_the_browser(backend: Backend) {
     let compared = shows(&client, "What differs").await;
     assert!(compared.contains("Added at R1"), "{compared}");
     audit.check(&client, "Compare versions").await;
+    // The plan as it stood on a date (today: as it is now).
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    fill_date(&client, "on", &today).await;
+    click(&client, "form[action$='#as-of'] button").await;
+    let then = text(&client, "#as-of-plan").await;
+    assert!(then.contains("Provision: Lunchtime club twice a week"), "{then}");
+    assert!(
+        then.contains("Home visits for a calm bedtime routine (Ended at R1, 12 March 2027: Bedtimes are settled)"),
+        "{then}"
+    );
+    audit.check(&client, "The plan on a date").await;
+    // The home visits offer no "Change" once ended.
+    client.goto(&app.url(&format!("/plans/{p}"))).await.unwrap();
+    shows(&client, "Lunchtime club").await;
+    let source = client.source().await.unwrap();
+    assert!(
+        !source.contains(&format!("/items/provision/{home}\"")),
+        "no change of an ended item"
+    );
+    assert!(source.contains(&format!("/items/provision/{checkin}\"")));
 
     // R3 starts plan number 2; plan 1 is still readable and linked.
     formal_review(&client, base, &p, 3, &mut audit).await;
