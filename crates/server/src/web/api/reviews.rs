@@ -62,7 +62,7 @@ fn day(field: &str, value: Option<&str>) -> Result<Date, FieldErrors> {
 
 /// A plan's reviews, oldest first, and when its safety plan was last checked.
 #[derive(Serialize, utoipa::ToSchema)]
-struct Reviews {
+struct PlanReviews {
     reviews: Vec<Review>,
     /// The open review's id, if one is open.
     open_review_id: Option<Uuid>,
@@ -76,15 +76,15 @@ struct Reviews {
 
 /// The plan's reviews, oldest first.
 #[utoipa::path(get, path = "/plans/{id}/reviews", tag = "reviews", params(("id" = Uuid, Path)),
-    responses((status = 200, description = "OK", body = Reviews), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
+    responses((status = 200, description = "OK", body = PlanReviews), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
 async fn list_reviews(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     Path(id): Path<String>,
-) -> Result<axum::Json<Reviews>, ApiError> {
+) -> Result<axum::Json<PlanReviews>, ApiError> {
     let plan = state.store.plan(&actor, parse_id(&id)?).await?;
     let r = &plan.reviews;
-    Ok(axum::Json(Reviews {
+    Ok(axum::Json(PlanReviews {
         reviews: r.reviews.clone(),
         open_review_id: r.open().map(|o| o.id),
         safety_plan_last_checked: r.safety_plan_last_checked(),
@@ -141,7 +141,7 @@ async fn open_review(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-struct Answers {
+struct ReviewAnswers {
     #[schema(minimum = 0)]
     base_version: i64,
     #[schema(max_length = 2000)]
@@ -158,13 +158,13 @@ struct Answers {
 
 /// Record answers to the open review's questions and, at a formal review,
 /// progress ratings of outcomes (not of ended ones).
-#[utoipa::path(post, path = "/plans/{id}/reviews/{review_id}/answers", tag = "reviews", params(("id" = Uuid, Path), ("review_id" = Uuid, Path)), request_body = Answers,
+#[utoipa::path(post, path = "/plans/{id}/reviews/{review_id}/answers", tag = "reviews", params(("id" = Uuid, Path), ("review_id" = Uuid, Path)), request_body = ReviewAnswers,
     responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn answer_review(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     Path((id, review_id)): Path<(String, String)>,
-    ApiJson(body): ApiJson<Answers>,
+    ApiJson(body): ApiJson<ReviewAnswers>,
 ) -> Result<axum::Json<Plan>, ApiError> {
     let (id, review_id) = (parse_id(&id)?, parse_id(&review_id)?);
     review_of(&state, &actor, id, review_id).await?;
@@ -215,7 +215,7 @@ struct CloseReview {
 /// The plan after a review closed and, when it was the plan type's last
 /// review (MSP: the 3rd), the plan that follows it.
 #[derive(Serialize, utoipa::ToSchema)]
-struct Closed {
+struct ClosedReview {
     plan: Plan,
     next_plan: Option<Plan>,
 }
@@ -225,13 +225,13 @@ struct Closed {
 /// formal review supersedes the plan and starts the next plan number (both
 /// in one transaction).
 #[utoipa::path(post, path = "/plans/{id}/reviews/{review_id}/close", tag = "reviews", params(("id" = Uuid, Path), ("review_id" = Uuid, Path)), request_body = CloseReview,
-    responses((status = 200, description = "OK", body = Closed), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+    responses((status = 200, description = "OK", body = ClosedReview), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn close_review(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     Path((id, review_id)): Path<(String, String)>,
     ApiJson(body): ApiJson<CloseReview>,
-) -> Result<axum::Json<Closed>, ApiError> {
+) -> Result<axum::Json<ClosedReview>, ApiError> {
     let (id, review_id) = (parse_id(&id)?, parse_id(&review_id)?);
     let plan = review_of(&state, &actor, id, review_id).await?;
     let on = day("on", body.on.as_deref())?;
@@ -245,7 +245,7 @@ async fn close_review(
         on,
     )
     .await?;
-    Ok(axum::Json(Closed { plan, next_plan }))
+    Ok(axum::Json(ClosedReview { plan, next_plan }))
 }
 
 /// Whether closing this review starts the next plan (the plan type's last

@@ -733,6 +733,16 @@ async fn save_review(
     }
     let mut ratings = Vec::new();
     let mut errors = FieldErrors::new();
+    if closing && !formal {
+        for q in all_questions(&state, plan, review.kind) {
+            if f.get(&format!("answer-{}", q.key)).is_empty() {
+                errors.add(
+                    &format!("answer-{}", q.key),
+                    format!("Answer \"{}\" before closing the review", q.label),
+                );
+            }
+        }
+    }
     if formal {
         for (n, o) in plan.content.outcomes.iter().enumerate() {
             if plan.reviews.ended.contains_key(&o.id) {
