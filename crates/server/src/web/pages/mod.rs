@@ -4,6 +4,7 @@
 mod account;
 pub mod dates;
 pub(crate) use account::Moment;
+mod compare;
 pub mod conflict;
 pub mod people;
 pub mod plans;
