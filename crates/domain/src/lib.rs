@@ -19,6 +19,7 @@ pub mod plan;
 pub mod plan_type;
 pub mod review;
 pub mod rules;
+pub mod succession;
 pub mod team;
 pub mod transfer;
 #[cfg(test)]

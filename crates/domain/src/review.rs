@@ -35,6 +35,17 @@ pub struct OutcomeRating {
     pub note: String,
 }
 
+/// The weekly support review's safety plan question ("working? needs
+/// updating?"): answering it is checking the safety plan.
+pub const SAFETY_PLAN: &str = "safety_plan";
+
+/// Questions every formal review asks besides the plan type's own: the
+/// person's and the parents' or carers' views.
+pub const VIEWS_QUESTIONS: [(&str, &str); 2] = [
+    ("person_views", "The person's views"),
+    ("parents_views", "The parents' or carers' views"),
+];
+
 /// The ratings used when the plan type is not known.
 pub const DEFAULT_RATINGS: [&str; 4] = ["met", "partly_met", "not_met", "needs_changing"];
 
@@ -108,6 +119,55 @@ impl ReviewState {
             .map(|m| format!("added at {} on {}", m.label(), format_date(m.on)))
     }
 
+    /// "Ended at R2, 12 March 2027: reason", the words shown (and read out)
+    /// beside an item struck through.
+    pub fn ended_words(&self, id: Uuid) -> Option<String> {
+        let ended = self.ended.get(&id)?;
+        let label = self.ended_label(id)?;
+        let mut words = String::with_capacity(label.len() + ended.reason.len() + 2);
+        words.push('E');
+        words.push_str(&label[1..]);
+        if !ended.reason.trim().is_empty() {
+            words.push_str(": ");
+            words.push_str(ended.reason.trim());
+        }
+        Some(words)
+    }
+
+    /// "R1, 12 March 2027" beside content added at a formal review.
+    pub fn added_words(&self, id: Uuid) -> Option<String> {
+        self.added_at
+            .get(&id)
+            .map(|m| format!("{}, {}", m.label(), format_date(m.on)))
+    }
+
+    /// The day the safety plan was last checked: the latest weekly support
+    /// review that answered its safety plan question.
+    pub fn safety_plan_last_checked(&self) -> Option<Date> {
+        self.reviews
+            .iter()
+            .rev()
+            .filter(|r| r.kind == ReviewKind::Weekly)
+            .find(|r| r.answers.get(SAFETY_PLAN).is_some_and(|a| !a.trim().is_empty()))
+            .map(|r| r.opened_on)
+    }
+
+    /// The "This week" answer of the latest weekly review before the open
+    /// one (or the latest, when none is open): what "Last week" starts from.
+    pub fn planned_last_week(&self) -> Option<&str> {
+        let open = self.open().map(|r| r.id);
+        self.reviews
+            .iter()
+            .rev()
+            .filter(|r| r.kind == ReviewKind::Weekly && Some(r.id) != open)
+            .find_map(|r| r.answers.get("this_week").filter(|a| !a.trim().is_empty()))
+            .map(String::as_str)
+    }
+
+    pub fn review(&self, id: Uuid) -> Option<&Review> {
+        self.reviews.iter().find(|r| r.id == id)
+    }
+
     /// "ended at R2, 12 March 2027" or "ended 12 March 2027".
     pub fn ended_label(&self, id: Uuid) -> Option<String> {
         let ended = self.ended.get(&id)?;
@@ -120,6 +180,19 @@ impl ReviewState {
 
 fn item_exists(plan: &Plan, kind: ItemKind, id: Uuid) -> bool {
     plan.content.item(kind, id).is_some()
+}
+
+/// Text that can be stored and shown: no control characters, not too long
+/// (once per field).
+fn plain_text(errors: &mut FieldErrors, field: &str, text: &str, most: usize) {
+    if errors.get(field).is_some() {
+        return;
+    }
+    if crate::error::has_control_characters(text) {
+        errors.add(field, crate::error::CONTROL_CHARACTERS);
+    } else if text.chars().count() > most {
+        errors.add(field, format!("Must be {most} characters or fewer"));
+    }
 }
 
 /// Checks a review change or an ending against the plan as it stands.
@@ -144,6 +217,9 @@ pub fn check(plan: &Plan, change: &Change, plan_type: Option<&PlanType>) -> Resu
             if participants.iter().all(|p| p.trim().is_empty()) {
                 errors.add("participants", "Say who took part in the review");
             }
+            for p in participants {
+                plain_text(&mut errors, "participants", p, 200);
+            }
         }
         Change::ReviewAnswered {
             review_id,
@@ -159,10 +235,17 @@ pub fn check(plan: &Plan, change: &Change, plan_type: Option<&PlanType>) -> Resu
                     ReviewKind::Formal => &rules.formal_questions,
                 };
                 for key in answers.keys() {
-                    if !questions.iter().any(|q| &q.key == key) {
+                    let views = open.kind == ReviewKind::Formal && VIEWS_QUESTIONS.iter().any(|(k, _)| k == key);
+                    if !views && !questions.iter().any(|q| &q.key == key) {
                         errors.add("answers", format!("\"{key}\" is not one of this review's questions"));
                     }
                 }
+            }
+            for answer in answers.values() {
+                plain_text(&mut errors, "answers", answer, 10_000);
+            }
+            for rating in ratings {
+                plain_text(&mut errors, "ratings", &rating.note, 10_000);
             }
             if open.kind == ReviewKind::Weekly && !ratings.is_empty() {
                 errors.add("ratings", "Outcomes are rated at a formal review, not a weekly one");
@@ -245,11 +328,17 @@ pub fn check(plan: &Plan, change: &Change, plan_type: Option<&PlanType>) -> Resu
             if reason.trim().is_empty() {
                 errors.add("reason", format!("Say why the {} is ending", item_kind.noun()));
             }
+            plain_text(&mut errors, "reason", reason, 2000);
         }
-        // Once agreed, ending (`ItemEnded`) is how an item should go; until
-        // the review pages offer it, the remove page may still delete an
-        // agreed plan's item, and only with a reason (checked by
-        // `Plan::check`), so the log says why.
+        // Once agreed, ending (`ItemEnded`) is how an item goes; deleting
+        // stays only for a draft's own mistakes.
+        Change::ItemRemoved { item_kind, .. } if plan.status != PlanStatus::Draft => errors.add(
+            "id",
+            format!(
+                "This plan has been agreed: end the {} with a reason instead of removing it",
+                item_kind.noun()
+            ),
+        ),
         Change::ItemEdited { item } if state.ended.contains_key(&item.id()) => errors.add(
             "id",
             format!("This {} has ended; it can no longer be changed", item.kind().noun()),
@@ -272,6 +361,11 @@ pub fn apply(plan: &mut Plan, record: &ChangeRecord) {
             participants,
         } => {
             let number = (*kind == ReviewKind::Formal).then(|| state.formal_count() + 1);
+            // A formal review of an agreed plan puts it under review; once
+            // closed, the parties agree the reviewed plan again.
+            if *kind == ReviewKind::Formal && plan.status == PlanStatus::Agreed {
+                plan.status = PlanStatus::UnderReview;
+            }
             state.reviews.push(Review {
                 id: *review_id,
                 kind: *kind,
@@ -571,18 +665,25 @@ mod tests {
         assert_eq!(errors.get("id"), Some("There is no such risk in this plan"));
         assert_eq!(errors.get("reason"), Some("Say why the risk is ending"));
 
-        // A draft may delete its own mistakes; an agreed plan only with a reason.
+        // A draft may delete its own mistakes; an agreed plan ends its items.
         let remove = Change::ItemRemoved {
             item_kind: ItemKind::Outcome,
             id: OUTCOME,
         };
         assert!(plan.check(&remove, None, Some(&t)).is_ok());
-        plan.status = PlanStatus::Agreed;
+        for status in [PlanStatus::Agreed, PlanStatus::UnderReview] {
+            plan.status = status;
+            assert_eq!(
+                plan.check(&remove, Some("Added by mistake"), Some(&t))
+                    .unwrap_err()
+                    .get("id"),
+                Some("This plan has been agreed: end the outcome with a reason instead of removing it")
+            );
+        }
         assert_eq!(
-            plan.check(&remove, None, Some(&t)).unwrap_err().get("reason"),
-            Some("This plan has been agreed: say why you are changing it")
+            plan.reviews.ended_words(READING).as_deref(),
+            Some("Ended 12 March 2027: Leo reads on his own now")
         );
-        assert!(plan.check(&remove, Some("Added by mistake"), Some(&t)).is_ok());
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod jade_sh;
 mod kai_yp;
 mod leo_msp;
 mod progress;
+mod reviews;
 mod ruby_cp;
 
 use std::collections::HashMap;
@@ -99,18 +100,23 @@ async fn load(store: &Store) -> anyhow::Result<()> {
     for email in team_members {
         store.add_member(&admin, team.id, users[email].id).await?;
     }
+    let mut written = HashMap::new();
     for plan in plans() {
         let title = plan.title;
         let author = plan.author;
+        let plan_type = plan.plan_type;
         let id = write_plan(store, &types, &users, plan)
             .await
             .with_context(|| format!("loading the demo plan \"{title}\""))?;
+        written.insert(plan_type, (id, users[author].actor()));
         // The team's manager (read-only) sees the plans its members write.
         if team_members.contains(&author) {
             store.share_plan_with_team(&admin, id, team.id).await?;
         }
     }
     progress::load(store, &types, &users).await?;
+    let (leo, jade) = (&written["MSP"], &written["SH"]);
+    reviews::add(store, &types, (leo.0, &leo.1), (jade.0, &jade.1)).await?;
     Ok(())
 }
 

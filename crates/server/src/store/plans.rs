@@ -326,6 +326,18 @@ impl Store {
         resolution: Option<Resolution>,
         plan_types: &Registry,
     ) -> Result<Plan> {
+        // The last review's closing starts the next plan, in one transaction.
+        if let Change::ReviewClosed {
+            review_id,
+            on,
+            supersedes: true,
+        } = change
+        {
+            return Ok(self
+                .close_review_superseding(actor, id, base_version, reason, review_id, on, plan_types)
+                .await?
+                .0);
+        }
         self.append_changes(actor, id, base_version, reason, change, None, resolution, plan_types)
             .await
     }

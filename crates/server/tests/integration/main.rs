@@ -23,6 +23,7 @@ mod party_lead;
 mod pages;
 mod plan_building;
 mod plan_page;
+mod reviews;
 mod rules;
 mod sessions;
 mod sign_in_security;

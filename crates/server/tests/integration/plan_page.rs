@@ -244,7 +244,8 @@ async fn remove_asks_first_and_wants_a_reason_once_agreed(backend: Backend) {
     let (_, plan_page) = priya.get(&format!("/plans/{p}")).await;
     assert!(plan_page.contains("Use the help card in class"));
 
-    // Once the plan is agreed, removing asks why; without a reason nothing goes.
+    // Once the plan is agreed, removing is ending: it asks why; without a
+    // reason nothing changes.
     let party = format!("/plans/{p}/parties/new");
     let response = priya
         .submit(
@@ -287,10 +288,11 @@ async fn remove_asks_first_and_wants_a_reason_once_agreed(backend: Backend) {
     let remove = format!("{item}/remove");
     let (_, html) = priya.get(&remove).await;
     assert!(html.contains("id=\"reason\""));
+    assert_eq!(text_of(&html, "h1").unwrap(), "End this outcome?");
     let response = priya.submit(&remove, &remove, &[("base_version", &version)]).await;
     assert_eq!(response.status(), 422);
     let html = response.text().await.unwrap();
-    assert!(text_of(&html, "#reason-error").unwrap().contains("say why"));
+    assert!(text_of(&html, "#reason-error").unwrap().contains("Say why"));
     let (_, plan_page) = priya.get(&format!("/plans/{p}")).await;
     assert!(plan_page.contains("Use the help card in class"));
 
@@ -299,10 +301,16 @@ async fn remove_asks_first_and_wants_a_reason_once_agreed(backend: Backend) {
         .await;
     assert_eq!(response.status(), 303);
     let back = location(&response);
-    assert!(back.ends_with("?saved=outcome-removed&at=outcomes#outcomes"), "{back}");
+    assert!(back.ends_with("?saved=outcome-ended&at=outcomes#outcomes"), "{back}");
     let (_, html) = priya.get(&back).await;
-    assert_eq!(text_of(&html, "#saved-banner").unwrap(), "Success Outcome removed");
-    assert!(!html.contains("Use the help card in class"));
+    assert_eq!(text_of(&html, "#saved-banner").unwrap(), "Success Outcome ended");
+    // Ended, not deleted: struck through, with the words.
+    assert!(html.contains("Use the help card in class"));
+    assert!(
+        html.contains("<del>Leo will ask an adult for help when stuck"),
+        "struck through"
+    );
+    assert!(text_of(&html, "#outcomes").unwrap().contains(": Met early"));
 }
 both!(remove_asks_first_and_wants_a_reason_once_agreed);
 

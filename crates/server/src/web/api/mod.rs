@@ -8,6 +8,7 @@ mod people;
 mod plan_types;
 mod plans;
 mod problem;
+pub mod reviews;
 mod teams;
 mod transfer;
 mod users;
@@ -47,7 +48,8 @@ use super::AppState;
         (name = "users", description = "Users and the caller's own account"),
         (name = "teams", description = "Teams, and plans and people shared with them (read-only for members)"),
         (name = "checks", description = "Checks that help the writer"),
-        (name = "monitoring", description = "Doing the plan: planning meetings, progress notes, attendance, ratings and the dashboard (SPEC M1–M4)")
+        (name = "monitoring", description = "Doing the plan: planning meetings, progress notes, attendance, ratings and the dashboard (SPEC M1–M4)"),
+        (name = "reviews", description = "Weekly and formal reviews, items ended, versions compared (SPEC R1–R5)")
     )
 )]
 struct ApiDoc;
@@ -80,6 +82,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(users::router())
         .merge(teams::router())
         .merge(monitoring::router())
+        .merge(reviews::router())
         .split_for_parts();
     document_problems(&mut openapi);
     (router, openapi)

@@ -7,9 +7,11 @@ pub mod dates;
 pub mod meetings;
 pub mod progress;
 pub(crate) use account::Moment;
+mod compare;
 pub mod conflict;
 pub mod people;
 pub mod plans;
+pub mod reviews;
 pub mod sections;
 mod sign_in;
 mod teams;
@@ -36,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(people::router())
         .merge(plans::router())
         .merge(sections::router())
+        .merge(reviews::router())
         .merge(users::router())
         .merge(account::router())
         .merge(teams::router())

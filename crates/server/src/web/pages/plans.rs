@@ -279,6 +279,8 @@ struct ShowPage {
     links: super::transfer::LinksView,
     /// Just transferred here: the banner is a success message.
     transferred: bool,
+    /// Reviews, the safety plan's last check, the plans before and after.
+    review_block: Option<super::reviews::ReviewBlock>,
 }
 
 /// The summary at the top of the plan page.
@@ -401,6 +403,7 @@ fn show_page(
         saved: None,
         links,
         transferred: false,
+        review_block: None,
     })
 }
 
@@ -418,6 +421,7 @@ pub enum Done {
     Added,
     Changed,
     Removed,
+    Ended,
 }
 
 impl Done {
@@ -426,6 +430,7 @@ impl Done {
             Done::Added => "added",
             Done::Changed => "changed",
             Done::Removed => "removed",
+            Done::Ended => "ended",
         }
     }
 }
@@ -452,6 +457,7 @@ fn saved_banner(query: &SavedQuery, sections: &[SectionView]) -> Option<SavedBan
         "added" => "added",
         "changed" => "changed",
         "removed" => "removed",
+        "ended" => "ended",
         _ => return None,
     };
     let at = query.at.as_deref()?;
@@ -489,6 +495,7 @@ async fn show(
     let mut page = show_page(&state, &user, view, None, None)?;
     page.saved = saved_banner(&query, &page.sections);
     page.transferred = query.transferred.is_some() && page.links.from.is_some();
+    page.review_block = Some(super::reviews::block(&state, &user, &page.view).await?);
     render(&page)
 }
 

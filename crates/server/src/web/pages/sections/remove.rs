@@ -1,5 +1,6 @@
 //! Removing an item asks first: a page that says what will go (with what
-//! hangs from it) and, once the plan is agreed, asks why.
+//! hangs from it). Once the plan has been agreed, removing is ending: the
+//! item stays, struck through, with the reason asked for here.
 
 use askama::Template;
 use axum::Form;
@@ -33,6 +34,8 @@ struct RemovePage {
     cancel: String,
     base_version: i64,
     reason: String,
+    /// The plan has been agreed: the item is ended, not deleted.
+    ending: bool,
     errors: FormErrors,
     conflict: Vec<String>,
 }
@@ -66,9 +69,15 @@ fn page(
     base: i64,
 ) -> RemovePage {
     let noun = loaded.kind.noun();
+    let ending = loaded.view.plan.reason_required();
     RemovePage {
         ctx: Ctx::for_user(user, "plans"),
-        title: format!("Remove this {noun}?"),
+        title: if ending {
+            format!("End this {noun}?")
+        } else {
+            format!("Remove this {noun}?")
+        },
+        ending,
         quote: loaded.item.summary(),
         with_it: with_it(&loaded.item),
         action: format!("{}/remove", loaded.base),
@@ -112,9 +121,19 @@ pub(super) async fn remove_item(
 ) -> Result<Response, PageError> {
     let loaded = load_item(&state, &user, &id, &section, &kind, &item).await?;
     let data = Data(pairs);
-    let change = Change::ItemRemoved {
-        item_kind: loaded.kind,
-        id: loaded.item_id,
+    let ending = loaded.view.plan.reason_required();
+    let change = if ending {
+        Change::ItemEnded {
+            item_kind: loaded.kind,
+            id: loaded.item_id,
+            on: crate::local_time::today(),
+            reason: data.text("reason"),
+        }
+    } else {
+        Change::ItemRemoved {
+            item_kind: loaded.kind,
+            id: loaded.item_id,
+        }
     };
     match save(&state, &user, &loaded.view.plan, &data, change)
         .await
@@ -122,7 +141,8 @@ pub(super) async fn remove_item(
     {
         Ok(plan) => {
             let kind: ItemKind = loaded.kind;
-            Ok(Redirect::to(&saved_url(plan.id, kind.as_str(), Done::Removed, &loaded.section.key)).into_response())
+            let done = if ending { Done::Ended } else { Done::Removed };
+            Ok(Redirect::to(&saved_url(plan.id, kind.as_str(), done, &loaded.section.key)).into_response())
         }
         Err(error) => {
             let base = data.get("base_version").and_then(|v| v.parse().ok()).unwrap_or(0);

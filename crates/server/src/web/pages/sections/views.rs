@@ -664,7 +664,10 @@ fn provision_body(plan: &Plan, section: &Section) -> Body {
                     .map(|c| format!("{} a week", pounds(c)))
                     .unwrap_or_default(),
                 funding: p.funding.map(|f| f.label().to_owned()).unwrap_or_default(),
-                ended: p.ended.as_ref().map(|e| format!("Ended {}", date(Some(e.on)))),
+                ended: plan
+                    .reviews
+                    .ended_words(p.id)
+                    .or_else(|| p.ended.as_ref().map(|e| format!("Ended {}", date(Some(e.on))))),
             }
         })
         .collect();
