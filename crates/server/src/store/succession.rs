@@ -59,7 +59,7 @@ impl Store {
             on,
             supersedes: true,
         };
-        on_pool!(self, pool => {
+        let (old, new) = on_pool!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
                 sqlx::query("UPDATE plans SET version = version WHERE id = $1")
@@ -176,10 +176,14 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 tx.commit().await?;
-                Ok((old, new))
+                Ok::<_, StoreError>((old, new))
             }
             .await
-        })
+        })?;
+        // The dashboard's index follows both plans (store/monitoring.rs).
+        self.refresh_dashboard_after_save(old.id).await;
+        self.refresh_dashboard_after_save(new.id).await;
+        Ok((old, new))
     }
 
     /// The plans before and after `plan` in the person's numbered series

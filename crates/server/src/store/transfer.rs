@@ -235,6 +235,12 @@ impl Store {
                 )
                 .into())
             }
+            Ok(transferred) => {
+                // The dashboard's index follows both plans (store/monitoring.rs).
+                self.refresh_dashboard_after_save(transferred.from.id).await;
+                self.refresh_dashboard_after_save(transferred.plan.id).await;
+                Ok(transferred)
+            }
             other => other,
         }
     }
