@@ -20,8 +20,8 @@ pub mod plan_type;
 pub mod review;
 pub mod rules;
 pub mod team;
-pub mod transfer;
 #[cfg(test)]
 mod testkit;
+pub mod transfer;
 pub mod two_factor;
 pub mod user;

@@ -81,7 +81,9 @@ impl Store {
             reason,
             change,
         };
-        let from_name = from_type.map_or(visible.plan_type.as_str(), |t| t.name.as_str()).to_owned();
+        let from_name = from_type
+            .map_or(visible.plan_type.as_str(), |t| t.name.as_str())
+            .to_owned();
         let to_name = to_type.name.clone();
         let result = on_pool!(self, pool => {
             async {

@@ -171,7 +171,10 @@ async fn a_blank_sheet_is_transferred_to_the_official_form(backend: Backend) {
     assert_eq!(status, 409, "{problem}");
     assert!(problem.to_string().contains("already has an active"), "{problem}");
     let (_, plans) = priya
-        .get(&format!("/plans?person_id={}&plan_type=PB", plan["person_id"].as_str().unwrap()))
+        .get(&format!(
+            "/plans?person_id={}&plan_type=PB",
+            plan["person_id"].as_str().unwrap()
+        ))
         .await;
     assert_eq!(plans["total"], 1);
 }
@@ -189,7 +192,10 @@ async fn the_pages_transfer_and_link_both_ways(backend: Backend) {
     let browser = app.signed_in("priya@example.org").await;
 
     let (_, html) = browser.get(&format!("/plans/{id}")).await;
-    assert!(html.contains(&format!("href=\"/plans/{id}/transfer\"")), "the blank sheet offers the transfer");
+    assert!(
+        html.contains(&format!("href=\"/plans/{id}/transfer\"")),
+        "the blank sheet offers the transfer"
+    );
     let page = format!("/plans/{id}/transfer");
     let (status, html) = browser.get(&page).await;
     assert_eq!(status, 200);
@@ -201,14 +207,30 @@ async fn the_pages_transfer_and_link_both_ways(backend: Backend) {
     assert!(target.ends_with("?transferred=1#transferred"), "{target}");
     let new_plan = target.split('?').next().unwrap().to_owned();
     let (_, html) = browser.get(&format!("{new_plan}?transferred=1")).await;
-    assert!(text_of(&html, "#transferred").unwrap().contains("Transferred to the official form"));
-    assert!(html.contains(&format!("href=\"/plans/{id}\"")), "links back to the blank sheet");
-    assert!(text_of(&html, "#form-gaps").is_some(), "lists what the form still needs");
+    assert!(
+        text_of(&html, "#transferred")
+            .unwrap()
+            .contains("Transferred to the official form")
+    );
+    assert!(
+        html.contains(&format!("href=\"/plans/{id}\"")),
+        "links back to the blank sheet"
+    );
+    assert!(
+        text_of(&html, "#form-gaps").is_some(),
+        "lists what the form still needs"
+    );
     let (_, html) = browser.get(&format!("/plans/{id}")).await;
     assert!(text_of(&html, "#transferred-to").is_some());
-    assert!(html.contains(&format!("href=\"{new_plan}\"")), "links on to the new plan");
+    assert!(
+        html.contains(&format!("href=\"{new_plan}\"")),
+        "links on to the new plan"
+    );
     assert_eq!(text_of(&html, "#plan-status").unwrap(), "Closed");
-    assert!(!html.contains(&format!("/plans/{id}/transfer")), "no second transfer offered");
+    assert!(
+        !html.contains(&format!("/plans/{id}/transfer")),
+        "no second transfer offered"
+    );
     // Twice, or from a plan that is not a blank sheet: there is no such page.
     assert_eq!(browser.get(&page).await.0, 404);
     assert_eq!(browser.get(&format!("{new_plan}/transfer")).await.0, 404);
@@ -230,20 +252,56 @@ async fn the_command_line_transfers(backend: Backend) {
     let id = blank["id"].as_str().unwrap().to_owned();
 
     let run = |args: &[&str]| crate::cli::goldthread(&url, args, "");
-    let (ok, out, err) = run(&["plan", "transfer", "--plan", &id, "--to", "MSP", "--as", "priya@example.org"]);
+    let (ok, out, err) = run(&[
+        "plan",
+        "transfer",
+        "--plan",
+        &id,
+        "--to",
+        "MSP",
+        "--as",
+        "priya@example.org",
+    ]);
     assert!(!ok, "{out}");
     assert!(err.contains("official form"), "{err}");
-    let (ok, out, err) = run(&["plan", "transfer", "--plan", &id, "--to", "PB", "--as", "amina@example.org"]);
+    let (ok, out, err) = run(&[
+        "plan",
+        "transfer",
+        "--plan",
+        &id,
+        "--to",
+        "PB",
+        "--as",
+        "amina@example.org",
+    ]);
     assert!(ok, "{out}{err}");
     assert!(out.contains("Transferred to PB plan number 1"), "{out}");
     assert!(out.contains("the blank sheet is now closed"), "{out}");
     assert!(out.contains("What the form still needs"), "{out}");
     let (_, log) = priya.get(&format!("/plans/{id}/changes")).await;
     assert_eq!(log.as_array().unwrap().last().unwrap()["author_name"], "amina");
-    let (ok, _, err) = run(&["plan", "transfer", "--plan", &id, "--to", "PB", "--as", "priya@example.org"]);
+    let (ok, _, err) = run(&[
+        "plan",
+        "transfer",
+        "--plan",
+        &id,
+        "--to",
+        "PB",
+        "--as",
+        "priya@example.org",
+    ]);
     assert!(!ok);
     assert!(err.contains("already been transferred"), "{err}");
-    let (ok, _, err) = run(&["plan", "transfer", "--plan", &id, "--to", "PB", "--as", "nobody@example.org"]);
+    let (ok, _, err) = run(&[
+        "plan",
+        "transfer",
+        "--plan",
+        &id,
+        "--to",
+        "PB",
+        "--as",
+        "nobody@example.org",
+    ]);
     assert!(!ok);
     assert!(err.contains("no active user"), "{err}");
 }
@@ -281,7 +339,9 @@ async fn the_transfer_in_a_browser(backend: Backend) {
     assert_ne!(url.path(), format!("/plans/{id}"), "the new plan opens");
     let banner = crate::browser::text(&client, "#transferred").await;
     assert!(banner.contains("What the official form still needs"), "{banner}");
-    audit.check(&client, "New plan, opening on what the form still needs").await;
+    audit
+        .check(&client, "New plan, opening on what the form still needs")
+        .await;
     click(&client, "#transferred-from").await;
     crate::browser::retry("the blank sheet's link on", || async {
         client.find(fantoccini::Locator::Css("#transferred-to")).await

@@ -327,7 +327,10 @@ impl ShowPage {
     /// place in the contents list.
     fn accordion_index(&self, key: &str) -> usize {
         let anchor = format!("{key}-heading");
-        self.contents.iter().position(|(a, _)| *a == anchor).map_or(0, |i| i + 1)
+        self.contents
+            .iter()
+            .position(|(a, _)| *a == anchor)
+            .map_or(0, |i| i + 1)
     }
 }
 
