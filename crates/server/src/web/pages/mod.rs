@@ -5,6 +5,7 @@ mod account;
 pub mod dates;
 pub(crate) use account::Moment;
 pub mod conflict;
+mod parties;
 pub mod people;
 pub mod plans;
 pub mod sections;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(sign_in::router())
         .merge(people::router())
         .merge(plans::router())
+        .merge(parties::router())
         .merge(sections::router())
         .merge(users::router())
         .merge(account::router())
