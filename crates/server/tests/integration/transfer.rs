@@ -133,6 +133,8 @@ async fn a_blank_sheet_is_transferred_to_the_official_form(backend: Backend) {
     let (_, new_log) = priya.get(&format!("/plans/{new_id}/changes")).await;
     assert_eq!(types(&new_log), ["created", "continued_from"]);
     assert_eq!(new_log[1]["change"]["from"]["plan_id"], id.as_str());
+    assert_eq!(new_log[1]["author_name"], "priya");
+    assert_eq!(new_log[1]["reason"], "Amir's plan is ready for panel");
 
     // The blank sheet stays readable, and is no longer changed.
     let (status, old) = priya.get(&format!("/plans/{id}")).await;
