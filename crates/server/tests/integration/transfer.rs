@@ -198,6 +198,11 @@ async fn the_pages_transfer_and_link_both_ways(backend: Backend) {
         html.contains(&format!("href=\"/plans/{id}/transfer\"")),
         "the blank sheet offers the transfer"
     );
+    // Shown on the official form, with its gaps, it offers the transfer too.
+    let (_, html) = browser.get(&format!("/plans/{id}/as/PB")).await;
+    assert!(text_of(&html, "#transfer-from-form").is_some());
+    let (_, html) = browser.get(&format!("/plans/{id}/as/MSP")).await;
+    assert!(text_of(&html, "#transfer-from-form").is_none());
     let page = format!("/plans/{id}/transfer");
     let (status, html) = browser.get(&page).await;
     assert_eq!(status, 200);

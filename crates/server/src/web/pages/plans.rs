@@ -344,8 +344,8 @@ fn show_page(
     let (layout, other_form) = match form {
         Some(id) => {
             let other = state.plan_types.get(id).ok_or(PageError::NotFound)?;
-            let content = &view.plan.content;
-            let gaps = goldthread_domain::plan_type::gaps(other, |kind, key| content.has_content(kind, key));
+            // The same list a plan transferred onto that form opens on.
+            let gaps = goldthread_domain::transfer::gaps(&view.plan, other);
             (
                 Some(other),
                 Some(OtherForm {
