@@ -359,3 +359,56 @@ async fn the_transfer_in_a_browser(backend: Backend) {
     audit.assert_clean();
 }
 both!(the_transfer_in_a_browser);
+
+/// A document uploaded to the blank sheet goes with it: the new plan holds
+/// its own copy of the file, and the blank sheet keeps the original.
+async fn uploaded_files_go_with_the_transfer(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, priya) = app.api_user("priya@example.org", "practitioner").await;
+    let plan = priya.plan("Amir", "PB-BLANK").await;
+    let id = plan["id"].as_str().unwrap().to_owned();
+    let client = reqwest::Client::new();
+    let pdf = b"%PDF-1.4 my plan, drawn by me".to_vec();
+    let response = client
+        .post(app.url(&format!("/api/v1/plans/{id}/files?name=my-plan.pdf")))
+        .bearer_auth(&priya.token)
+        .header("content-type", "application/pdf")
+        .body(pdf.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let file: Value = response.json().await.unwrap();
+    let (status, body) = priya
+        .post(
+            &format!("/plans/{id}/changes"),
+            json!({"base_version": 1, "change": {"type": "item_added", "item": {"kind": "appendix",
+                   "id": uuid::Uuid::new_v4(), "category": "other", "reference": "My plan on paper", "file": file}}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (status, done) = priya
+        .post(&format!("/plans/{id}/transfer"), json!({"plan_type": "PB"}))
+        .await;
+    assert_eq!(status, 201, "{done}");
+    let new_id = done["plan"]["id"].as_str().unwrap();
+    let copy = &done["plan"]["content"]["appendices"][0]["file"];
+    assert_eq!(copy["name"], "my-plan.pdf");
+    assert_ne!(copy["id"], file["id"], "the new plan has its own copy");
+    let download = |plan: String, file: String| {
+        client
+            .get(app.url(&format!("/api/v1/plans/{plan}/files/{file}")))
+            .bearer_auth(&priya.token)
+            .send()
+    };
+    let response = download(new_id.to_owned(), copy["id"].as_str().unwrap().to_owned())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.bytes().await.unwrap().to_vec(), pdf);
+    let response = download(id.clone(), file["id"].as_str().unwrap().to_owned())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "the blank sheet keeps its file");
+}
+both!(uploaded_files_go_with_the_transfer);
