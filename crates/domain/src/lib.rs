@@ -21,8 +21,8 @@ pub mod review;
 pub mod rules;
 pub mod succession;
 pub mod team;
-pub mod transfer;
 #[cfg(test)]
 mod testkit;
+pub mod transfer;
 pub mod two_factor;
 pub mod user;

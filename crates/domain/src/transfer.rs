@@ -155,6 +155,52 @@ mod tests {
     }
 
     #[test]
+    fn the_new_plan_carries_everything_and_each_log_names_the_other() {
+        let mut blank = blank_sheet();
+        blank.content.texts.insert("passions".into(), "Football".into());
+        let link = |id: u128, plan_type: &str| PlanLink {
+            plan_id: Uuid::from_u128(id),
+            plan_type: plan_type.into(),
+            number: 1,
+            kind: LinkKind::Transfer,
+        };
+        let carried = carried_from(&blank, link(1, "PB-BLANK"));
+        // Only a transfer links plans: never a change sent on its own.
+        assert!(blank.check(&carried, None, None).unwrap_err().get("type").is_some());
+        let to = Change::ContinuedAs { to: link(2, "PB") };
+        assert!(blank.check(&to, None, None).is_err());
+
+        let mut official = blank_sheet();
+        official.plan_type = "PB".into();
+        let record = |seq, change| ChangeRecord {
+            seq,
+            at: OffsetDateTime::UNIX_EPOCH,
+            author_id: None,
+            author_name: "Sam".into(),
+            reason: None,
+            change,
+        };
+        official.apply(&record(2, carried)).unwrap();
+        assert_eq!(official.content, blank.content);
+        assert_eq!(official.links.from, Some(link(1, "PB-BLANK")));
+        blank.apply(&record(2, to)).unwrap();
+        assert_eq!(blank.links.to, Some(link(2, "PB")));
+        assert_eq!(blank.content_hash(), blank_sheet_with_passions().content_hash());
+        let official_type = builtin("PB");
+        assert!(
+            gaps(&official, &official_type)
+                .iter()
+                .all(|g| g.text_key.as_deref() != Some("passions"))
+        );
+    }
+
+    fn blank_sheet_with_passions() -> Plan {
+        let mut plan = blank_sheet();
+        plan.content.texts.insert("passions".into(), "Football".into());
+        plan
+    }
+
+    #[test]
     fn only_a_blank_sheet_goes_onto_its_official_form_once() {
         let plan = blank_sheet();
         let blank = builtin("PB-BLANK");

@@ -539,7 +539,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 println!("What the form still needs:");
                 for gap in gaps {
-                    println!("  {}: {}{}", gap.heading, gap.label, if gap.required { " (required)" } else { "" });
+                    println!(
+                        "  {}: {}{}",
+                        gap.heading,
+                        gap.label,
+                        if gap.required { " (required)" } else { "" }
+                    );
                 }
             }
         }

@@ -356,6 +356,14 @@ fn check(t: &PlanType) -> Result<(), Problem> {
             ),
         );
     }
+    if let Some(official) = &t.official_form
+        && (!is_id(official) || *official == t.id)
+    {
+        return problem(
+            "official_form",
+            format!("invalid official form \"{official}\"; name another plan type's id (e.g. \"PB\")"),
+        );
+    }
     text_rule("name", &t.name)?;
     text_rule("short_name", &t.short_name)?;
     text_rule("description", &t.description)?;

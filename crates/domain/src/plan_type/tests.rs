@@ -764,6 +764,22 @@ fn error_schema_version_and_id() {
 }
 
 #[test]
+fn error_official_form() {
+    let err = error(&mini_with(
+        "schema_version = 1",
+        "schema_version = 1\nofficial_form = \"ORG-1\"",
+    ));
+    assert_eq!(err.field.as_deref(), Some("official_form"));
+    let err = error(&mini_with(
+        "schema_version = 1",
+        "schema_version = 1\nofficial_form = \"pb\"",
+    ));
+    assert!(err.to_string().contains("invalid official form \"pb\""), "{err}");
+    assert_eq!(builtin("PB-BLANK").official_form.as_deref(), Some("PB"));
+    assert_eq!(builtin("PB").official_form, None);
+}
+
+#[test]
 fn error_kind_specific_lists_in_the_wrong_kind() {
     let err = error(&mini_with(
         "heading = \"Needs\"",

@@ -182,7 +182,13 @@ impl Store {
     /// words whatever that plan is (active or closed), and an administrator
     /// decides. So the number a user is given only ever counts plans they
     /// can see.
-    pub(super) async fn new_plan_number(&self, actor: &Actor, person_id: Uuid, plan_type: &str, type_name: &str) -> Result<u32> {
+    pub(super) async fn new_plan_number(
+        &self,
+        actor: &Actor,
+        person_id: Uuid,
+        plan_type: &str,
+        type_name: &str,
+    ) -> Result<u32> {
         let sql = format!(
             "SELECT p.status, p.number, {PLAN_VISIBLE} FROM plans p WHERE p.person_id = $3 AND p.plan_type = $4"
         );

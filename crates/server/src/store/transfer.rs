@@ -81,7 +81,9 @@ impl Store {
             reason,
             change,
         };
-        let from_name = from_type.map_or(visible.plan_type.as_str(), |t| t.name.as_str()).to_owned();
+        let from_name = from_type
+            .map_or(visible.plan_type.as_str(), |t| t.name.as_str())
+            .to_owned();
         let to_name = to_type.name.clone();
         let result = on_pool!(self, pool => {
             async {
@@ -128,20 +130,24 @@ impl Store {
                     },
                 );
                 let mut plan = Plan::from_creation(new_id, &created).map_err(StoreError::corrupt)?;
-                let carried = record(2, Some(format!("Transferred from {from_name}")), carried);
+                let carried = record(
+                    2,
+                    Some(reason.clone().unwrap_or_else(|| format!("Transferred from {from_name}"))),
+                    carried,
+                );
                 plan.apply(&carried).map_err(StoreError::corrupt)?;
 
                 // The old plan: the link, then closed or superseded.
+                let why = reason.clone().unwrap_or_else(|| format!("Transferred to the {to_name} form"));
                 let link = record(
                     old.version + 1,
-                    reason.clone(),
+                    Some(why.clone()),
                     Change::ContinuedAs {
                         to: PlanLink { plan_id: new_id, plan_type: onto.to_owned(), number, kind },
                     },
                 );
                 old.apply(&link).map_err(StoreError::corrupt)?;
                 let status = Change::StatusChanged { to: transfer::status_after(&old) };
-                let why = reason.clone().unwrap_or_else(|| format!("Transferred to the {to_name} form"));
                 old.check(&status, Some(&why), from_type)?;
                 let closed = record(old.version + 1, Some(why), status);
                 old.apply(&closed).map_err(StoreError::corrupt)?;

@@ -66,10 +66,7 @@ async fn sections_collapse_and_open_from_the_contents(backend: Backend) {
     click(&client, "#goals-heading button").await;
     wait_until(&client, "goals", false).await;
     let goal_shown = client
-        .execute(
-            "return document.getElementById('goals').checkVisibility()",
-            vec![],
-        )
+        .execute("return document.getElementById('goals').checkVisibility()", vec![])
         .await
         .unwrap();
     assert_eq!(goal_shown, false, "a collapsed section's content is hidden");
@@ -88,9 +85,15 @@ async fn sections_collapse_and_open_from_the_contents(backend: Backend) {
         .arg("-")
         .output()
         .expect("pdftotext (poppler-utils) is installed");
-    let text = String::from_utf8_lossy(&output.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(text.contains("pay her rent on time every month"), "{text}");
-    assert!(!text.contains("Show all sections") && !text.contains("Hide all sections"), "{text}");
+    assert!(
+        !text.contains("Show all sections") && !text.contains("Hide all sections"),
+        "{text}"
+    );
 
     // Shown again with its own button.
     click(&client, "#goals-heading button").await;
@@ -102,10 +105,7 @@ async fn sections_collapse_and_open_from_the_contents(backend: Backend) {
     click(&client, ".app-contents a[href='#goals-heading']").await;
     wait_until(&client, "goals", true).await;
     let visible = client
-        .execute(
-            "return document.getElementById('goals').checkVisibility()",
-            vec![],
-        )
+        .execute("return document.getElementById('goals').checkVisibility()", vec![])
         .await
         .unwrap();
     assert_eq!(visible, true);

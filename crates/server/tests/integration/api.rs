@@ -167,11 +167,11 @@ async fn plans_parties_status_and_history(backend: Backend) {
     assert_eq!(plan["status"], "draft");
     assert_eq!(plan["number"], 1);
 
-    // At most one active plan of a type.
+    // At most one active plan of a type: what is stored refuses it (409).
     let (status, problem) = api
         .post("/plans", json!({"person_id": person, "plan_type": "MSP"}))
         .await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 409);
     assert_eq!(problem["errors"][0]["field"], "plan_type");
     let (status, problem) = api
         .post("/plans", json!({"person_id": person, "plan_type": "NOPE"}))

@@ -48,10 +48,7 @@ async fn a_conflict_on_the_lead_writes_neither_change(backend: Backend) {
         )
         .await;
     assert_eq!(status, 409, "{problem}");
-    assert!(
-        problem["fields"].as_array().is_some_and(|f| !f.is_empty()),
-        "{problem}"
-    );
+    assert!(problem["fields"].as_array().is_some_and(|f| !f.is_empty()), "{problem}");
     let (_, history_after) = priya.get(&format!("/plans/{id}/changes")).await;
     assert_eq!(history_before, history_after, "nothing was written");
     let (_, plan) = priya.get(&format!("/plans/{id}")).await;

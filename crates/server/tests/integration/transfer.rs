@@ -133,6 +133,8 @@ async fn a_blank_sheet_is_transferred_to_the_official_form(backend: Backend) {
     let (_, new_log) = priya.get(&format!("/plans/{new_id}/changes")).await;
     assert_eq!(types(&new_log), ["created", "continued_from"]);
     assert_eq!(new_log[1]["change"]["from"]["plan_id"], id.as_str());
+    assert_eq!(new_log[1]["author_name"], "priya");
+    assert_eq!(new_log[1]["reason"], "Amir's plan is ready for panel");
 
     // The blank sheet stays readable, and is no longer changed.
     let (status, old) = priya.get(&format!("/plans/{id}")).await;
@@ -171,7 +173,10 @@ async fn a_blank_sheet_is_transferred_to_the_official_form(backend: Backend) {
     assert_eq!(status, 409, "{problem}");
     assert!(problem.to_string().contains("already has an active"), "{problem}");
     let (_, plans) = priya
-        .get(&format!("/plans?person_id={}&plan_type=PB", plan["person_id"].as_str().unwrap()))
+        .get(&format!(
+            "/plans?person_id={}&plan_type=PB",
+            plan["person_id"].as_str().unwrap()
+        ))
         .await;
     assert_eq!(plans["total"], 1);
 }
@@ -189,7 +194,15 @@ async fn the_pages_transfer_and_link_both_ways(backend: Backend) {
     let browser = app.signed_in("priya@example.org").await;
 
     let (_, html) = browser.get(&format!("/plans/{id}")).await;
-    assert!(html.contains(&format!("href=\"/plans/{id}/transfer\"")), "the blank sheet offers the transfer");
+    assert!(
+        html.contains(&format!("href=\"/plans/{id}/transfer\"")),
+        "the blank sheet offers the transfer"
+    );
+    // Shown on the official form, with its gaps, it offers the transfer too.
+    let (_, html) = browser.get(&format!("/plans/{id}/as/PB")).await;
+    assert!(text_of(&html, "#transfer-from-form").is_some());
+    let (_, html) = browser.get(&format!("/plans/{id}/as/MSP")).await;
+    assert!(text_of(&html, "#transfer-from-form").is_none());
     let page = format!("/plans/{id}/transfer");
     let (status, html) = browser.get(&page).await;
     assert_eq!(status, 200);
@@ -201,14 +214,30 @@ async fn the_pages_transfer_and_link_both_ways(backend: Backend) {
     assert!(target.ends_with("?transferred=1#transferred"), "{target}");
     let new_plan = target.split('?').next().unwrap().to_owned();
     let (_, html) = browser.get(&format!("{new_plan}?transferred=1")).await;
-    assert!(text_of(&html, "#transferred").unwrap().contains("Transferred to the official form"));
-    assert!(html.contains(&format!("href=\"/plans/{id}\"")), "links back to the blank sheet");
-    assert!(text_of(&html, "#form-gaps").is_some(), "lists what the form still needs");
+    assert!(
+        text_of(&html, "#transferred")
+            .unwrap()
+            .contains("Transferred to the official form")
+    );
+    assert!(
+        html.contains(&format!("href=\"/plans/{id}\"")),
+        "links back to the blank sheet"
+    );
+    assert!(
+        text_of(&html, "#form-gaps").is_some(),
+        "lists what the form still needs"
+    );
     let (_, html) = browser.get(&format!("/plans/{id}")).await;
     assert!(text_of(&html, "#transferred-to").is_some());
-    assert!(html.contains(&format!("href=\"{new_plan}\"")), "links on to the new plan");
+    assert!(
+        html.contains(&format!("href=\"{new_plan}\"")),
+        "links on to the new plan"
+    );
     assert_eq!(text_of(&html, "#plan-status").unwrap(), "Closed");
-    assert!(!html.contains(&format!("/plans/{id}/transfer")), "no second transfer offered");
+    assert!(
+        !html.contains(&format!("/plans/{id}/transfer")),
+        "no second transfer offered"
+    );
     // Twice, or from a plan that is not a blank sheet: there is no such page.
     assert_eq!(browser.get(&page).await.0, 404);
     assert_eq!(browser.get(&format!("{new_plan}/transfer")).await.0, 404);
@@ -230,20 +259,56 @@ async fn the_command_line_transfers(backend: Backend) {
     let id = blank["id"].as_str().unwrap().to_owned();
 
     let run = |args: &[&str]| crate::cli::goldthread(&url, args, "");
-    let (ok, out, err) = run(&["plan", "transfer", "--plan", &id, "--to", "MSP", "--as", "priya@example.org"]);
+    let (ok, out, err) = run(&[
+        "plan",
+        "transfer",
+        "--plan",
+        &id,
+        "--to",
+        "MSP",
+        "--as",
+        "priya@example.org",
+    ]);
     assert!(!ok, "{out}");
     assert!(err.contains("official form"), "{err}");
-    let (ok, out, err) = run(&["plan", "transfer", "--plan", &id, "--to", "PB", "--as", "amina@example.org"]);
+    let (ok, out, err) = run(&[
+        "plan",
+        "transfer",
+        "--plan",
+        &id,
+        "--to",
+        "PB",
+        "--as",
+        "amina@example.org",
+    ]);
     assert!(ok, "{out}{err}");
     assert!(out.contains("Transferred to PB plan number 1"), "{out}");
     assert!(out.contains("the blank sheet is now closed"), "{out}");
     assert!(out.contains("What the form still needs"), "{out}");
     let (_, log) = priya.get(&format!("/plans/{id}/changes")).await;
     assert_eq!(log.as_array().unwrap().last().unwrap()["author_name"], "amina");
-    let (ok, _, err) = run(&["plan", "transfer", "--plan", &id, "--to", "PB", "--as", "priya@example.org"]);
+    let (ok, _, err) = run(&[
+        "plan",
+        "transfer",
+        "--plan",
+        &id,
+        "--to",
+        "PB",
+        "--as",
+        "priya@example.org",
+    ]);
     assert!(!ok);
     assert!(err.contains("already been transferred"), "{err}");
-    let (ok, _, err) = run(&["plan", "transfer", "--plan", &id, "--to", "PB", "--as", "nobody@example.org"]);
+    let (ok, _, err) = run(&[
+        "plan",
+        "transfer",
+        "--plan",
+        &id,
+        "--to",
+        "PB",
+        "--as",
+        "nobody@example.org",
+    ]);
     assert!(!ok);
     assert!(err.contains("no active user"), "{err}");
 }
@@ -281,7 +346,9 @@ async fn the_transfer_in_a_browser(backend: Backend) {
     assert_ne!(url.path(), format!("/plans/{id}"), "the new plan opens");
     let banner = crate::browser::text(&client, "#transferred").await;
     assert!(banner.contains("What the official form still needs"), "{banner}");
-    audit.check(&client, "New plan, opening on what the form still needs").await;
+    audit
+        .check(&client, "New plan, opening on what the form still needs")
+        .await;
     click(&client, "#transferred-from").await;
     crate::browser::retry("the blank sheet's link on", || async {
         client.find(fantoccini::Locator::Css("#transferred-to")).await
@@ -292,3 +359,56 @@ async fn the_transfer_in_a_browser(backend: Backend) {
     audit.assert_clean();
 }
 both!(the_transfer_in_a_browser);
+
+/// A document uploaded to the blank sheet goes with it: the new plan holds
+/// its own copy of the file, and the blank sheet keeps the original.
+async fn uploaded_files_go_with_the_transfer(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, priya) = app.api_user("priya@example.org", "practitioner").await;
+    let plan = priya.plan("Amir", "PB-BLANK").await;
+    let id = plan["id"].as_str().unwrap().to_owned();
+    let client = reqwest::Client::new();
+    let pdf = b"%PDF-1.4 my plan, drawn by me".to_vec();
+    let response = client
+        .post(app.url(&format!("/api/v1/plans/{id}/files?name=my-plan.pdf")))
+        .bearer_auth(&priya.token)
+        .header("content-type", "application/pdf")
+        .body(pdf.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let file: Value = response.json().await.unwrap();
+    let (status, body) = priya
+        .post(
+            &format!("/plans/{id}/changes"),
+            json!({"base_version": 1, "change": {"type": "item_added", "item": {"kind": "appendix",
+                   "id": uuid::Uuid::new_v4(), "category": "other", "reference": "My plan on paper", "file": file}}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (status, done) = priya
+        .post(&format!("/plans/{id}/transfer"), json!({"plan_type": "PB"}))
+        .await;
+    assert_eq!(status, 201, "{done}");
+    let new_id = done["plan"]["id"].as_str().unwrap();
+    let copy = &done["plan"]["content"]["appendices"][0]["file"];
+    assert_eq!(copy["name"], "my-plan.pdf");
+    assert_ne!(copy["id"], file["id"], "the new plan has its own copy");
+    let download = |plan: String, file: String| {
+        client
+            .get(app.url(&format!("/api/v1/plans/{plan}/files/{file}")))
+            .bearer_auth(&priya.token)
+            .send()
+    };
+    let response = download(new_id.to_owned(), copy["id"].as_str().unwrap().to_owned())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.bytes().await.unwrap().to_vec(), pdf);
+    let response = download(id.clone(), file["id"].as_str().unwrap().to_owned())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "the blank sheet keeps its file");
+}
+both!(uploaded_files_go_with_the_transfer);

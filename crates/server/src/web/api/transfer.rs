@@ -60,7 +60,13 @@ async fn transfer_plan(
     let id = parse_id(&id)?;
     let done = state
         .store
-        .transfer_plan(&actor, id, body.plan_type.trim(), body.reason.as_deref(), &state.plan_types)
+        .transfer_plan(
+            &actor,
+            id,
+            body.plan_type.trim(),
+            body.reason.as_deref(),
+            &state.plan_types,
+        )
         .await?;
     let gaps = state
         .plan_types

@@ -9,6 +9,7 @@ pub mod progress;
 pub(crate) use account::Moment;
 mod compare;
 pub mod conflict;
+mod parties;
 pub mod people;
 pub mod plans;
 pub mod reviews;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(sign_in::router())
         .merge(people::router())
         .merge(plans::router())
+        .merge(parties::router())
         .merge(sections::router())
         .merge(reviews::router())
         .merge(users::router())

@@ -83,7 +83,14 @@ async fn transferable(state: &AppState, user: &CurrentUser, id: &str) -> Result<
     Ok((view, onto))
 }
 
-fn confirm(user: &CurrentUser, state: &AppState, view: PlanView, onto: &str, reason: String, errors: FormErrors) -> ConfirmPage {
+fn confirm(
+    user: &CurrentUser,
+    state: &AppState,
+    view: PlanView,
+    onto: &str,
+    reason: String,
+    errors: FormErrors,
+) -> ConfirmPage {
     let mut ctx = Ctx::for_user(user, "plans");
     ctx.can_write &= view.writable;
     ConfirmPage {
@@ -104,7 +111,14 @@ async fn confirm_page(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let (view, onto) = transferable(&state, &user, &id).await?;
-    render(&confirm(&user, &state, view, &onto, String::new(), FormErrors::default()))
+    render(&confirm(
+        &user,
+        &state,
+        view,
+        &onto,
+        String::new(),
+        FormErrors::default(),
+    ))
 }
 
 #[derive(Deserialize)]
