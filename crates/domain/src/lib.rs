@@ -24,3 +24,4 @@ pub mod team;
 mod testkit;
 pub mod two_factor;
 pub mod user;
+pub mod verification;

@@ -9,7 +9,12 @@
 //! and applies the access rules in its query: a plan the actor may not see
 //! is simply not found.
 
+pub mod agreements;
+mod copies;
 mod files;
+mod invitations;
+mod notifications;
+mod outbox;
 mod oidc;
 mod people;
 mod photos;
@@ -30,6 +35,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 use time::OffsetDateTime;
 
+pub use invitations::{DEFAULT_INVITATION_DAYS, Invitation, LinkProblem};
+pub use copies::Copy;
+pub use notifications::Notification;
+pub use outbox::{MAX_ATTEMPTS, OutboxMessage};
 pub use files::{MAX_FILE_BYTES, check_content, check_upload};
 pub use people::{PersonChange, PersonSummary};
 pub use photos::{MAX_PHOTO_BYTES, photo_type, reencode_photo};

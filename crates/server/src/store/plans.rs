@@ -324,10 +324,10 @@ impl Store {
         plan_types: &Registry,
     ) -> Result<Plan> {
         let visible = self.plan(actor, id).await?;
-        if !actor.can_write() {
-            return Err(StoreError::Forbidden);
-        }
-        self.require_plan_writable(actor, id).await?;
+        // Writers may append; a party may give their own response
+        // (see store/agreements.rs).
+        self.require_may_append(actor, &visible, &change, plan_types.get(&visible.plan_type))
+            .await?;
         if base_version < 1 || base_version > visible.version {
             return Err(StoreError::Invalid(FieldErrors::single(
                 "base_version",
@@ -356,7 +356,7 @@ impl Store {
             )));
         }
         let reason = reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
-        on_pool!(self, pool => {
+        let saved: Plan = on_pool!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
                 // Take the plan's write lock before reading it, so that the
@@ -454,7 +454,10 @@ impl Store {
                 Ok(plan)
             }
             .await
-        })
+        })?;
+        // Who is told about it (store/agreements.rs).
+        self.after_change(actor, &visible, &saved).await;
+        Ok(saved)
     }
 
     async fn plan_changes(&self, id: Uuid, after: i64) -> Result<Vec<ChangeRecord>> {

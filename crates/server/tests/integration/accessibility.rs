@@ -16,7 +16,7 @@ use crate::browser::{artifacts_dir, browser, click, fill, fill_date, start_drive
 use crate::helpers::{Backend, PASSWORD, spawn_app};
 
 /// The axe-core rule tags checked: WCAG 2.0, 2.1 and 2.2, levels A and AA.
-const TAGS: [&str; 5] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+pub(crate) const TAGS: [&str; 5] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
 /// Teaches axe one rule of ours that it has no rule for: a GOV.UK error
 /// message must be tied to its field (or fieldset) with `aria-describedby`,
@@ -93,7 +93,7 @@ return window.goldthreadInlineRan === true;
 "#;
 
 /// The axe-core script from the front-end packages.
-fn axe_source() -> String {
+pub(crate) fn axe_source() -> String {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/web/node_modules/axe-core/axe.min.js");
     std::fs::read_to_string(path).unwrap_or_else(|e| {
         panic!("the accessibility test needs axe-core at {path} (run `npm ci` in crates/server/web): {e}")
@@ -101,13 +101,13 @@ fn axe_source() -> String {
 }
 
 /// What axe found on each page visited.
-struct Audit {
+pub(crate) struct Audit {
     axe: String,
-    version: String,
-    pages: Vec<Value>,
+    pub(crate) version: String,
+    pub(crate) pages: Vec<Value>,
     /// What the checks beside axe found: sideways scrolling on a phone,
     /// snake_case words in the text.
-    problems: Vec<String>,
+    pub(crate) problems: Vec<String>,
 }
 
 /// Every snake_case word in the page's text, visible or visually hidden
@@ -128,6 +128,15 @@ return found;
 const PHONE_WIDTH: u32 = 390;
 
 impl Audit {
+    pub(crate) fn new() -> Audit {
+        Audit {
+            axe: axe_source(),
+            version: String::new(),
+            pages: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
     /// Injects axe into the current page (again after every navigation).
     async fn inject(&self, client: &Client, page: &str) {
         client
@@ -179,7 +188,7 @@ impl Audit {
     }
 
     /// Waits for the page to finish loading, injects axe and runs it.
-    async fn check(&mut self, client: &Client, page: &str) {
+    pub(crate) async fn check(&mut self, client: &Client, page: &str) {
         loaded(client).await;
         let url = client.current_url().await.unwrap();
         let path = match url.query() {
@@ -224,7 +233,7 @@ impl Audit {
     }
 
     /// Every violation, one readable line each.
-    fn failures(&self) -> Vec<String> {
+    pub(crate) fn failures(&self) -> Vec<String> {
         let mut lines = Vec::new();
         for page in &self.pages {
             for violation in page["violations"].as_array().into_iter().flatten() {
@@ -250,7 +259,7 @@ impl Audit {
 }
 
 /// Waits (up to 10 s) for the page to finish loading, its scripts included.
-async fn loaded(client: &Client) {
+pub(crate) async fn loaded(client: &Client) {
     for _ in 0..100 {
         let state = client.execute("return document.readyState", vec![]).await.unwrap();
         if state == "complete" {
@@ -262,13 +271,13 @@ async fn loaded(client: &Client) {
 }
 
 /// Waits (up to 10 s) for the page's heading to be `expected`.
-async fn heading_is(client: &Client, expected: &str) {
+pub(crate) async fn heading_is(client: &Client, expected: &str) {
     let seen = crate::browser::heading_becomes(client, expected).await;
     assert_eq!(seen, expected, "expected the page headed {expected:?}");
 }
 
 /// Waits for a form to come back with its error summary.
-async fn errors_shown(client: &Client) {
+pub(crate) async fn errors_shown(client: &Client) {
     client
         .wait()
         .at_most(Duration::from_secs(10))
@@ -277,7 +286,7 @@ async fn errors_shown(client: &Client) {
         .expect("the form comes back with an error summary");
 }
 
-async fn sign_in(client: &Client, email: &str) {
+pub(crate) async fn sign_in(client: &Client, email: &str) {
     fill(client, "#email", email).await;
     fill(client, "#password", PASSWORD).await;
     click(client, "form[action='/sign-in'] button").await;

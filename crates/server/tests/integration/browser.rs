@@ -81,7 +81,7 @@ pub(crate) fn artifacts_dir() -> PathBuf {
     dir
 }
 
-async fn screenshot(client: &Client, name: &str) {
+pub(crate) async fn screenshot(client: &Client, name: &str) {
     let png = client.screenshot().await.expect("screenshot");
     std::fs::write(artifacts_dir().join(name), png).unwrap();
 }

@@ -5,6 +5,8 @@
 mod helpers;
 
 mod access;
+mod agreements;
+mod agreements_browser;
 mod accessibility;
 mod api;
 mod browser;
@@ -14,6 +16,7 @@ mod content;
 mod contract;
 mod fuzz;
 mod history;
+mod mail;
 mod merging;
 mod oidc;
 mod pages;

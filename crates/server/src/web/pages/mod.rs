@@ -2,9 +2,13 @@
 //! Every page works without JavaScript.
 
 mod account;
+pub mod agreements;
 pub mod dates;
 pub(crate) use account::Moment;
 pub mod conflict;
+pub mod invitations;
+mod messages;
+pub mod mine;
 pub mod people;
 pub mod plans;
 pub mod sections;
@@ -31,6 +35,10 @@ pub fn router() -> Router<AppState> {
         .merge(sign_in::router())
         .merge(people::router())
         .merge(plans::router())
+        .merge(agreements::router())
+        .merge(invitations::router())
+        .merge(mine::router())
+        .merge(messages::router())
         .merge(sections::router())
         .merge(users::router())
         .merge(account::router())

@@ -275,6 +275,7 @@ struct ShowPage {
     contents: Vec<(String, String)>,
     /// The success banner after a save.
     saved: Option<SavedBanner>,
+    agreement: super::agreements::AgreementBlock,
 }
 
 /// The summary at the top of the plan page.
@@ -375,7 +376,9 @@ fn show_page(
     let mut ctx = Ctx::for_user(user, "plans");
     // Read-only users are not shown forms they cannot send.
     ctx.can_write &= view.writable;
+    let agreement = super::agreements::AgreementBlock::of(&view.plan, user.user.id, view.writable);
     Ok(ShowPage {
+        agreement,
         ctx,
         view,
         as_of,

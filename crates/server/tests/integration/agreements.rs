@@ -1,0 +1,482 @@
+//! Agreements (issue 9) through every door: the pages, the API, the CLI and
+//! the demo. The status follows from the agreements.
+
+use serde_json::{Value, json};
+
+use crate::both;
+use crate::cli::goldthread;
+use crate::helpers::{Backend, Browser, attr_of, fresh_database, location, spawn_app, spawn_on_url, text_of};
+
+/// The party id of `name` on the plan's agreements page.
+pub async fn party_id(browser: &Browser, plan: &str, name: &str) -> String {
+    let (_, html) = browser.get(&format!("{plan}/agreements")).await;
+    let document = scraper::Html::parse_document(&html);
+    let rows = scraper::Selector::parse("#agreement-table tbody tr").unwrap();
+    let cell = scraper::Selector::parse("td").unwrap();
+    document
+        .select(&rows)
+        .find(|r| r.select(&cell).next().is_some_and(|c| c.text().collect::<String>().trim() == name))
+        .and_then(|r| r.value().attr("id"))
+        .and_then(|id| id.strip_prefix("party-"))
+        .unwrap_or_else(|| panic!("no party {name} on {plan}/agreements"))
+        .to_owned()
+}
+
+/// Marks `name` as asked to agree, through the page.
+pub async fn ask(browser: &Browser, plan: &str, name: &str) {
+    let party = party_id(browser, plan, name).await;
+    let page = format!("{plan}/agreements");
+    let (_, html) = browser.get(&page).await;
+    let version = attr_of(&html, "input[name=base_version]", "value").unwrap();
+    let response = browser
+        .submit(
+            &page,
+            &format!("{plan}/agreements/required"),
+            &[("base_version", &version), ("party_id", &party), ("required", "yes")],
+        )
+        .await;
+    assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+}
+
+/// `name` agrees (or it is recorded for them) on the agree page.
+pub async fn agree(browser: &Browser, plan: &str, name: &str) -> reqwest::Response {
+    let party = party_id(browser, plan, name).await;
+    let page = format!("{plan}/agreements/{party}");
+    let (status, html) = browser.get(&page).await;
+    assert_eq!(status, 200, "{html}");
+    let version = attr_of(&html, "input[name=version]", "value").unwrap();
+    let hash = attr_of(&html, "input[name=content_hash]", "value").unwrap();
+    browser
+        .submit(
+            &page,
+            &page,
+            &[
+                ("version", &version),
+                ("content_hash", &hash),
+                ("response", "agreed"),
+                ("typed_name", name),
+                ("on-day", "20"),
+                ("on-month", "11"),
+                ("on-year", "2026"),
+            ],
+        )
+        .await
+}
+
+async fn agreeing_on_the_pages(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.user("priya@example.org", "Priya Shah", "practitioner").await;
+    app.user("claire@example.org", "Claire Martin", "viewer").await;
+    app.user("grace@example.org", "Grace Miller", "viewer").await;
+    let priya = app.signed_in("priya@example.org").await;
+    let claire = app.signed_in("claire@example.org").await;
+
+    // A plan with two parties: Claire (with her own account) and Priya.
+    let response = priya
+        .submit(
+            "/people/new",
+            "/people/new",
+            &[("given_name", "Leo"), ("family_name", "Martin")],
+        )
+        .await;
+    let person = location(&response);
+    let new_plan = format!("{person}/plans/new");
+    let response = priya
+        .submit(&new_plan, &new_plan, &[("plan_type", "MSP"), ("start_date", "2026-09-07")])
+        .await;
+    let plan = location(&response);
+    let add = format!("{plan}/parties/new");
+    for (version, name, role, email) in [
+        ("1", "Claire Martin", "parent_carer", "claire@example.org"),
+        ("2", "Priya Shah", "senco", "priya@example.org"),
+    ] {
+        let response = priya
+            .submit(
+                &add,
+                &add,
+                &[
+                    ("base_version", version),
+                    ("name", name),
+                    ("role", role),
+                    ("account_email", email),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+    }
+
+    // The status can no longer be set to agreed by hand.
+    let (_, html) = priya.get(&format!("{plan}/status")).await;
+    assert!(!html.contains("value=\"agreed\""), "agreed is not offered");
+    let status = format!("{plan}/status");
+    let response = priya
+        .submit(
+            &status,
+            &status,
+            &[("base_version", "3"), ("status", "agreed"), ("reason", "Everyone signed")],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    assert!(
+        text_of(&response.text().await.unwrap(), "#status-error")
+            .unwrap()
+            .contains("A plan becomes agreed when everyone asked to agree has agreed")
+    );
+
+    // The plan page's Agreement block: nobody asked yet; the hash shown.
+    let (_, html) = priya.get(&plan).await;
+    assert_eq!(
+        text_of(&html, "#agreement-status").unwrap(),
+        "Nobody has been asked to agree yet."
+    );
+    assert!(text_of(&html, "#content-hash").unwrap().starts_with("c1:"));
+
+    ask(&priya, &plan, "Claire Martin").await;
+    ask(&priya, &plan, "Priya Shah").await;
+    let (_, html) = priya.get(&format!("{plan}/agreements?saved=required")).await;
+    assert_eq!(
+        text_of(&html, "#saved-banner").unwrap(),
+        "Success Whose agreement is needed has been saved"
+    );
+
+    // Claire agrees herself: a name that is not hers is refused, with
+    // what she typed kept.
+    let claire_party = party_id(&claire, &plan, "Claire Martin").await;
+    let priya_party = party_id(&claire, &plan, "Priya Shah").await;
+    let page = format!("{plan}/agreements/{claire_party}");
+    let (status, html) = claire.get(&page).await;
+    assert_eq!(status, 200);
+    assert_eq!(text_of(&html, "h1").unwrap(), "Agree to this plan");
+    assert!(text_of(&html, "#statement").unwrap().starts_with("We have been involved in writing"));
+    let version = attr_of(&html, "input[name=version]", "value").unwrap();
+    let hash = attr_of(&html, "input[name=content_hash]", "value").unwrap();
+    let response = claire
+        .submit(
+            &page,
+            &page,
+            &[
+                ("version", &version),
+                ("content_hash", &hash),
+                ("response", "agreed"),
+                ("typed_name", "Clare Martin"),
+                ("on-day", "20"),
+                ("on-month", "11"),
+                ("on-year", "2026"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert_eq!(
+        text_of(&html, "#typed_name-error").unwrap(),
+        "Error: The name typed does not match the party: type Claire Martin in full"
+    );
+    assert_eq!(attr_of(&html, "#typed_name", "value").unwrap(), "Clare Martin");
+    // She may not answer for Priya; a read-only user who is no party may
+    // not answer at all.
+    let (status, _) = claire.get(&format!("{plan}/agreements/{priya_party}")).await;
+    assert_eq!(status, 403);
+    let grace = app.signed_in("grace@example.org").await;
+    let (status, _) = grace.get(&page).await;
+    assert_eq!(status, 404, "grace cannot see the plan at all");
+
+    let response = agree(&claire, &plan, "Claire Martin").await;
+    assert_eq!(response.status(), 303);
+    let (_, html) = priya.get(&plan).await;
+    assert_eq!(text_of(&html, "#plan-status").unwrap(), "Draft", "one of two agreed");
+    assert_eq!(
+        text_of(&html, "#agreement-status").unwrap(),
+        format!("1 of 2 people asked to agree have agreed version {version}, the current version.")
+    );
+
+    // Priya records her own; now the plan is agreed.
+    let response = agree(&priya, &plan, "Priya Shah").await;
+    assert_eq!(response.status(), 303);
+    let (_, html) = priya.get(&plan).await;
+    assert_eq!(text_of(&html, "#plan-status").unwrap(), "Agreed");
+    assert!(
+        text_of(&html, "#agreement-parties")
+            .unwrap()
+            .contains(&format!("Agreed version {version} on 20 November 2026"))
+    );
+
+    // Claire's part changes: her agreement is for an earlier version and
+    // she is asked again, with what changed shown.
+    let edit = format!("{plan}/parties/{claire_party}/edit");
+    let (_, html) = priya.get(&plan).await;
+    let current = text_of(&html, "#plan-summary").unwrap();
+    let current = current.split("(version ").nth(1).unwrap().split(')').next().unwrap().to_owned();
+    let response = priya
+        .submit(
+            &edit,
+            &edit,
+            &[
+                ("base_version", &current),
+                ("name", "Claire Martin"),
+                ("role", "parent_carer"),
+                ("relationship", "Mum"),
+                ("contact", "07700 900412"),
+                ("account_email", "claire@example.org"),
+                ("reason", "Claire's new phone number"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+    let (_, html) = claire.get(&format!("{plan}/agreements")).await;
+    let row = text_of(&html, &format!("#party-{claire_party}")).unwrap();
+    assert!(row.contains("Agreed an earlier version"), "{row}");
+    assert!(row.contains("their part has changed, so they are asked again"), "{row}");
+    assert!(html.contains("What changed since Claire Martin agreed version"));
+    assert!(text_of(&html, ".app-changes").unwrap().contains("Edited Claire Martin"));
+    assert_eq!(text_of(&html, "#plan-status").unwrap(), "Agreed", "an agreed plan stays in action");
+
+    // Agreeing to the version she read before is refused, showing the
+    // latest version and what changed; sent again, it is recorded.
+    let response = claire
+        .submit(
+            &page,
+            &page,
+            &[
+                ("version", &version),
+                ("content_hash", &hash),
+                ("response", "agreed"),
+                ("typed_name", "Claire Martin"),
+                ("on-day", "21"),
+                ("on-month", "11"),
+                ("on-year", "2026"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(
+        text_of(&html, "#changed-since")
+            .unwrap()
+            .contains("The plan has changed since the version you read")
+    );
+    assert!(text_of(&html, ".app-changes").unwrap().contains("Edited Claire Martin"));
+    let latest = attr_of(&html, "input[name=version]", "value").unwrap();
+    assert_ne!(latest, version);
+    let hash = attr_of(&html, "input[name=content_hash]", "value").unwrap();
+    let response = claire
+        .submit(
+            &page,
+            &page,
+            &[
+                ("version", &latest),
+                ("content_hash", &hash),
+                ("response", "agreed"),
+                ("typed_name", "Claire Martin"),
+                ("on-day", "21"),
+                ("on-month", "11"),
+                ("on-year", "2026"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let (_, html) = priya.get(&format!("{plan}/agreements")).await;
+    let checks = text_of(&html, "#verification").unwrap();
+    assert_eq!(checks.matches("Holds, for an earlier version").count(), 2, "{checks}");
+    assert_eq!(checks.matches("Holds, for the current version").count(), 1, "{checks}");
+
+    // Declining needs a reason; the reason is shown.
+    let response = claire
+        .submit(
+            &page,
+            &page,
+            &[
+                ("version", &latest),
+                ("content_hash", &hash),
+                ("response", "declined"),
+                ("on-day", "21"),
+                ("on-month", "11"),
+                ("on-year", "2026"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(
+        text_of(&response.text().await.unwrap(), "#decline_reason-error").unwrap(),
+        "Error: Say why the plan is not agreed"
+    );
+    let response = claire
+        .submit(
+            &page,
+            &page,
+            &[
+                ("version", &latest),
+                ("content_hash", &hash),
+                ("response", "declined"),
+                ("decline_reason", "The reading at home is too much with the new baby"),
+                ("on-day", "21"),
+                ("on-month", "11"),
+                ("on-year", "2026"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let (_, html) = priya.get(&plan).await;
+    assert!(
+        text_of(&html, "#agreement-parties")
+            .unwrap()
+            .contains("The reading at home is too much with the new baby")
+    );
+}
+both!(agreeing_on_the_pages);
+
+async fn agreements_through_the_api_and_on_paper(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, api) = app.api_user("priya@example.org", "practitioner").await;
+    let plan = api.plan("Jade", "SH").await;
+    let id = plan["id"].as_str().unwrap().to_owned();
+    let (status, plan) = api
+        .post(
+            &format!("/plans/{id}/parties"),
+            json!({"base_version": 1, "name": "Jade Tester", "role": "person"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{plan}");
+    let jade = plan["parties"][0]["id"].as_str().unwrap().to_owned();
+    let (status, _) = api
+        .put(
+            &format!("/plans/{id}/agreements/required"),
+            json!({"base_version": 2, "party_id": jade, "required": true}),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let (status, report) = api.get(&format!("/plans/{id}/agreements")).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["version"], 2);
+    assert_eq!(report["parties"][0]["standing"], "not_yet_agreed");
+    assert_eq!(report["parties"][0]["asked"], true);
+    assert_eq!(report["all_required_agreed"], false);
+
+    // A stale or forged version is refused, naming the field.
+    let body = |version: &Value, hash: &Value, response: Value| {
+        json!({"party_id": jade, "version": version, "content_hash": hash, "on": "2026-11-20", "response": response})
+    };
+    let (status, problem) = api
+        .post(
+            &format!("/plans/{id}/agreements"),
+            body(
+                &json!(1),
+                &report["content_hash"],
+                json!({"kind": "declined", "reason": "Not yet"}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["errors"][0]["field"], "version");
+
+    // A paper copy: the scan uploaded first, then the agreement naming it.
+    let (status, problem) = api
+        .post(
+            &format!("/plans/{id}/agreements"),
+            body(
+                &report["version"],
+                &report["content_hash"],
+                json!({"kind": "paper", "signed_by": "Jade Tester", "file_ref": uuid::Uuid::new_v4()}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 422, "a file of no plan");
+    assert_eq!(problem["errors"][0]["field"], "file_ref");
+    let response = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/plans/{id}/files?name=signed.pdf")))
+        .bearer_auth(&api.token)
+        .header("content-type", "application/pdf")
+        .body(b"%PDF-1.4\n% signed plan\n".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let file: Value = response.json().await.unwrap();
+    let (status, plan) = api
+        .post(
+            &format!("/plans/{id}/agreements"),
+            body(
+                &report["version"],
+                &report["content_hash"],
+                json!({"kind": "paper", "signed_by": "Jade Tester", "file_ref": file["id"]}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{plan}");
+    assert_eq!(plan["status"], "agreed");
+
+    let (_, report) = api.get(&format!("/plans/{id}/agreements")).await;
+    assert_eq!(report["all_hold"], true);
+    assert_eq!(report["agreements"][0]["kind"], "paper");
+    assert_eq!(report["agreements"][0]["holds"], true);
+    assert_eq!(report["agreements"][0]["current"], true);
+    assert_eq!(report["parties"][0]["standing"], "agreed");
+
+    // Another user who cannot see the plan gets 404, as if it did not exist.
+    let (_, other) = app.api_user("sam@example.org", "practitioner").await;
+    let (status, _) = other.get(&format!("/plans/{id}/agreements")).await;
+    assert_eq!(status, 404);
+    let (status, _) = other
+        .post(
+            &format!("/plans/{id}/agreements"),
+            body(
+                &report["version"],
+                &report["content_hash"],
+                json!({"kind": "declined", "reason": "No"}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 404);
+}
+both!(agreements_through_the_api_and_on_paper);
+
+async fn demo_agreements_verify(backend: Backend) {
+    let (url, _dir) = fresh_database(backend).await;
+    let app = spawn_on_url(backend, url.clone()).await;
+    assert!(goldthread::demo::load_if_empty(&app.store).await.unwrap());
+    let admin = app.store.user_by_email("admin@example.org").await.unwrap().unwrap();
+    let token = goldthread::auth::new_api_token();
+    app.store
+        .create_api_token(admin.id, "test", &goldthread::auth::token_hash(&token))
+        .await
+        .unwrap();
+    let api = app.api_with_token(&token);
+    let (_, list) = api.get("/plans?limit=50").await;
+    let mut declined = 0;
+    let mut on_behalf = 0;
+    for summary in list["items"].as_array().unwrap() {
+        let id = summary["id"].as_str().unwrap();
+        let (_, report) = api.get(&format!("/plans/{id}/agreements")).await;
+        assert_eq!(report["all_hold"], true, "{report}");
+        let plan_type = summary["plan_type"].as_str().unwrap();
+        let agreed = ["MSP", "SH", "CP"].contains(&plan_type);
+        assert_eq!(summary["status"] == "agreed", agreed, "{plan_type}: {report}");
+        declined += report["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["standing"] == "declined")
+            .count();
+        let (_, log) = api.get(&format!("/plans/{id}/changes")).await;
+        on_behalf += log
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["change"]["agreement"]["response"]["on_behalf_of"]["capacity"] == "parent_for_child")
+            .count();
+        // The command line agrees.
+        let (ok, out, err) = goldthread(&url, &["verify-agreement", id], "");
+        assert!(ok, "{out}{err}");
+        if report["agreements"].as_array().unwrap().is_empty() {
+            assert!(out.contains("No agreements have been recorded."), "{out}");
+        } else {
+            assert!(out.contains("agreements hold."), "{out}");
+        }
+    }
+    assert_eq!(declined, 1, "Kai declined, with a reason");
+    assert!(on_behalf >= 1, "a parent agreed on behalf of a child");
+    let (ok, _, err) = goldthread(&url, &["verify-agreement", &uuid::Uuid::new_v4().to_string()], "");
+    assert!(!ok);
+    assert!(err.contains("there is no plan"), "{err}");
+}
+both!(demo_agreements_verify);
