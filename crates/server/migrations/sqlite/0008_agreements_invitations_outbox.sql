@@ -28,7 +28,7 @@ CREATE TABLE outbox (
     body            TEXT NOT NULL,
     link            TEXT,
     status          TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'kept', 'failed')),
-    attempts        INTEGER NOT NULL DEFAULT 0,
+    attempts        BIGINT NOT NULL DEFAULT 0,
     next_attempt_at BIGINT NOT NULL,
     claimed_until   BIGINT,
     last_error      TEXT,

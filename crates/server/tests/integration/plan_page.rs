@@ -89,7 +89,7 @@ async fn summary_contents_and_saved_banner(backend: Backend) {
     let headings = scraper::Selector::parse("h2.app-section-heading").unwrap();
     let section_headings = document.select(&headings).count();
     assert!(section_headings > 3, "{section_headings}");
-    assert_eq!(hrefs.len(), section_headings + 3, "{hrefs:?}");
+    assert_eq!(hrefs.len(), section_headings + 4, "{hrefs:?}");
     for href in &hrefs {
         let anchor = href.strip_prefix('#').unwrap();
         assert!(html.contains(&format!("id=\"{anchor}\"")), "no target for {href}");
