@@ -1060,7 +1060,12 @@ mod tests {
                 None,
             )
             .unwrap_err();
-        assert!(errors.get("status").unwrap().starts_with("A plan becomes agreed when everyone"));
+        assert!(
+            errors
+                .get("status")
+                .unwrap()
+                .starts_with("A plan becomes agreed when everyone")
+        );
     }
 
     #[test]

@@ -292,6 +292,9 @@ mod tests {
         log.push(record(7, Change::AgreementRecorded { agreement: forged }));
         let checked = verify(Uuid::nil(), &log).unwrap();
         assert!(!checked[0].holds && !checked[0].current);
-        assert_eq!(checked[0].recomputed_hash.as_deref(), Some(plan.content_hash().as_str()));
+        assert_eq!(
+            checked[0].recomputed_hash.as_deref(),
+            Some(plan.content_hash().as_str())
+        );
     }
 }

@@ -49,7 +49,10 @@ pub async fn verify(store: &Store, plan_id: Uuid) -> anyhow::Result<()> {
             v.content_hash
         );
     }
-    for p in goldthread_domain::verification::parties(&plan).iter().filter(|p| p.required) {
+    for p in goldthread_domain::verification::parties(&plan)
+        .iter()
+        .filter(|p| p.required)
+    {
         println!("Required: {}: {}", p.name, p.words);
     }
     println!("Status: {}", plan.status.label());

@@ -67,7 +67,13 @@ impl Mailer {
 }
 
 /// Queues a message. `link` is appended to the body on its own line.
-pub async fn enqueue(store: &Store, to: &str, subject: &str, body: &str, link: Option<&str>) -> Result<Uuid, StoreError> {
+pub async fn enqueue(
+    store: &Store,
+    to: &str,
+    subject: &str,
+    body: &str,
+    link: Option<&str>,
+) -> Result<Uuid, StoreError> {
     let body = match link {
         Some(link) => format!("{body}\n\n{link}\n"),
         None => body.to_owned(),

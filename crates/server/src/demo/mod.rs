@@ -415,7 +415,10 @@ async fn write_plan(
     // Agreed by everyone asked, or not: the status follows (issue 9).
     agreements::write(&mut writer, data.start).await?;
     if data.agreed.is_some() != (writer.plan.status == PlanStatus::Agreed) {
-        bail!("the demo plan's agreements do not leave it {}", if data.agreed.is_some() { "agreed" } else { "a draft" });
+        bail!(
+            "the demo plan's agreements do not leave it {}",
+            if data.agreed.is_some() { "agreed" } else { "a draft" }
+        );
     }
     Ok(writer.plan.id)
 }

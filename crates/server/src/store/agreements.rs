@@ -130,8 +130,8 @@ impl Store {
             let Some(user) = party.user_id.filter(|u| *u != actor.id) else {
                 continue;
             };
-            let newly_asked = after.agreements.required.contains(&party.id)
-                && !before.agreements.required.contains(&party.id);
+            let newly_asked =
+                after.agreements.required.contains(&party.id) && !before.agreements.required.contains(&party.id);
             let was_current = matches!(standing(before, party.id), PartyStanding::Agreed { .. });
             let now_earlier = matches!(standing(after, party.id), PartyStanding::AgreedEarlier { .. });
             if newly_asked {
@@ -149,13 +149,20 @@ impl Store {
                 .last()
                 .is_some_and(|g| matches!(g.agreement.response, Response::Declined { .. }));
         if declined && let Some(given) = after.agreements.given.last() {
-            let who = after.party(given.agreement.party_id).map_or("A party", |p| p.name.as_str());
+            let who = after
+                .party(given.agreement.party_id)
+                .map_or("A party", |p| p.name.as_str());
             if let Response::Declined { reason } = &given.agreement.response {
                 let text = format!("{who} declined \"{title}\": {reason}");
                 for lead in self.plan_leads(after).await? {
                     if lead != actor.id {
-                        self.notify(lead, Some(after.id), &text, Some(&format!("/plans/{}/agreements", after.id)))
-                            .await?;
+                        self.notify(
+                            lead,
+                            Some(after.id),
+                            &text,
+                            Some(&format!("/plans/{}/agreements", after.id)),
+                        )
+                        .await?;
                     }
                 }
             }

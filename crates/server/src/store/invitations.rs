@@ -187,7 +187,11 @@ impl Store {
             .await?
             .rows_affected()
         });
-        if changed == 1 { Ok(()) } else { Err(StoreError::NotFound) }
+        if changed == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound)
+        }
     }
 
     /// The invitation a link's token names, whatever its state (no access

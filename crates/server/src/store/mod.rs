@@ -14,8 +14,8 @@ mod copies;
 mod files;
 mod invitations;
 mod notifications;
-mod outbox;
 mod oidc;
+mod outbox;
 mod people;
 mod photos;
 mod plans;
@@ -35,11 +35,11 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 use time::OffsetDateTime;
 
-pub use invitations::{DEFAULT_INVITATION_DAYS, Invitation, LinkProblem};
 pub use copies::Copy;
+pub use files::{MAX_FILE_BYTES, check_content, check_upload};
+pub use invitations::{DEFAULT_INVITATION_DAYS, Invitation, LinkProblem};
 pub use notifications::Notification;
 pub use outbox::{MAX_ATTEMPTS, OutboxMessage};
-pub use files::{MAX_FILE_BYTES, check_content, check_upload};
 pub use people::{PersonChange, PersonSummary};
 pub use photos::{MAX_PHOTO_BYTES, photo_type, reencode_photo};
 pub use plans::{PlanFilter, PlanSummary, Resolution};

@@ -28,7 +28,18 @@ pub struct OutboxMessage {
 /// still listed for an administrator).
 pub const MAX_ATTEMPTS: i64 = 6;
 
-type Row = (String, String, String, String, Option<String>, String, i64, Option<String>, i64, Option<i64>);
+type Row = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    i64,
+    Option<String>,
+    i64,
+    Option<i64>,
+);
 
 const COLUMNS: &str = "id, to_address, subject, body, link, status, attempts, last_error, created_at, sent_at";
 

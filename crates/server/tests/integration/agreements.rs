@@ -15,7 +15,11 @@ pub async fn party_id(browser: &Browser, plan: &str, name: &str) -> String {
     let cell = scraper::Selector::parse("td").unwrap();
     document
         .select(&rows)
-        .find(|r| r.select(&cell).next().is_some_and(|c| c.text().collect::<String>().trim() == name))
+        .find(|r| {
+            r.select(&cell)
+                .next()
+                .is_some_and(|c| c.text().collect::<String>().trim() == name)
+        })
         .and_then(|r| r.value().attr("id"))
         .and_then(|id| id.strip_prefix("party-"))
         .unwrap_or_else(|| panic!("no party {name} on {plan}/agreements"))
@@ -82,7 +86,11 @@ async fn agreeing_on_the_pages(backend: Backend) {
     let person = location(&response);
     let new_plan = format!("{person}/plans/new");
     let response = priya
-        .submit(&new_plan, &new_plan, &[("plan_type", "MSP"), ("start_date", "2026-09-07")])
+        .submit(
+            &new_plan,
+            &new_plan,
+            &[("plan_type", "MSP"), ("start_date", "2026-09-07")],
+        )
         .await;
     let plan = location(&response);
     let add = format!("{plan}/parties/new");
@@ -113,7 +121,11 @@ async fn agreeing_on_the_pages(backend: Backend) {
         .submit(
             &status,
             &status,
-            &[("base_version", "3"), ("status", "agreed"), ("reason", "Everyone signed")],
+            &[
+                ("base_version", "3"),
+                ("status", "agreed"),
+                ("reason", "Everyone signed"),
+            ],
         )
         .await;
     assert_eq!(response.status(), 422);
@@ -147,7 +159,11 @@ async fn agreeing_on_the_pages(backend: Backend) {
     let (status, html) = claire.get(&page).await;
     assert_eq!(status, 200);
     assert_eq!(text_of(&html, "h1").unwrap(), "Agree to this plan");
-    assert!(text_of(&html, "#statement").unwrap().starts_with("We have been involved in writing"));
+    assert!(
+        text_of(&html, "#statement")
+            .unwrap()
+            .starts_with("We have been involved in writing")
+    );
     let version = attr_of(&html, "input[name=version]", "value").unwrap();
     let hash = attr_of(&html, "input[name=content_hash]", "value").unwrap();
     let response = claire
@@ -205,7 +221,14 @@ async fn agreeing_on_the_pages(backend: Backend) {
     let edit = format!("{plan}/parties/{claire_party}/edit");
     let (_, html) = priya.get(&plan).await;
     let current = text_of(&html, "#plan-summary").unwrap();
-    let current = current.split("(version ").nth(1).unwrap().split(')').next().unwrap().to_owned();
+    let current = current
+        .split("(version ")
+        .nth(1)
+        .unwrap()
+        .split(')')
+        .next()
+        .unwrap()
+        .to_owned();
     let response = priya
         .submit(
             &edit,
@@ -228,7 +251,11 @@ async fn agreeing_on_the_pages(backend: Backend) {
     assert!(row.contains("their part has changed, so they are asked again"), "{row}");
     assert!(html.contains("What changed since Claire Martin agreed version"));
     assert!(text_of(&html, ".app-changes").unwrap().contains("Edited Claire Martin"));
-    assert_eq!(text_of(&html, "#plan-status").unwrap(), "Agreed", "an agreed plan stays in action");
+    assert_eq!(
+        text_of(&html, "#plan-status").unwrap(),
+        "Agreed",
+        "an agreed plan stays in action"
+    );
 
     // Agreeing to the version she read before is refused, showing the
     // latest version and what changed; sent again, it is recorded.
@@ -353,9 +380,7 @@ async fn agreements_through_the_api_and_on_paper(backend: Backend) {
     assert_eq!(report["all_required_agreed"], false);
 
     // A stale or forged version is refused, naming the field.
-    let body = |version: &Value, hash: &Value, response: Value| {
-        json!({"party_id": jade, "version": version, "content_hash": hash, "on": "2026-11-20", "response": response})
-    };
+    let body = |version: &Value, hash: &Value, response: Value| json!({"party_id": jade, "version": version, "content_hash": hash, "on": "2026-11-20", "response": response});
     let (status, problem) = api
         .post(
             &format!("/plans/{id}/agreements"),

@@ -116,7 +116,10 @@ async fn invite_agree_and_asked_again(backend: Backend) {
         "You are asked to agree to this plan."
     );
     let doing = text(&client, "#mine-doing").await;
-    assert!(doing.contains("You") && doing.contains("Read with Leo at home for 10 minutes"), "{doing}");
+    assert!(
+        doing.contains("You") && doing.contains("Read with Leo at home for 10 minutes"),
+        "{doing}"
+    );
     assert!(doing.contains("5 times a week"), "{doing}");
     assert!(text(&client, "#mine-review").await.contains("7 December 2026"));
     audit.check(&client, "The person's view").await;
@@ -153,7 +156,10 @@ async fn invite_agree_and_asked_again(backend: Backend) {
     );
 
     // She agrees with the keyboard alone.
-    client.goto(&app.url(&format!("/plans/{id}/agreements/{claire}"))).await.unwrap();
+    client
+        .goto(&app.url(&format!("/plans/{id}/agreements/{claire}")))
+        .await
+        .unwrap();
     heading_is(&client, "Agree to this plan").await;
     audit.check(&client, "Agree to this plan").await;
     let radio = client.find(Locator::Css("#response")).await.unwrap();
@@ -163,10 +169,18 @@ async fn invite_agree_and_asked_again(backend: Backend) {
     name.send_keys(&String::from(char::from(Key::Enter))).await.unwrap();
     heading_is(&client, "Leo's My Support Plan").await;
     loaded(&client).await;
-    assert!(text(&client, "#saved-banner").await.contains("The agreement has been recorded"));
+    assert!(
+        text(&client, "#saved-banner")
+            .await
+            .contains("The agreement has been recorded")
+    );
     client.goto(&app.url(&format!("/plans/{id}/mine"))).await.unwrap();
     heading_is(&client, "Leo's My Support Plan").await;
-    assert!(text(&client, "#mine-standing").await.starts_with("You agreed to this plan."));
+    assert!(
+        text(&client, "#mine-standing")
+            .await
+            .starts_with("You agreed to this plan.")
+    );
 
     // She can see this plan and nothing else: not another plan's pages,
     // nor through the API, nor in the search for people.
@@ -209,7 +223,10 @@ async fn invite_agree_and_asked_again(backend: Backend) {
     client.goto(&app.url(&format!("/plans/{id}"))).await.unwrap();
     heading_is(&client, "Leo's My Support Plan").await;
     assert_eq!(text(&client, "#plan-status").await, "Draft");
-    client.goto(&app.url(&format!("/plans/{id}/agreements/{priya}"))).await.unwrap();
+    client
+        .goto(&app.url(&format!("/plans/{id}/agreements/{priya}")))
+        .await
+        .unwrap();
     heading_is(&client, "Agree to this plan").await;
     click(&client, "#response").await;
     fill(&client, "#typed_name", "Priya Shah").await;
@@ -252,7 +269,10 @@ async fn invite_agree_and_asked_again(backend: Backend) {
     heading_is(&client, "Notifications").await;
     let told = text(&client, "#notifications").await;
     assert!(told.contains("which you agreed, has changed"), "{told}");
-    client.goto(&app.url(&format!("/plans/{id}/agreements/{claire}"))).await.unwrap();
+    client
+        .goto(&app.url(&format!("/plans/{id}/agreements/{claire}")))
+        .await
+        .unwrap();
     heading_is(&client, "Agree to this plan").await;
     client.close().await.unwrap();
 

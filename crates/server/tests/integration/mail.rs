@@ -37,7 +37,15 @@ impl SmtpServer {
             .port();
         let maildir = tempfile::tempdir().unwrap();
         let child = Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
             .arg(maildir.path().join("mail"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -129,15 +137,25 @@ both!(a_copy_arrives_with_its_link_and_is_recorded);
 async fn without_smtp_messages_are_kept_and_each_is_sent_once(backend: Backend) {
     let app = spawn_app(backend).await;
     // No SMTP server: kept for the administrators' outbox page.
-    goldthread::mail::enqueue(&app.store, "nicola@example.org", "Hello", "A message", Some("http://x/plans"))
-        .await
-        .unwrap();
+    goldthread::mail::enqueue(
+        &app.store,
+        "nicola@example.org",
+        "Hello",
+        "A message",
+        Some("http://x/plans"),
+    )
+    .await
+    .unwrap();
     assert_eq!(deliver_due(&app.store, &Mailer::keep_only()).await.unwrap(), 1);
     app.user("admin@example.org", "Ada Admin", "admin").await;
     let admin = app.signed_in("admin@example.org").await;
     let (status, html) = admin.get("/admin/outbox").await;
     assert_eq!(status, 200);
-    assert!(text_of(&html, "#outbox").unwrap().contains("Kept here (no SMTP server)"));
+    assert!(
+        text_of(&html, "#outbox")
+            .unwrap()
+            .contains("Kept here (no SMTP server)")
+    );
     app.user("priya@example.org", "Priya Shah", "practitioner").await;
     let priya = app.signed_in("priya@example.org").await;
     let (status, _) = priya.get("/admin/outbox").await;

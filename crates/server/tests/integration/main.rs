@@ -5,9 +5,9 @@
 mod helpers;
 
 mod access;
+mod accessibility;
 mod agreements;
 mod agreements_browser;
-mod accessibility;
 mod api;
 mod browser;
 mod cli;

@@ -33,9 +33,9 @@ pub fn router() -> Router<AppState> {
         .route("/plans/{id}/agreements/{party_id}", get(agree_page).post(agree))
         .route(
             "/plans/{id}/agreements/{party_id}/paper",
-            get(paper_page).post(paper).layer(axum::extract::DefaultBodyLimit::max(
-                crate::web::MAX_UPLOAD_BYTES,
-            )),
+            get(paper_page)
+                .post(paper)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::web::MAX_UPLOAD_BYTES)),
         )
 }
 
@@ -185,7 +185,11 @@ async fn index_page(
     let checked = state.store.verify_agreements(&actor, view.plan.id).await?;
     let block = AgreementBlock::of(&view.plan, user.user.id, view.writable && view.plan.status.is_active());
     let mut earlier = Vec::new();
-    for p in block.parties.iter().filter(|p| p.standing == StandingKind::AgreedEarlier) {
+    for p in block
+        .parties
+        .iter()
+        .filter(|p| p.standing == StandingKind::AgreedEarlier)
+    {
         let version = p.version.unwrap_or(0);
         let changes = state.store.changes_since(&actor, view.plan.id, version).await?;
         earlier.push(Earlier {
@@ -204,7 +208,13 @@ async fn index_page(
             (c, at)
         })
         .collect();
-    let with_access = view.plan.parties.iter().filter(|p| p.user_id.is_some()).map(|p| p.id).collect();
+    let with_access = view
+        .plan
+        .parties
+        .iter()
+        .filter(|p| p.user_id.is_some())
+        .map(|p| p.id)
+        .collect();
     let mut ctx = Ctx::for_user(user, "plans");
     ctx.can_write &= view.writable;
     Ok(IndexPage {
@@ -257,7 +267,14 @@ async fn set_required(
     };
     match state
         .store
-        .change_plan(&user.actor(), plan_id, form.base_version, None, change, &state.plan_types)
+        .change_plan(
+            &user.actor(),
+            plan_id,
+            form.base_version,
+            None,
+            change,
+            &state.plan_types,
+        )
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/plans/{plan_id}/agreements?saved=required")).into_response()),

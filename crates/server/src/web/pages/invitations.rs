@@ -95,11 +95,7 @@ fn rows(view: &PlanView, invitations: Vec<Invitation>) -> Vec<InvitationRow> {
         .collect()
 }
 
-async fn list(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
+async fn list(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response, PageError> {
     let view = load_writable_view(&state, &user, &id).await?;
     let invitations = state.store.invitations(&user.actor(), view.plan.id).await?;
     render(&ListPage {
@@ -175,7 +171,11 @@ async fn create(
     let party = party_of(&view, &query.party)?;
     let days = form.days.trim().parse::<i64>().unwrap_or(0);
     let actor = user.actor();
-    match state.store.invite(&actor, view.plan.id, party.id, &form.email, days).await {
+    match state
+        .store
+        .invite(&actor, view.plan.id, party.id, &form.email, days)
+        .await
+    {
         Ok((invitation, token)) => {
             let link = format!("{}/invitations/{token}", base_url(&state, &headers));
             let sent = crate::mail::invitation(&state, &actor, &view.plan, &party, &invitation.email, &link)
@@ -349,7 +349,9 @@ async fn accept(
                         &[&invitation.email, &name],
                     );
                     if strength.is_empty() {
-                        let hash = crate::auth::hash_password(password).await.map_err(PageError::internal)?;
+                        let hash = crate::auth::hash_password(password)
+                            .await
+                            .map_err(PageError::internal)?;
                         Some(state.store.create_user(&new_user, &hash).await?)
                     } else {
                         errors.0.extend(strength.0);

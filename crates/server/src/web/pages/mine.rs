@@ -84,14 +84,16 @@ fn page(state: &AppState, user: &CurrentUser, view: PlanView, banner: String) ->
             .find(|p| p.party_id == me.id)
     });
     let name = |id: Option<uuid::Uuid>| {
-        id.and_then(|id| plan.party(id))
-            .map_or_else(|| "Someone".to_owned(), |p| {
+        id.and_then(|id| plan.party(id)).map_or_else(
+            || "Someone".to_owned(),
+            |p| {
                 if me.as_ref().is_some_and(|m| m.id == p.id) {
                     "You".to_owned()
                 } else {
                     p.name.clone()
                 }
-            })
+            },
+        )
     };
     let date = |d: Option<time::Date>| d.map(goldthread_domain::plan::format_date);
     let doing = plan
