@@ -24,15 +24,13 @@ use super::{Result, Store, StoreError};
 /// for a parent or carer, the first text section only parents write ("My
 /// parent"). None for other parties or when the plan type has none.
 pub fn own_views_section(plan_type: Option<&PlanType>, role: PartyRole) -> Option<(&Section, WrittenBy)> {
-    let sections = plan_type?.sections.iter().filter(|s| s.kind == SectionKind::Text);
+    let mut sections = plan_type?.sections.iter().filter(|s| s.kind == SectionKind::Text);
     match role {
         PartyRole::Person => sections
-            .filter(|s| s.written_by.contains(&WrittenBy::Me))
-            .next()
+            .find(|s| s.written_by.contains(&WrittenBy::Me))
             .map(|s| (s, WrittenBy::Me)),
         PartyRole::ParentCarer => sections
-            .filter(|s| s.written_by.contains(&WrittenBy::MyParent) && !s.written_by.contains(&WrittenBy::Me))
-            .next()
+            .find(|s| s.written_by.contains(&WrittenBy::MyParent) && !s.written_by.contains(&WrittenBy::Me))
             .map(|s| (s, WrittenBy::MyParent)),
         _ => None,
     }

@@ -51,9 +51,11 @@ impl SmtpServer {
             .stderr(Stdio::null())
             .spawn()
             .expect("the e-mail tests need aiosmtpd (pip install aiosmtpd; scripts/test installs it)");
+        // Stopped when dropped, whatever happens next.
+        let server = SmtpServer { child, port, maildir };
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return SmtpServer { child, port, maildir };
+                return server;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

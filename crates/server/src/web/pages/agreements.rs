@@ -375,6 +375,7 @@ fn statement(state: &AppState, plan: &Plan) -> String {
         .to_owned()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn agree_page_of(
     state: &AppState,
     user: &CurrentUser,
