@@ -505,3 +505,149 @@ async fn demo_agreements_verify(backend: Backend) {
     assert!(err.contains("there is no plan"), "{err}");
 }
 both!(demo_agreements_verify);
+
+async fn invitation_links_grant_one_plan_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.user("priya@example.org", "Priya Shah", "practitioner").await;
+    app.user("tom@example.org", "Dr Tom Price", "practitioner").await;
+    let priya = app.signed_in("priya@example.org").await;
+    let api = {
+        let user = app.store.user_by_email("priya@example.org").await.unwrap().unwrap();
+        let token = goldthread::auth::new_api_token();
+        app.store
+            .create_api_token(user.id, "test", &goldthread::auth::token_hash(&token))
+            .await
+            .unwrap();
+        app.api_with_token(&token)
+    };
+    let plan = api.plan("Leo", "MSP").await;
+    let id = plan["id"].as_str().unwrap().to_owned();
+    for (version, name, role) in [
+        (1, "Claire Martin", "parent_carer"),
+        (2, "David Martin", "parent_carer"),
+        (3, "Dr Tom Price", "health_professional"),
+    ] {
+        let (status, body) = api
+            .post(
+                &format!("/plans/{id}/parties"),
+                json!({"base_version": version, "name": name, "role": role}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let plan_url = format!("/plans/{id}");
+    let invite = |name: &'static str, email: &'static str, days: &'static str| {
+        let priya = &priya;
+        let plan_url = plan_url.clone();
+        async move {
+            let party = party_id(priya, &plan_url, name).await;
+            let page = format!("{plan_url}/invitations/new?party={party}");
+            let response = priya.submit(&page, &page, &[("email", email), ("days", days)]).await;
+            let status = response.status();
+            let html = response.text().await.unwrap();
+            (status, html)
+        }
+    };
+    // Bad input is refused, naming the field.
+    let (status, html) = invite("Claire Martin", "not an email", "99").await;
+    assert_eq!(status, 422);
+    assert!(text_of(&html, "#email-error").is_some());
+    assert!(text_of(&html, "#days-error").unwrap().contains("between 1 and 60 days"));
+
+    let (status, html) = invite("Claire Martin", "claire@example.org", "14").await;
+    assert_eq!(status, 200);
+    let claire_link = text_of(&html, "#invitation-link").unwrap();
+    let claire_path = claire_link.split_once("://").unwrap().1;
+    let claire_path = &claire_path[claire_path.find('/').unwrap()..];
+    let (_, html) = invite("David Martin", "david@example.org", "14").await;
+    let david_link = text_of(&html, "#invitation-link").unwrap();
+    let david_path = &david_link[david_link.find("/invitations/").unwrap()..];
+    // Only a fingerprint is stored, never the token.
+    let token = claire_path.rsplit('/').next().unwrap();
+    assert!(app.store.invitation_for_token(token).await.unwrap().is_some());
+    assert!(
+        app.store
+            .outbox(10)
+            .await
+            .unwrap()
+            .iter()
+            .any(|m| m.body.contains(token))
+    );
+
+    // A stranger opens a tampered link: a clear page, nothing granted.
+    let stranger = Browser::new(&app.address);
+    let (status, html) = stranger.get(&format!("{claire_path}x")).await;
+    assert_eq!(status, 404);
+    assert!(text_of(&html, "#link-problem").unwrap().contains("not right"));
+
+    // Withdrawn: David's link no longer works.
+    let (_, html) = priya.get(&format!("{plan_url}/invitations")).await;
+    let revoke = attr_of(&html, "form[action$='/revoke']", "action").unwrap();
+    let response = priya.submit(&format!("{plan_url}/invitations"), &revoke, &[]).await;
+    assert_eq!(response.status(), 303);
+    let (status, html) = stranger.get(david_path).await;
+    assert_eq!(status, 410);
+    assert!(text_of(&html, "#link-problem").unwrap().contains("withdrawn"));
+
+    // Expired: a link past its date grants nothing.
+    let (_, html) = invite("Dr Tom Price", "tom@example.org", "1").await;
+    let tom_link = text_of(&html, "#invitation-link").unwrap();
+    let tom_path = tom_link[tom_link.find("/invitations/").unwrap()..].to_owned();
+    // (Its date moved into the past, as time would.)
+    let past = "UPDATE invitations SET expires_at = 0 WHERE email = 'tom@example.org'";
+    match &app.store {
+        goldthread::store::Store::Sqlite(pool) => sqlx::query(past).execute(pool).await.map(|_| ()),
+        goldthread::store::Store::Postgres(pool) => sqlx::query(past).execute(pool).await.map(|_| ()),
+    }
+    .unwrap();
+    let (status, html) = stranger.get(&tom_path).await;
+    assert_eq!(status, 410);
+    assert!(text_of(&html, "#link-problem").unwrap().contains("expired"));
+
+    // Claire sets up her access with a too-short password first.
+    let response = stranger
+        .submit(
+            claire_path,
+            claire_path,
+            &[("name", "Claire Martin"), ("password", "short")],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    assert!(text_of(&response.text().await.unwrap(), "#password-error").is_some());
+    let response = stranger
+        .submit(
+            claire_path,
+            claire_path,
+            &[("name", "Claire Martin"), ("password", "plum kettle harbour lantern")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), format!("{plan_url}/mine?welcome=1"));
+    let (status, html) = stranger.get(&format!("{plan_url}/mine")).await;
+    assert_eq!(status, 200);
+    assert_eq!(text_of(&html, "h1").unwrap(), "Leo's My Support Plan");
+    // Used: the link works once.
+    let other = Browser::new(&app.address);
+    let (status, html) = other.get(claire_path).await;
+    assert_eq!(status, 410);
+    assert!(text_of(&html, "#link-problem").unwrap().contains("already been used"));
+    // The history says who accepted.
+    let (_, history) = priya.get(&format!("{plan_url}/history")).await;
+    assert!(history.contains("Claire Martin accepted the invitation and set up access"));
+
+    // An existing account attaches to the plan when signed in: Tom is
+    // invited again and accepts with his own account.
+    let (_, html) = invite("Dr Tom Price", "tom@example.org", "14").await;
+    let tom_link = text_of(&html, "#invitation-link").unwrap();
+    let tom_path = tom_link[tom_link.find("/invitations/").unwrap()..].to_owned();
+    let tom = app.signed_in("tom@example.org").await;
+    let (status, _) = tom.get(&plan_url).await;
+    assert_eq!(status, 404, "not his plan yet");
+    let (_, html) = tom.get(&tom_path).await;
+    assert!(html.contains("You are signed in as Dr Tom Price"));
+    let response = tom.submit(&tom_path, &tom_path, &[]).await;
+    assert_eq!(response.status(), 303);
+    let (status, _) = tom.get(&plan_url).await;
+    assert_eq!(status, 200);
+}
+both!(invitation_links_grant_one_plan_once);
