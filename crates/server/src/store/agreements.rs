@@ -128,8 +128,12 @@ impl Store {
             let Some(user) = party.user_id.filter(|u| *u != actor.id) else {
                 continue;
             };
-            let newly_asked =
-                after.agreements.required.contains(&party.id) && !before.agreements.required.contains(&party.id);
+            let required = after.agreements.required.contains(&party.id);
+            // Asked now, or just joined (an invitation accepted) while asked.
+            let newly_asked = required
+                && (!before.agreements.required.contains(&party.id)
+                    || before.party(party.id).and_then(|p| p.user_id) != Some(user))
+                && !matches!(standing(after, party.id), PartyStanding::Agreed { .. });
             let was_current = matches!(standing(before, party.id), PartyStanding::Agreed { .. });
             let now_earlier = matches!(standing(after, party.id), PartyStanding::AgreedEarlier { .. });
             if newly_asked {

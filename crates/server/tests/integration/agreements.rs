@@ -651,3 +651,86 @@ async fn invitation_links_grant_one_plan_once(backend: Backend) {
     assert_eq!(status, 200);
 }
 both!(invitation_links_grant_one_plan_once);
+
+async fn a_signed_paper_copy_on_the_page(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.user("sam@example.org", "Sam Okafor", "practitioner").await;
+    let sam = app.signed_in("sam@example.org").await;
+    let response = sam
+        .submit(
+            "/people/new",
+            "/people/new",
+            &[("given_name", "Jade"), ("family_name", "Thompson")],
+        )
+        .await;
+    let person = location(&response);
+    let new_plan = format!("{person}/plans/new");
+    let response = sam.submit(&new_plan, &new_plan, &[("plan_type", "SH")]).await;
+    let plan = location(&response);
+    let add = format!("{plan}/parties/new");
+    let response = sam
+        .submit(
+            &add,
+            &add,
+            &[("base_version", "1"), ("name", "Jade Thompson"), ("role", "person")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    ask(&sam, &plan, "Jade Thompson").await;
+    let party = party_id(&sam, &plan, "Jade Thompson").await;
+    let page = format!("{plan}/agreements/{party}/paper");
+    let send = |signed_by: &'static str, version: String| {
+        let sam = &sam;
+        let page = page.clone();
+        async move {
+            let (status, html) = sam.get(&page).await;
+            assert_eq!(status, 200, "{html}");
+            let csrf = crate::helpers::csrf_of(&html).unwrap();
+            let form = reqwest::multipart::Form::new()
+                .text("_csrf", csrf)
+                .text("version", version)
+                .text("signed_by", signed_by)
+                .text("on-day", "20")
+                .text("on-month", "11")
+                .text("on-year", "2026")
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(b"%PDF-1.4\n% signed plan\n".to_vec())
+                        .file_name("signed.pdf")
+                        .mime_str("application/pdf")
+                        .unwrap(),
+                );
+            sam.client
+                .post(format!("{}{page}", sam.base))
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let (_, html) = sam.get(&page).await;
+    let version = attr_of(&html, "#version", "value").unwrap();
+    // Signed by someone else, or for a version that is not current: refused.
+    let response = send("Someone Else", version.clone()).await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(text_of(&html, "#signed_by-error").unwrap().contains("Jade Thompson"));
+    assert_eq!(attr_of(&html, "#signed_by", "value").unwrap(), "Someone Else");
+    let response = send("Jade Thompson", "1".into()).await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(
+        text_of(&html, ".govuk-error-summary")
+            .unwrap()
+            .contains("has changed since the version you read")
+    );
+    assert!(text_of(&html, "#changed-since").is_some(), "what changed is shown");
+    // Signed by Jade, for the current version: recorded; the plan is agreed.
+    let response = send("Jade Thompson", version).await;
+    assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+    let (_, html) = sam.get(&plan).await;
+    assert_eq!(text_of(&html, "#plan-status").unwrap(), "Agreed");
+    let (_, html) = sam.get(&format!("{plan}/agreements")).await;
+    assert!(text_of(&html, "#verification").unwrap().contains("Agreed on paper"));
+}
+both!(a_signed_paper_copy_on_the_page);

@@ -238,6 +238,14 @@ async fn invite_agree_and_asked_again(backend: Backend) {
     assert!(text(&client, "#content-hash").await.starts_with("c1:"));
     audit.check(&client, "The plan, agreed").await;
 
+    // The paper form, for a signed copy (checked, not sent).
+    client
+        .goto(&app.url(&format!("/plans/{id}/agreements/{priya}/paper")))
+        .await
+        .unwrap();
+    heading_is(&client, "Record a paper copy signed by Priya Shah").await;
+    audit.check(&client, "Record a signed paper copy").await;
+
     // Priya changes Claire's part: Claire's agreement is for an earlier
     // version, and she is asked again.
     change(
@@ -269,6 +277,7 @@ async fn invite_agree_and_asked_again(backend: Backend) {
     heading_is(&client, "Notifications").await;
     let told = text(&client, "#notifications").await;
     assert!(told.contains("which you agreed, has changed"), "{told}");
+    assert!(told.contains("You have been asked to agree"), "{told}");
     client
         .goto(&app.url(&format!("/plans/{id}/agreements/{claire}")))
         .await
