@@ -348,6 +348,11 @@ async fn agreeing_on_the_pages(backend: Backend) {
             .unwrap()
             .contains("The reading at home is too much with the new baby")
     );
+    // The plan's starter hears of it, with the reason.
+    let (_, html) = priya.get("/notifications").await;
+    assert!(text_of(&html, "#notifications").unwrap().contains(
+        "Claire Martin declined \"Leo's My Support Plan\": The reading at home is too much with the new baby"
+    ));
 }
 both!(agreeing_on_the_pages);
 
@@ -626,6 +631,25 @@ async fn invitation_links_grant_one_plan_once(backend: Backend) {
     let (status, html) = stranger.get(&format!("{plan_url}/mine")).await;
     assert_eq!(status, 200);
     assert_eq!(text_of(&html, "h1").unwrap(), "Leo's My Support Plan");
+    // She asks for a change: it reaches the Lead Professional (here, with
+    // none chosen, whoever started the plan).
+    let mine = format!("{plan_url}/mine");
+    let response = stranger.submit(&mine, &format!("{mine}/ask"), &[("ask", " ")]).await;
+    assert_eq!(response.status(), 422);
+    let response = stranger
+        .submit(
+            &mine,
+            &format!("{mine}/ask"),
+            &[("ask", "Could reading be at weekends only?")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let (_, html) = priya.get("/notifications").await;
+    assert!(
+        text_of(&html, "#notifications").unwrap().contains(
+            "Claire Martin asked for a change to \"Leo's My Support Plan\": Could reading be at weekends only?"
+        )
+    );
     // Used: the link works once.
     let other = Browser::new(&app.address);
     let (status, html) = other.get(claire_path).await;
