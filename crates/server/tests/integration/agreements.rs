@@ -442,9 +442,52 @@ async fn agreements_through_the_api_and_on_paper(backend: Backend) {
     assert_eq!(report["agreements"][0]["current"], true);
     assert_eq!(report["parties"][0]["standing"], "agreed");
 
+    // Invitations through the API: the link only in the answer.
+    let (status, problem) = api
+        .post(
+            &format!("/plans/{id}/invitations"),
+            json!({"party_id": jade, "email": "jade@example.org", "days": 0}),
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["errors"][0]["field"], "days");
+    let (status, problem) = api
+        .post(
+            &format!("/plans/{id}/invitations"),
+            json!({"party_id": uuid::Uuid::new_v4(), "email": "jade@example.org"}),
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["errors"][0]["field"], "party_id");
+    let (status, made) = api
+        .post(
+            &format!("/plans/{id}/invitations"),
+            json!({"party_id": jade, "email": "jade@example.org"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{made}");
+    assert!(made["link"].as_str().unwrap().contains("/invitations/inv_"));
+    assert_eq!(made["state"], "waiting");
+    let (_, list) = api.get(&format!("/plans/{id}/invitations")).await;
+    assert_eq!(list[0]["id"], made["id"]);
+    assert!(list[0]["link"].is_null(), "the link is never shown again");
+    let invitation = made["id"].as_str().unwrap();
+    let withdraw = || {
+        reqwest::Client::new()
+            .delete(app.url(&format!("/api/v1/plans/{id}/invitations/{invitation}")))
+            .bearer_auth(&api.token)
+            .send()
+    };
+    assert_eq!(withdraw().await.unwrap().status(), 204);
+    assert_eq!(withdraw().await.unwrap().status(), 404, "already withdrawn");
+    let (_, list) = api.get(&format!("/plans/{id}/invitations")).await;
+    assert_eq!(list[0]["state"], "withdrawn");
+
     // Another user who cannot see the plan gets 404, as if it did not exist.
     let (_, other) = app.api_user("sam@example.org", "practitioner").await;
     let (status, _) = other.get(&format!("/plans/{id}/agreements")).await;
+    assert_eq!(status, 404);
+    let (status, _) = other.get(&format!("/plans/{id}/invitations")).await;
     assert_eq!(status, 404);
     let (status, _) = other
         .post(

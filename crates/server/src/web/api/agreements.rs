@@ -1,6 +1,7 @@
 //! `/api/v1/plans/{id}/agreements`: who has agreed which version, each
 //! agreement checked against the history; agree, decline, or record a
-//! paper copy; mark whose agreement is needed (issue 9, SPEC A1–A4).
+//! paper copy; mark whose agreement is needed; invite a party by link
+//! (issue 9, SPEC A1–A4).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -21,6 +22,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_agreements, record_agreement))
         .routes(routes!(set_required))
+        .routes(routes!(invite, list_invitations))
+        .routes(routes!(withdraw_invitation))
 }
 
 /// Where every party stands, and every response ever recorded, verified.
@@ -146,4 +149,112 @@ async fn set_required(
         )
         .await?;
     Ok(axum::Json(plan))
+}
+
+/// An invitation to a plan, as listed.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct InvitationView {
+    pub id: Uuid,
+    pub party_id: Uuid,
+    pub email: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: time::OffsetDateTime,
+    /// waiting, used, withdrawn or expired.
+    pub state: String,
+    /// The link, only in the answer that made the invitation (it is not
+    /// stored: Goldthread keeps only its hash).
+    pub link: Option<String>,
+}
+
+fn invitation_view(i: crate::store::Invitation, link: Option<String>) -> InvitationView {
+    use crate::store::LinkProblem;
+    let state = match i.state(crate::store::now()) {
+        Ok(()) => "waiting",
+        Err(LinkProblem::Used) => "used",
+        Err(LinkProblem::Revoked) => "withdrawn",
+        Err(_) => "expired",
+    };
+    InvitationView {
+        id: i.id,
+        party_id: i.party_id,
+        email: i.email,
+        created_at: i.created_at,
+        expires_at: i.expires_at,
+        state: state.to_owned(),
+        link,
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct NewInvitation {
+    /// The party invited.
+    party_id: Uuid,
+    /// Where the link is sent; they sign in with it.
+    #[schema(max_length = 254, example = "claire.martin@example.org")]
+    email: String,
+    /// How many days the link works (default 14).
+    #[schema(minimum = 1, maximum = 60)]
+    days: Option<i64>,
+}
+
+/// Invite a party by link: it works once, to set up access to this plan
+/// only, until it expires or is withdrawn. The link is e-mailed and given
+/// back in this answer only.
+#[utoipa::path(post, path = "/plans/{id}/invitations", tag = "plans", params(("id" = Uuid, Path)), request_body = NewInvitation,
+    responses((status = 201, description = "Created", body = InvitationView), (status = 403, description = "Read-only access", body = Problem), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
+async fn invite(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+    ApiJson(body): ApiJson<NewInvitation>,
+) -> Result<impl IntoResponse, ApiError> {
+    let id = parse_id(&id)?;
+    let days = body.days.unwrap_or(crate::store::DEFAULT_INVITATION_DAYS);
+    let plan = state.store.plan(&actor, id).await?;
+    if plan.party(body.party_id).is_none() {
+        return Err(
+            goldthread_domain::error::FieldErrors::single("party_id", "There is no such party in this plan").into(),
+        );
+    }
+    let (invitation, token) = state.store.invite(&actor, id, body.party_id, &body.email, days).await?;
+    let link = format!(
+        "{}/invitations/{token}",
+        crate::web::pages::invitations::base_url(&state, &headers)
+    );
+    if let Some(party) = plan.party(body.party_id) {
+        crate::mail::invitation(&state, &actor, &plan, party, &invitation.email, &link).await?;
+    }
+    Ok((StatusCode::CREATED, axum::Json(invitation_view(invitation, Some(link)))))
+}
+
+/// The invitations to a plan, newest first.
+#[utoipa::path(get, path = "/plans/{id}/invitations", tag = "plans", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "OK", body = Vec<InvitationView>), (status = 404, description = "Not found, or not yours to see", body = Problem)))]
+async fn list_invitations(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Vec<InvitationView>>, ApiError> {
+    let list = state.store.invitations(&actor, parse_id(&id)?).await?;
+    Ok(axum::Json(list.into_iter().map(|i| invitation_view(i, None)).collect()))
+}
+
+/// Withdraw an invitation that has not been used.
+#[utoipa::path(delete, path = "/plans/{id}/invitations/{invitation_id}", tag = "plans", params(("id" = Uuid, Path), ("invitation_id" = Uuid, Path)),
+    responses((status = 204, description = "Withdrawn"), (status = 403, description = "Read-only access", body = Problem), (status = 404, description = "Not found, already used or withdrawn, or not yours to see", body = Problem)))]
+async fn withdraw_invitation(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path((id, invitation)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .store
+        .revoke_invitation(&actor, parse_id(&id)?, parse_id(&invitation)?)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
