@@ -257,6 +257,11 @@ async fn invite_agree_and_asked_again(backend: Backend) {
     .await;
     client.goto(&app.url(&format!("/plans/{id}"))).await.unwrap();
     heading_is(&client, "Leo's My Support Plan").await;
+    client.goto(&app.url(&format!("/plans/{id}/agreements"))).await.unwrap();
+    heading_is(&client, "Leo's My Support Plan").await;
+    screenshot(&client, "agreements-asked-again.png").await;
+    client.goto(&app.url(&format!("/plans/{id}"))).await.unwrap();
+    heading_is(&client, "Leo's My Support Plan").await;
     let parties = text(&client, "#agreement-parties").await;
     assert!(parties.contains("Agreed an earlier version"), "{parties}");
     assert!(parties.contains("so they are asked again"), "{parties}");
@@ -283,6 +288,7 @@ async fn invite_agree_and_asked_again(backend: Backend) {
         .await
         .unwrap();
     heading_is(&client, "Agree to this plan").await;
+    screenshot(&client, "agree-to-this-plan.png").await;
     client.close().await.unwrap();
 
     let name = match backend {
