@@ -399,6 +399,17 @@ async fn agreements_through_the_api_and_on_paper(backend: Backend) {
     assert_eq!(status, 422);
     assert_eq!(problem["errors"][0]["field"], "version");
 
+    // A date still to come is refused.
+    let mut future = body(
+        &report["version"],
+        &report["content_hash"],
+        json!({"kind": "declined", "reason": "Not yet"}),
+    );
+    future["on"] = json!("2999-01-01");
+    let (status, problem) = api.post(&format!("/plans/{id}/agreements"), future).await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["errors"][0]["field"], "on");
+
     // A paper copy: the scan uploaded first, then the agreement naming it.
     let (status, problem) = api
         .post(

@@ -99,6 +99,11 @@ async fn record_agreement(
 ) -> Result<impl IntoResponse, ApiError> {
     let id = parse_id(&id)?;
     let plan = state.store.plan(&actor, id).await?;
+    if agreement.on > crate::local_time::today() {
+        return Err(
+            goldthread_domain::error::FieldErrors::single("on", "The date must be today or in the past").into(),
+        );
+    }
     let plan = state
         .store
         .change_plan(
