@@ -48,6 +48,9 @@ pub struct Verification {
     /// The party's name as it stood when they responded.
     pub party_name: String,
     pub kind: ResponseKind,
+    /// For whom, when agreed on behalf of someone else (a parent for a
+    /// young child, an attorney or deputy).
+    pub on_behalf_of: Option<String>,
     /// The content version responded to.
     pub version: i64,
     #[schema(value_type = String, format = Date)]
@@ -87,6 +90,12 @@ pub fn verify(id: Uuid, log: &[ChangeRecord]) -> Result<Vec<Verification>, RuleE
                     .party(agreement.party_id)
                     .map_or_else(|| "A former party".to_owned(), |p| p.name.clone()),
                 kind: ResponseKind::of(&agreement.response),
+                on_behalf_of: match &agreement.response {
+                    Response::Agreed { on_behalf_of, .. } | Response::Paper { on_behalf_of, .. } => {
+                        on_behalf_of.as_ref().map(|o| o.person_name.clone())
+                    }
+                    Response::Declined { .. } => None,
+                },
                 version: agreement.version,
                 on: agreement.on,
                 holds: recomputed.as_deref() == Some(agreement.content_hash.as_str()),

@@ -40,8 +40,13 @@ pub async fn verify(store: &Store, plan_id: Uuid) -> anyhow::Result<()> {
                 "DOES NOT HOLD: the hash is not that version's"
             }
         };
+        let behalf = v
+            .on_behalf_of
+            .as_ref()
+            .map(|who| format!(" on behalf of {who}"))
+            .unwrap_or_default();
         println!(
-            "{} {} version {} on {} ({}): {verdict}",
+            "{} {}{behalf}: version {} on {} ({}): {verdict}",
             v.party_name,
             v.kind.label().to_lowercase(),
             v.version,

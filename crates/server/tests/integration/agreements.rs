@@ -551,6 +551,12 @@ async fn demo_agreements_verify(backend: Backend) {
         // The command line agrees.
         let (ok, out, err) = goldthread(&url, &["verify-agreement", id], "");
         assert!(ok, "{out}{err}");
+        if plan_type == "CP" {
+            assert!(
+                out.contains("Morag Campbell agreed on behalf of Ruby Campbell: version"),
+                "{out}"
+            );
+        }
         if report["agreements"].as_array().unwrap().is_empty() {
             assert!(out.contains("No agreements have been recorded."), "{out}");
         } else {
