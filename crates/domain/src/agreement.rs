@@ -27,9 +27,11 @@ pub enum Capacity {
 /// the person's own view kept beside it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OnBehalfOf {
+    #[schema(min_length = 1, max_length = 200)]
     pub person_name: String,
     pub capacity: Capacity,
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub persons_view: Option<String>,
 }
 
@@ -40,17 +42,25 @@ pub enum Response {
     /// Agreed on screen with their typed full name and the statement of
     /// commitment shown to them.
     Agreed {
+        #[schema(min_length = 1, max_length = 200)]
         typed_name: String,
+        #[schema(min_length = 1, max_length = 2000)]
         statement: String,
         #[serde(default)]
         on_behalf_of: Option<OnBehalfOf>,
     },
     /// Declined, with the reason (a barrier to commitment, SPEC A4).
-    Declined { reason: String },
+    Declined {
+        #[schema(min_length = 1, max_length = 2000)]
+        reason: String,
+    },
     /// A signed paper copy of the printed version, scanned and uploaded.
     Paper {
+        #[schema(min_length = 1, max_length = 200)]
         signed_by: String,
-        /// The stored file's reference.
+        /// The stored file's reference: the id of a file uploaded to the
+        /// plan.
+        #[schema(min_length = 1, max_length = 100)]
         file_ref: String,
         #[serde(default)]
         on_behalf_of: Option<OnBehalfOf>,
@@ -152,6 +162,40 @@ pub fn part_hash(plan: &Plan, party_id: Uuid) -> String {
 /// The rules an agreement must meet to be recorded.
 pub fn check(plan: &Plan, agreement: &Agreement, plan_type: Option<&PlanType>) -> Result<(), FieldErrors> {
     let mut errors = FieldErrors::new();
+    // Lengths and invisible characters, as the API document says.
+    let mut text = |field: &str, value: &str, max: usize| {
+        crate::error::optional_text(&mut errors, field, Some(value), max);
+    };
+    match &agreement.response {
+        Response::Agreed {
+            typed_name,
+            statement,
+            on_behalf_of,
+        } => {
+            text("typed_name", typed_name, 200);
+            text("statement", statement, 2000);
+            if let Some(o) = on_behalf_of {
+                text("on_behalf_of", &o.person_name, 200);
+                text("persons_view", o.persons_view.as_deref().unwrap_or(""), 2000);
+            }
+        }
+        Response::Declined { reason } => text("reason", reason, 2000),
+        Response::Paper {
+            signed_by,
+            file_ref,
+            on_behalf_of,
+        } => {
+            text("signed_by", signed_by, 200);
+            text("file_ref", file_ref, 100);
+            if let Some(o) = on_behalf_of {
+                text("on_behalf_of", &o.person_name, 200);
+                text("persons_view", o.persons_view.as_deref().unwrap_or(""), 2000);
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     let Some(party) = plan.party(agreement.party_id) else {
         return Err(FieldErrors::single(
             "party_id",

@@ -26,3 +26,4 @@ mod testkit;
 pub mod transfer;
 pub mod two_factor;
 pub mod user;
+pub mod verification;

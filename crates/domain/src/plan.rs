@@ -82,7 +82,9 @@ impl PlanStatus {
     pub fn next(self) -> &'static [PlanStatus] {
         use PlanStatus::*;
         match self {
-            Draft => &[Agreed, Closed],
+            // A draft becomes agreed only when every party asked to agree
+            // has agreed it (crate::agreement::settle_status), never by hand.
+            Draft => &[Closed],
             Agreed => &[UnderReview, Superseded, Closed],
             UnderReview => &[Agreed, Superseded, Closed],
             Superseded | Closed => &[],
@@ -822,7 +824,13 @@ impl Plan {
                 }
             }
             Change::StatusChanged { to } => {
-                if !self.status.next().contains(to) {
+                if self.status == PlanStatus::Draft && *to == PlanStatus::Agreed {
+                    errors.add_conflict(
+                        "status",
+                        "A plan becomes agreed when everyone asked to agree has agreed the current version: \
+                         record their agreement on the plan's Agreement section",
+                    );
+                } else if !self.status.next().contains(to) {
                     errors.add_conflict(
                         "status",
                         format!(
@@ -1076,16 +1084,30 @@ mod tests {
             .unwrap_err();
         assert!(errors.get("status").unwrap().contains("cannot become under review"));
         let errors = plan
-            .check(&Change::StatusChanged { to: PlanStatus::Agreed }, None, None)
+            .check(&Change::StatusChanged { to: PlanStatus::Closed }, None, None)
             .unwrap_err();
         assert!(errors.get("reason").is_some());
         assert!(
             plan.check(
-                &Change::StatusChanged { to: PlanStatus::Agreed },
-                Some("Everyone signed"),
+                &Change::StatusChanged { to: PlanStatus::Closed },
+                Some("The family moved away"),
                 None
             )
             .is_ok()
+        );
+        // Agreed follows from the agreements, not from a status change.
+        let errors = plan
+            .check(
+                &Change::StatusChanged { to: PlanStatus::Agreed },
+                Some("Everyone signed"),
+                None,
+            )
+            .unwrap_err();
+        assert!(
+            errors
+                .get("status")
+                .unwrap()
+                .starts_with("A plan becomes agreed when everyone")
         );
     }
 

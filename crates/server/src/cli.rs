@@ -59,6 +59,14 @@ enum Command {
         /// the client's address, comma-separated. None by default.
         #[arg(long, env = "GOLDTHREAD_TRUSTED_PROXIES", value_delimiter = ',')]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// The SMTP server e-mail goes through, e.g. smtp://mail.example.org:25
+        /// or smtps://user:password@mail.example.org. Without it, messages
+        /// are kept in the outbox administrators see.
+        #[arg(long, env = "GOLDTHREAD_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// The address e-mail is sent from.
+        #[arg(long, env = "GOLDTHREAD_MAIL_FROM", default_value = crate::mail::DEFAULT_FROM)]
+        mail_from: String,
     },
     /// Manage users.
     User {
@@ -96,6 +104,12 @@ enum Command {
     Demo,
     /// Rebuild every plan's current state from its history, and the dashboard's index.
     RebuildProjections,
+    /// Check every agreement recorded on a plan against its history: which
+    /// hold, and for which version. Fails if any does not hold.
+    VerifyAgreement {
+        /// The plan's id.
+        plan_id: uuid::Uuid,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -354,6 +368,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             session_idle_minutes,
             session_max_hours,
             trusted_proxies,
+            smtp_url,
+            mail_from,
         } => {
             crate::local_time::set_zone(time_zone);
             let mut config = base_config(addr, public_url, plan_types);
@@ -373,6 +389,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 false
             };
+            let mailer = match smtp_url {
+                Some(url) => crate::mail::Mailer::smtp(&url, &mail_from)?,
+                None => crate::mail::Mailer::keep_only(),
+            };
+            crate::mail::spawn_sender(store.clone(), mailer, std::time::Duration::from_secs(5));
             let app = Application::build_with_store(config.clone(), store.clone()).await?;
             let url = config
                 .public_url
@@ -579,6 +600,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             // an upgrade to a version that has it).
             let indexed = store.refresh_all_dashboards().await?;
             println!("Rebuilt the dashboard's index of {indexed} plans.");
+        }
+        Command::VerifyAgreement { plan_id } => {
+            let store = startup::connect(&base_config(local, None, None)).await?;
+            crate::agreements_cli::verify(&store, plan_id).await?;
         }
     }
     Ok(())

@@ -9,12 +9,14 @@
 //! - [`cli`] is the command line.
 //! - [`local_time`] shows times in the organisation's time zone.
 
+pub mod agreements_cli;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod local_time;
 pub mod reminders;
+pub mod mail;
 pub mod startup;
 pub mod store;
 pub mod throttle;

@@ -10,6 +10,7 @@
 //! one through [`Store::change_plan`], so the plan rules are enforced and
 //! each change is in the plan's history, as if typed in by its author.
 
+mod agreements;
 mod amir_pb;
 mod jade_sh;
 mod kai_yp;
@@ -148,7 +149,8 @@ struct DemoPlan {
     review_interval_weeks: Option<u32>,
     parties: Vec<DemoParty>,
     content: Content,
-    /// The reason recorded when the plan is agreed; `None` leaves it a draft.
+    /// How the plan was agreed; `None` when it is still a draft. Its
+    /// agreements are in `agreements.rs`; the status follows from them.
     agreed: Option<&'static str>,
 }
 
@@ -418,10 +420,13 @@ async fn write_plan(
         }
     }
     writer.content(data.content, users).await?;
-    if let Some(reason) = data.agreed {
-        let change = Change::StatusChanged { to: PlanStatus::Agreed };
-        let actor = writer.actor.clone();
-        writer.apply_as(&actor, Some(reason), change).await?;
+    // Agreed by everyone asked, or not: the status follows (issue 9).
+    agreements::write(&mut writer, data.start).await?;
+    if data.agreed.is_some() != (writer.plan.status == PlanStatus::Agreed) {
+        bail!(
+            "the demo plan's agreements do not leave it {}",
+            if data.agreed.is_some() { "agreed" } else { "a draft" }
+        );
     }
     Ok(writer.plan.id)
 }

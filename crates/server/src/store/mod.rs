@@ -9,10 +9,16 @@
 //! and applies the access rules in its query: a plan the actor may not see
 //! is simply not found.
 
+pub mod agreements;
+mod copies;
 mod files;
 mod monitoring;
 mod oidc;
 mod parties;
+mod invitations;
+mod notifications;
+mod oidc;
+mod outbox;
 mod people;
 mod photos;
 mod plans;
@@ -35,8 +41,12 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 use time::OffsetDateTime;
 
+pub use copies::Copy;
 pub use files::{MAX_FILE_BYTES, check_content, check_upload};
 pub use monitoring::{DashboardPlan, DashboardRows, DashboardScope, MonitoringLog, set_plan_types};
+pub use invitations::{DEFAULT_INVITATION_DAYS, Invitation, LinkProblem};
+pub use notifications::Notification;
+pub use outbox::{MAX_ATTEMPTS, OutboxMessage};
 pub use people::{PersonChange, PersonSummary};
 pub use photos::{MAX_PHOTO_BYTES, photo_type, reencode_photo};
 pub use plans::{FollowUp, PlanFilter, PlanSummary, Resolution};

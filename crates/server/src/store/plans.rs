@@ -366,10 +366,10 @@ impl Store {
         plan_types: &Registry,
     ) -> Result<Plan> {
         let visible = self.plan(actor, id).await?;
-        if !actor.can_write() {
-            return Err(StoreError::Forbidden);
-        }
-        self.require_plan_writable(actor, id).await?;
+        // Writers may append; a party may give their own response
+        // (see store/agreements.rs).
+        self.require_may_append(actor, &visible, &change, plan_types.get(&visible.plan_type))
+            .await?;
         if base_version < 1 || base_version > visible.version {
             return Err(StoreError::Invalid(FieldErrors::conflict(
                 "base_version",
@@ -398,7 +398,7 @@ impl Store {
             )));
         }
         let reason = reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
-        let plan = on_pool!(self, pool => {
+        let saved: Plan = on_pool!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
                 // Take the plan's write lock before reading it, so that the
@@ -519,7 +519,9 @@ impl Store {
         })?;
         // The dashboard's index follows every change (store/monitoring.rs).
         self.refresh_dashboard_after_save(id).await;
-        Ok(plan)
+        // Who is told about it (store/agreements.rs).
+        self.after_change(actor, &visible, &saved).await;
+        Ok(saved)
     }
 
     async fn plan_changes(&self, id: Uuid, after: i64) -> Result<Vec<ChangeRecord>> {

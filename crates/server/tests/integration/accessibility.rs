@@ -16,7 +16,7 @@ use crate::browser::{artifacts_dir, browser, click, fill, fill_date, start_drive
 use crate::helpers::{Backend, PASSWORD, spawn_app};
 
 /// The axe-core rule tags checked: WCAG 2.0, 2.1 and 2.2, levels A and AA.
-const TAGS: [&str; 5] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+pub(crate) const TAGS: [&str; 5] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
 /// Teaches axe one rule of ours that it has no rule for: a GOV.UK error
 /// message must be tied to its field (or fieldset) with `aria-describedby`,

@@ -205,27 +205,39 @@ async fn plans_parties_status_and_history(backend: Backend) {
     assert_eq!(status, 422);
     assert_eq!(problem["errors"].as_array().unwrap().len(), 2);
 
-    // Agreeing needs a reason; after that every change does.
+    // Agreed follows from the agreements, not from a status change.
     let (status, problem) = api
-        .post(
-            &format!("/plans/{id}/status"),
-            json!({"base_version": 4, "status": "agreed"}),
-        )
-        .await;
-    assert_eq!(status, 422);
-    assert_eq!(problem["errors"][0]["field"], "reason");
-    let (status, plan) = api
         .post(
             &format!("/plans/{id}/status"),
             json!({"base_version": 4, "status": "agreed", "reason": "Signed by everyone"}),
         )
         .await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["errors"][0]["field"], "status");
+    // Priya is asked to agree, and agrees: the plan is agreed. After that
+    // every change needs a reason.
+    let (status, plan) = api
+        .put(
+            &format!("/plans/{id}/agreements/required"),
+            json!({"base_version": 4, "party_id": priya_party, "required": true}),
+        )
+        .await;
     assert_eq!(status, 200, "{plan}");
+    let (_, report) = api.get(&format!("/plans/{id}/agreements")).await;
+    let (status, plan) = api
+        .post(
+            &format!("/plans/{id}/agreements"),
+            json!({"party_id": priya_party, "version": report["version"], "content_hash": report["content_hash"],
+                "on": "2026-11-20", "response": {"kind": "agreed", "typed_name": "Priya Shah",
+                "statement": report["statement"]}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{plan}");
     assert_eq!(plan["status"], "agreed");
     let (status, problem) = api
         .put(
             &format!("/plans/{id}"),
-            json!({"base_version": 5, "title": "Leo's plan"}),
+            json!({"base_version": 6, "title": "Leo's plan"}),
         )
         .await;
     assert_eq!(status, 422, "{problem}");
@@ -233,7 +245,7 @@ async fn plans_parties_status_and_history(backend: Backend) {
     let (status, plan) = api
         .put(
             &format!("/plans/{id}"),
-            json!({"base_version": 5, "title": "Leo's plan", "reason": "Shorter title"}),
+            json!({"base_version": 6, "title": "Leo's plan", "reason": "Shorter title"}),
         )
         .await;
     assert_eq!(status, 200);
@@ -254,11 +266,12 @@ async fn plans_parties_status_and_history(backend: Backend) {
             "party_added",
             "party_added",
             "lead_professional_set",
-            "status_changed",
+            "agreement_required_set",
+            "agreement_recorded",
             "details_edited"
         ]
     );
-    assert_eq!(log[4]["reason"], "Signed by everyone");
+    assert_eq!(log[6]["reason"], "Shorter title");
     assert_eq!(log[0]["author_name"], "priya");
 
     // The plan as it stood earlier.
@@ -272,7 +285,7 @@ async fn plans_parties_status_and_history(backend: Backend) {
     // Removing a party keeps them in the history.
     let (status, plan) = reqwest::Client::new()
         .delete(app.url(&format!(
-            "/api/v1/plans/{id}/parties/{priya_party}?base_version=6&reason=Left%20the%20school"
+            "/api/v1/plans/{id}/parties/{priya_party}?base_version=7&reason=Left%20the%20school"
         )))
         .bearer_auth(&api.token)
         .send()

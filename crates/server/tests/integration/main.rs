@@ -6,6 +6,8 @@ mod helpers;
 
 mod access;
 mod accessibility;
+mod agreements;
+mod agreements_browser;
 mod accordion;
 mod api;
 mod browser;
@@ -15,6 +17,7 @@ mod content;
 mod contract;
 mod fuzz;
 mod history;
+mod mail;
 mod merging;
 mod monitoring;
 mod monitoring_browser;

@@ -166,12 +166,8 @@ async fn people_and_plans_without_javascript(backend: Backend) {
             .contains("no active Goldthread user")
     );
 
-    // Agree it; the history shows every change with who and why.
+    // Agreed follows from the agreements: a status change cannot make it.
     let status = format!("{plan}/status");
-    let response = priya
-        .submit(&status, &status, &[("base_version", "3"), ("status", "agreed")])
-        .await;
-    assert_eq!(response.status(), 422);
     let response = priya
         .submit(
             &status,
@@ -183,10 +179,15 @@ async fn people_and_plans_without_javascript(backend: Backend) {
             ],
         )
         .await;
+    assert_eq!(response.status(), 422);
+    // Priya is asked to agree, and agrees: the plan is agreed. The
+    // history shows every change with who and why.
+    crate::agreements::ask(&priya, &plan, "Priya Shah").await;
+    let response = crate::agreements::agree(&priya, &plan, "Priya Shah").await;
     assert_eq!(response.status(), 303);
     let (_, html) = priya.get(&format!("{plan}/history")).await;
-    assert!(html.contains("Status changed to Agreed"));
-    assert!(html.contains("Reason: Agreed at the meeting"));
+    assert!(html.contains("Asked for the agreement of Priya Shah"));
+    assert!(html.contains("Priya Shah agreed version 3"));
     assert!(html.contains("Made Priya Shah the Lead Professional"));
     let (status_code, html) = priya.get(&format!("{plan}/versions/1")).await;
     assert_eq!(status_code, 200);
@@ -196,7 +197,7 @@ async fn people_and_plans_without_javascript(backend: Backend) {
     // After agreement a change needs a reason.
     let details = format!("{plan}/details");
     let response = priya
-        .submit(&details, &details, &[("base_version", "4"), ("title", "Leo's plan")])
+        .submit(&details, &details, &[("base_version", "5"), ("title", "Leo's plan")])
         .await;
     assert_eq!(response.status(), 422);
     let html = response.text().await.unwrap();

@@ -89,7 +89,7 @@ async fn summary_contents_and_saved_banner(backend: Backend) {
     let headings = scraper::Selector::parse("h2.app-section-heading").unwrap();
     let section_headings = document.select(&headings).count();
     assert!(section_headings > 3, "{section_headings}");
-    assert_eq!(hrefs.len(), section_headings + 3, "{hrefs:?}");
+    assert_eq!(hrefs.len(), section_headings + 4, "{hrefs:?}");
     for href in &hrefs {
         let anchor = href.strip_prefix('#').unwrap();
         assert!(html.contains(&format!("id=\"{anchor}\"")), "no target for {href}");
@@ -271,20 +271,12 @@ async fn remove_asks_first_and_wants_a_reason_once_agreed(backend: Backend) {
         .next()
         .unwrap()
         .to_owned();
-    let status = format!("/plans/{p}/status");
-    let response = priya
-        .submit(
-            &status,
-            &status,
-            &[
-                ("base_version", &version),
-                ("status", "agreed"),
-                ("reason", "Agreed at the meeting"),
-            ],
-        )
-        .await;
+    // Agreed at the meeting: the plan is agreed once the party asked agrees.
+    let plan_url = format!("/plans/{p}");
+    crate::agreements::ask(&priya, &plan_url, "Priya Shah").await;
+    let response = crate::agreements::agree(&priya, &plan_url, "Priya Shah").await;
     assert_eq!(response.status(), 303);
-    let version = (version.parse::<i64>().unwrap() + 1).to_string();
+    let version = (version.parse::<i64>().unwrap() + 2).to_string();
     let remove = format!("{item}/remove");
     let (_, html) = priya.get(&remove).await;
     assert!(html.contains("id=\"reason\""));

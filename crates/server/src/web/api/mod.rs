@@ -2,6 +2,7 @@
 //! personal access token (`Authorization: Bearer …`). The OpenAPI document
 //! at `/api/v1/openapi.json` is generated from these handlers.
 
+pub mod agreements;
 mod contract;
 mod monitoring;
 mod people;
@@ -76,6 +77,7 @@ impl Modify for BearerAuth {
 pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(people::router())
+        .merge(agreements::router())
         .merge(plans::router())
         .merge(transfer::router())
         .merge(plan_types::router())

@@ -494,8 +494,10 @@ struct StatusBody {
     status: PlanStatus,
 }
 
-/// Move the plan through its lifecycle: draft → agreed → under review →
-/// agreed …, or superseded / closed.
+/// Move the plan through its lifecycle: agreed → under review → agreed …,
+/// or superseded / closed. A draft becomes agreed only when every party
+/// asked has agreed its current version (`POST /plans/{id}/agreements`);
+/// asking for `agreed` here is refused (422, `status`).
 #[utoipa::path(post, path = "/plans/{id}/status", tag = "plans", params(("id" = Uuid, Path)), request_body = StatusBody,
     responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "A field you changed was also changed by someone else since base_version; nothing saved. `fields` lists each with its base, their and your value", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn change_status(

@@ -3,6 +3,7 @@
 
 mod account;
 pub mod dashboard;
+pub mod agreements;
 pub mod dates;
 pub mod meetings;
 pub mod progress;
@@ -10,6 +11,9 @@ pub(crate) use account::Moment;
 mod compare;
 pub mod conflict;
 mod parties;
+pub mod invitations;
+mod messages;
+pub mod mine;
 pub mod people;
 pub mod plans;
 pub mod reviews;
@@ -39,6 +43,10 @@ pub fn router() -> Router<AppState> {
         .merge(people::router())
         .merge(plans::router())
         .merge(parties::router())
+        .merge(agreements::router())
+        .merge(invitations::router())
+        .merge(mine::router())
+        .merge(messages::router())
         .merge(sections::router())
         .merge(reviews::router())
         .merge(users::router())

@@ -275,6 +275,7 @@ struct ShowPage {
     transferred: bool,
     /// Reviews, the safety plan's last check, the plans before and after.
     review_block: Option<super::reviews::ReviewBlock>,
+    agreement: super::agreements::AgreementBlock,
 }
 
 /// The summary at the top of the plan page.
@@ -386,7 +387,9 @@ fn show_page(
     // Read-only users are not shown forms they cannot send.
     ctx.can_write &= view.writable;
     let links = super::transfer::links_view(state, &view.plan);
+    let agreement = super::agreements::AgreementBlock::of(&view.plan, user.user.id, view.writable);
     Ok(ShowPage {
+        agreement,
         ctx,
         view,
         as_of,
