@@ -292,9 +292,16 @@ pub fn record(plan: &mut Plan, agreement: &Agreement, seq: i64) {
 
 /// A draft becomes agreed once every required party has agreed the current
 /// version: after an agreement, and after the list of required parties
-/// changes (a party who agreed earlier may be marked required later).
+/// changes (a party who agreed earlier may be marked required later). A
+/// plan under review becomes agreed again the same way once its review is
+/// closed.
 pub fn settle_status(plan: &mut Plan) {
-    if plan.status == PlanStatus::Draft && all_required_agreed(plan) {
+    let settles = match plan.status {
+        PlanStatus::Draft => true,
+        PlanStatus::UnderReview => plan.reviews.open().is_none(),
+        _ => false,
+    };
+    if settles && all_required_agreed(plan) {
         plan.status = PlanStatus::Agreed;
     }
 }
@@ -419,6 +426,65 @@ mod tests {
         // The state survives a replay and the stored JSON.
         let again: Plan = serde_json::from_value(serde_json::to_value(&plan).unwrap()).unwrap();
         assert_eq!(again, plan);
+    }
+
+    #[test]
+    fn a_reviewed_plan_is_agreed_again_by_agreements_never_by_hand() {
+        use crate::review::{OutcomeRating, ReviewKind};
+        use crate::testkit::{builtin, step_on};
+        let msp = builtin("msp.toml");
+        let mut plan = plan();
+        agree(&mut plan, CLAIRE, "Claire Martin").unwrap();
+        agree(&mut plan, PRIYA, "Priya Shah").unwrap();
+        let review_id = Uuid::from_u128(900);
+        let on = date!(2027 - 03 - 12);
+        let opened = Change::ReviewOpened {
+            review_id,
+            kind: ReviewKind::Formal,
+            on,
+            participants: vec!["Claire Martin".into()],
+        };
+        step_on(&mut plan, opened, Some(&msp)).unwrap();
+        assert_eq!(plan.status, PlanStatus::UnderReview);
+        let by_hand = Change::StatusChanged { to: PlanStatus::Agreed };
+        let refused = step_on(&mut plan, by_hand, Some(&msp)).unwrap_err();
+        assert!(refused.get("status").is_some(), "{refused:?}");
+        // The review changes Priya's part and rates every outcome.
+        let edited = Change::ItemEdited {
+            item: Item::Provision(provision(21, "Check-in twice a day", Some(PRIYA))),
+        };
+        step_on(&mut plan, edited, Some(&msp)).unwrap();
+        let ratings = plan
+            .content
+            .outcomes
+            .iter()
+            .map(|o| OutcomeRating {
+                outcome_id: o.id,
+                rating: "met".into(),
+                note: String::new(),
+            })
+            .collect();
+        let answered = Change::ReviewAnswered {
+            review_id,
+            answers: Default::default(),
+            ratings,
+        };
+        step_on(&mut plan, answered, Some(&msp)).unwrap();
+        let closed = Change::ReviewClosed {
+            review_id,
+            on,
+            supersedes: false,
+        };
+        step_on(&mut plan, closed, Some(&msp)).unwrap();
+        assert_eq!(
+            plan.status,
+            PlanStatus::UnderReview,
+            "the reviewed plan is not agreed yet"
+        );
+        agree(&mut plan, CLAIRE, "Claire Martin").unwrap();
+        assert_eq!(plan.status, PlanStatus::UnderReview, "one of two has agreed it");
+        agree(&mut plan, PRIYA, "Priya Shah").unwrap();
+        assert_eq!(plan.status, PlanStatus::Agreed);
     }
 
     #[test]

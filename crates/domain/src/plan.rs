@@ -86,7 +86,9 @@ impl PlanStatus {
             // has agreed it (crate::agreement::settle_status), never by hand.
             Draft => &[Closed],
             Agreed => &[UnderReview, Superseded, Closed],
-            UnderReview => &[Agreed, Superseded, Closed],
+            // Agreed again once the review is closed and every party asked
+            // has agreed the reviewed plan (settle_status), never by hand.
+            UnderReview => &[Superseded, Closed],
             Superseded | Closed => &[],
         }
     }
@@ -824,7 +826,7 @@ impl Plan {
                 }
             }
             Change::StatusChanged { to } => {
-                if self.status == PlanStatus::Draft && *to == PlanStatus::Agreed {
+                if *to == PlanStatus::Agreed && self.status != PlanStatus::Agreed {
                     errors.add_conflict(
                         "status",
                         "A plan becomes agreed when everyone asked to agree has agreed the current version: \

@@ -393,6 +393,10 @@ pub fn apply(plan: &mut Plan, record: &ChangeRecord) {
             }
             if *supersedes {
                 plan.status = PlanStatus::Superseded;
+            } else {
+                // The reviewed plan is agreed again once every required
+                // party has agreed what it now says (perhaps already).
+                crate::agreement::settle_status(plan);
             }
         }
         change => {

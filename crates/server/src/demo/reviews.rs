@@ -196,7 +196,7 @@ async fn leo_reviews(store: &Store, types: &Registry, id: Uuid, actor: &Actor) -
     )
     .await?;
     r.close(review, on).await?;
-    agree_again(&mut r, "Everyone agreed the plan as reviewed at R1").await?;
+    agree_again(&mut r, on).await?;
 
     // R2: lunchtime club support is added.
     let on = date!(2026 - 11 - 30);
@@ -252,15 +252,41 @@ async fn leo_reviews(store: &Store, types: &Registry, id: Uuid, actor: &Actor) -
     )
     .await?;
     r.close(review, on).await?;
-    agree_again(&mut r, "Everyone agreed the plan as reviewed at R2").await?;
+    agree_again(&mut r, on).await?;
     Ok(())
 }
 
-/// After a formal review the parties agree the reviewed plan.
-async fn agree_again(r: &mut Reviewer<'_>, reason: &str) -> anyhow::Result<()> {
-    use goldthread_domain::plan::PlanStatus;
-    if r.plan.status == PlanStatus::UnderReview {
-        r.apply(reason, Change::StatusChanged { to: PlanStatus::Agreed })
+/// After a formal review the parties asked agree the reviewed plan again,
+/// as they did before (on behalf of the same person where they did); the
+/// status follows from their agreements (issue 9).
+async fn agree_again(r: &mut Reviewer<'_>, on: Date) -> anyhow::Result<()> {
+    use goldthread_domain::agreement::{self, Agreement, PartyStanding, Response};
+    let statement = agreement::statement_of(r.types.get(&r.plan.plan_type))
+        .unwrap_or_default()
+        .to_owned();
+    for party_id in r.plan.agreements.required.clone() {
+        if matches!(agreement::standing(&r.plan, party_id), PartyStanding::Agreed { .. }) {
+            continue;
+        }
+        let Some(party) = r.plan.party(party_id) else {
+            continue;
+        };
+        let on_behalf_of = match agreement::latest(&r.plan, party_id).map(|g| &g.agreement.response) {
+            Some(Response::Agreed { on_behalf_of, .. } | Response::Paper { on_behalf_of, .. }) => on_behalf_of.clone(),
+            _ => None,
+        };
+        let agreement = Agreement {
+            party_id,
+            version: r.plan.agreements.content_version,
+            content_hash: r.plan.content_hash(),
+            on,
+            response: Response::Agreed {
+                typed_name: party.name.clone(),
+                statement: statement.clone(),
+                on_behalf_of,
+            },
+        };
+        r.apply("Agreed the reviewed plan", Change::AgreementRecorded { agreement })
             .await?;
     }
     Ok(())

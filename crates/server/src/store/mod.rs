@@ -42,8 +42,8 @@ use time::OffsetDateTime;
 
 pub use copies::Copy;
 pub use files::{MAX_FILE_BYTES, check_content, check_upload};
-pub use monitoring::{DashboardPlan, DashboardRows, DashboardScope, MonitoringLog, set_plan_types};
 pub use invitations::{DEFAULT_INVITATION_DAYS, Invitation, LinkProblem};
+pub use monitoring::{DashboardPlan, DashboardRows, DashboardScope, MonitoringLog, set_plan_types};
 pub use notifications::Notification;
 pub use outbox::{MAX_ATTEMPTS, OutboxMessage};
 pub use people::{PersonChange, PersonSummary};

@@ -212,7 +212,7 @@ async fn plans_parties_status_and_history(backend: Backend) {
             json!({"base_version": 4, "status": "agreed", "reason": "Signed by everyone"}),
         )
         .await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 409);
     assert_eq!(problem["errors"][0]["field"], "status");
     // Priya is asked to agree, and agrees: the plan is agreed. After that
     // every change needs a reason.

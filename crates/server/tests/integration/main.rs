@@ -6,9 +6,9 @@ mod helpers;
 
 mod access;
 mod accessibility;
+mod accordion;
 mod agreements;
 mod agreements_browser;
-mod accordion;
 mod api;
 mod browser;
 mod cli;

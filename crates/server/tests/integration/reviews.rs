@@ -51,14 +51,50 @@ async fn agreed_msp(api: &Api) -> (String, [String; 2], String, [String; 2], Val
     for c in changes {
         plan = change(api, &p, version(&plan), None, c).await;
     }
-    let (status, plan) = api
+    let (status, body) = api
         .post(
-            &format!("/plans/{p}/status"),
-            json!({"base_version": version(&plan), "status": "agreed", "reason": "Agreed at the planning meeting"}),
+            &format!("/plans/{p}/parties"),
+            json!({"base_version": version(&plan), "name": "Claire Martin", "role": "parent_carer", "relationship": "Mum"}),
         )
         .await;
-    assert_eq!(status, 200, "{plan}");
+    assert_eq!(status, 201, "{body}");
+    let plan = agree_all(api, &p).await;
+    assert_eq!(plan["status"], "agreed", "{plan}");
     (p, [o1, o2], step, [v1, v2], plan)
+}
+
+/// Every party agrees the plan as it now stands (those not yet asked are
+/// asked first): the status follows from the agreements (issue 9).
+pub(crate) async fn agree_all(api: &Api, p: &str) -> Value {
+    let (_, report) = api.get(&format!("/plans/{p}/agreements")).await;
+    for party in report["parties"].as_array().unwrap() {
+        if party["required"] != true {
+            let (_, current) = api.get(&format!("/plans/{p}")).await;
+            let (status, body) = api
+                .put(
+                    &format!("/plans/{p}/agreements/required"),
+                    json!({"base_version": version(&current), "party_id": party["party_id"], "required": true}),
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+        }
+    }
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    let (_, report) = api.get(&format!("/plans/{p}/agreements")).await;
+    for party in report["parties"].as_array().unwrap() {
+        if party["standing"] == "agreed" {
+            continue;
+        }
+        let (status, body) = api
+            .post(
+                &format!("/plans/{p}/agreements"),
+                json!({"party_id": party["party_id"], "version": report["version"], "content_hash": report["content_hash"],
+                    "on": today, "response": {"kind": "agreed", "typed_name": party["name"], "statement": report["statement"]}}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    api.get(&format!("/plans/{p}")).await.1
 }
 
 async fn open(api: &Api, p: &str, base: i64, kind: &str) -> (u16, Value) {
@@ -110,14 +146,9 @@ async fn close(api: &Api, p: &str, review: &str, plan: &Value) -> (u16, Value) {
     .await
 }
 
-async fn agree_again(api: &Api, p: &str, plan: &Value) -> Value {
-    let (status, plan) = api
-        .post(
-            &format!("/plans/{p}/status"),
-            json!({"base_version": version(plan), "status": "agreed", "reason": "Everyone agreed the reviewed plan"}),
-        )
-        .await;
-    assert_eq!(status, 200, "{plan}");
+async fn agree_again(api: &Api, p: &str, _plan: &Value) -> Value {
+    let plan = agree_all(api, p).await;
+    assert_eq!(plan["status"], "agreed", "{plan}");
     plan
 }
 
@@ -333,7 +364,7 @@ async fn formal_reviews_through_the_api(backend: Backend) {
     let old = current(&api, &p).await;
     assert_eq!(old["status"], "superseded");
     let (status, body) = open(&api, &p, version(&old), "formal").await;
-    assert_eq!(status, 422, "{body}");
+    assert_eq!(status, 409, "{body}");
     assert!(error_of(&body, "status").unwrap().contains("superseded"), "{body}");
     let (status, history) = api.get(&format!("/plans/{p}/changes")).await;
     assert_eq!(status, 200);
@@ -527,12 +558,10 @@ async fn msp_cycle_in_the_browser(backend: Backend) {
     let closed = shows(&client, "Review closed").await;
     assert!(closed.contains("asked to agree the reviewed plan"), "{closed}");
     audit.check(&client, "Formal review, closed").await;
-    // The parties agree the reviewed plan (the status page, until agreements exist).
-    client.goto(&app.url(&format!("/plans/{p}/status"))).await.unwrap();
-    click(&client, "input[value=agreed]").await;
-    fill(&client, "#reason", "Everyone agreed the reviewed plan").await;
-    submit(&client).await;
-    shows(&client, "Status changed").await;
+    // The parties agree the reviewed plan (agreeing in the browser is
+    // tested in agreements_browser.rs).
+    let agreed = agree_all(&api, &p).await;
+    assert_eq!(agreed["status"], "agreed", "{agreed}");
 
     // R2: provision added.
     formal_review(&client, base, &p, 2, &mut audit).await;
@@ -547,11 +576,10 @@ async fn msp_cycle_in_the_browser(backend: Backend) {
     click(&client, "#open-review a").await;
     rate_and_close(&client, &mut audit, false).await;
     shows(&client, "Review closed").await;
-    client.goto(&app.url(&format!("/plans/{p}/status"))).await.unwrap();
-    click(&client, "input[value=agreed]").await;
-    fill(&client, "#reason", "Everyone agreed the plan reviewed at R2").await;
-    submit(&client).await;
-    let page = shows(&client, "Status changed").await;
+    let agreed = agree_all(&api, &p).await;
+    assert_eq!(agreed["status"], "agreed", "{agreed}");
+    client.goto(&app.url(&format!("/plans/{p}"))).await.unwrap();
+    let page = shows(&client, "R2, 12 April 2027").await;
 
     // The plan page: R1 and R2 markers with dates, the ended provision struck
     // through with its words.
@@ -631,13 +659,15 @@ async fn sh_weekly_reviews_in_the_browser(backend: Backend) {
     ] {
         plan = change(&api, &p, version(&plan), None, c).await;
     }
-    let (status, _) = api
+    let (status, body) = api
         .post(
-            &format!("/plans/{p}/status"),
-            json!({"base_version": version(&plan), "status": "agreed", "reason": "Signed on the day Jade moved in"}),
+            &format!("/plans/{p}/parties"),
+            json!({"base_version": version(&plan), "name": "Jade Thompson", "role": "person"}),
         )
         .await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 201, "{body}");
+    let plan = agree_all(&api, &p).await;
+    assert_eq!(plan["status"], "agreed", "{plan}");
     let driver = start_driver().await;
     let profile = tempfile::tempdir().unwrap();
     let client = browser(&driver, profile.path()).await;

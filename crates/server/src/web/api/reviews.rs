@@ -141,7 +141,7 @@ async fn open_review(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-struct ReviewAnswers {
+struct AnswersToAReview {
     #[schema(minimum = 0)]
     base_version: i64,
     #[schema(max_length = 2000)]
@@ -158,13 +158,13 @@ struct ReviewAnswers {
 
 /// Record answers to the open review's questions and, at a formal review,
 /// progress ratings of outcomes (not of ended ones).
-#[utoipa::path(post, path = "/plans/{id}/reviews/{review_id}/answers", tag = "reviews", params(("id" = Uuid, Path), ("review_id" = Uuid, Path)), request_body = ReviewAnswers,
+#[utoipa::path(post, path = "/plans/{id}/reviews/{review_id}/answers", tag = "reviews", params(("id" = Uuid, Path), ("review_id" = Uuid, Path)), request_body = AnswersToAReview,
     responses((status = 200, description = "OK", body = Plan), (status = 404, description = "Not found, or not yours to see", body = Problem), (status = 409, description = "Changed by someone else since base_version; nothing saved", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn answer_review(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     Path((id, review_id)): Path<(String, String)>,
-    ApiJson(body): ApiJson<ReviewAnswers>,
+    ApiJson(body): ApiJson<AnswersToAReview>,
 ) -> Result<axum::Json<Plan>, ApiError> {
     let (id, review_id) = (parse_id(&id)?, parse_id(&review_id)?);
     review_of(&state, &actor, id, review_id).await?;

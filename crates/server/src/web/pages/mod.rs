@@ -2,18 +2,18 @@
 //! Every page works without JavaScript.
 
 mod account;
-pub mod dashboard;
 pub mod agreements;
+pub mod dashboard;
 pub mod dates;
 pub mod meetings;
 pub mod progress;
 pub(crate) use account::Moment;
 mod compare;
 pub mod conflict;
-mod parties;
 pub mod invitations;
 mod messages;
 pub mod mine;
+mod parties;
 pub mod people;
 pub mod plans;
 pub mod reviews;
