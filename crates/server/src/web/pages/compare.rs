@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use goldthread_domain::error::FieldErrors;
-use goldthread_domain::plan::{Plan, format_date};
+use goldthread_domain::plan::{PartyRole, Plan, format_date};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -57,8 +57,15 @@ pub(super) struct CompareQuery {
     year: Option<String>,
 }
 
-fn text_of(value: &serde_json::Value) -> String {
+/// A stored value in words: a party's role by its label, any other name
+/// from a fixed list (`parent_carer`, `per_week`) with spaces.
+fn text_of(path: &str, value: &serde_json::Value) -> String {
+    let is_name = |s: &str| s.contains('_') && s.chars().all(|c| c.is_ascii_lowercase() || c == '_');
     match value {
+        serde_json::Value::String(s) if path.ends_with("/role") => {
+            PartyRole::parse(s).map_or_else(|| s.clone(), |r| r.label().to_owned())
+        }
+        serde_json::Value::String(s) if is_name(s) => s.replace('_', " "),
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Null => String::new(),
         other => other.to_string(),
@@ -126,9 +133,9 @@ pub(super) async fn compare_page(
                 earlier.as_ref().map(|p| name_path(p, &d.path)).unwrap_or(named)
             };
             let (kind, old, new) = match &d.kind {
-                DiffKind::Added { new } => ("Added", String::new(), text_of(new)),
-                DiffKind::Changed { old, new } => ("Changed", text_of(old), text_of(new)),
-                DiffKind::Removed { old } => ("Removed", text_of(old), String::new()),
+                DiffKind::Added { new } => ("Added", String::new(), text_of(&d.path, new)),
+                DiffKind::Changed { old, new } => ("Changed", text_of(&d.path, old), text_of(&d.path, new)),
+                DiffKind::Removed { old } => ("Removed", text_of(&d.path, old), String::new()),
                 DiffKind::Ended { reason } => ("Ended", String::new(), reason.clone()),
             };
             DiffLine {
