@@ -17,6 +17,8 @@ pub struct Application {
     store: Store,
     /// The fixed "today" of the configuration, if any (for reminders).
     today: Option<time::Date>,
+    /// For the links in reminder e-mails.
+    public_url: Option<String>,
 }
 
 impl Application {
@@ -35,6 +37,7 @@ impl Application {
         let secret = store.server_secret("cookie-signing-key").await?;
         crate::store::set_plan_types(plan_types.clone());
         let today = config.today;
+        let public_url = config.public_url.clone();
         let state = AppState::new(store.clone(), plan_types, config, secret);
         let router = web::router(state);
         Ok(Application {
@@ -42,6 +45,7 @@ impl Application {
             router,
             store,
             today,
+            public_url,
         })
     }
 
@@ -56,9 +60,11 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let purge = tokio::spawn(purge_in_background(self.store.clone()));
         let today = self.today;
-        let reminders = tokio::spawn(crate::reminders::in_background(self.store.clone(), move || {
-            today.unwrap_or_else(crate::local_time::today)
-        }));
+        let reminders = tokio::spawn(crate::reminders::in_background(
+            self.store.clone(),
+            self.public_url.clone(),
+            move || today.unwrap_or_else(crate::local_time::today),
+        ));
         let service = self
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>();

@@ -26,6 +26,7 @@ mod pages;
 mod party_lead;
 mod plan_building;
 mod plan_page;
+mod reminder_mail;
 mod reviews;
 mod rules;
 mod sessions;
