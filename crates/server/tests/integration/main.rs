@@ -19,6 +19,7 @@ mod fuzz;
 mod history;
 mod mail;
 mod merging;
+mod minutes;
 mod monitoring;
 mod monitoring_browser;
 mod oidc;
