@@ -19,6 +19,7 @@ mod fuzz;
 mod history;
 mod mail;
 mod merging;
+mod mine_progress;
 mod minutes;
 mod monitoring;
 mod monitoring_browser;

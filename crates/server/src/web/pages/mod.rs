@@ -6,6 +6,7 @@ pub mod agreements;
 pub mod dashboard;
 pub mod dates;
 pub mod meetings;
+pub mod mine_progress;
 pub mod minutes;
 pub mod progress;
 pub(crate) use account::Moment;
