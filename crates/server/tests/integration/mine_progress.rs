@@ -1,6 +1,7 @@
 //! The person's own view shows their outcomes' progress (issue 11, SPEC
-//! M2): each outcome's picture, and both raters' latest ratings in words;
-//! an outcome not yet rated says so. In the real headless Chromium: axe
+//! M2): each outcome's picture, and both raters' latest ratings in words
+//! (here read by Leo's mum, so Leo's ratings are "Leo said"); an outcome
+//! not yet rated says so. In the real headless Chromium: axe
 //! clean, no sideways scroll at 390 px, screenshot saved.
 
 use serde_json::{Value, json};
@@ -61,11 +62,11 @@ async fn the_persons_view_shows_progress(backend: Backend) {
     heading_is(&client, "Leo's My Support Plan").await;
     let first = text(&client, "#mine-progress-1-block").await;
     assert!(
-        first.contains("You said on 30 November 2026: more than expected (+1)"),
+        first.contains("Leo said on 30 November 2026: more than expected (+1)"),
         "{first}"
     );
     assert!(
-        first.contains("Your worker said on 2 November 2026: as expected (0)"),
+        first.contains("The worker said on 2 November 2026: as expected (0)"),
         "{first}"
     );
     let pictures = client
@@ -74,8 +75,8 @@ async fn the_persons_view_shows_progress(backend: Backend) {
         .unwrap();
     assert_eq!(pictures.len(), 1);
     let second = text(&client, "#mine-progress-2-block").await;
-    assert!(second.contains("You have not given a rating yet."), "{second}");
-    assert!(second.contains("Your worker has not given a rating yet."), "{second}");
+    assert!(second.contains("Leo has not given a rating yet."), "{second}");
+    assert!(second.contains("The worker has not given a rating yet."), "{second}");
     assert!(
         client
             .find_all(fantoccini::Locator::Css("#mine-progress-2-block svg"))
@@ -85,6 +86,10 @@ async fn the_persons_view_shows_progress(backend: Backend) {
     );
     audit.check(&client, "The person's view with progress").await;
     client.set_window_size(390, 844).await.unwrap();
+    client
+        .execute("document.getElementById('mine-progress').scrollIntoView()", vec![])
+        .await
+        .unwrap();
     screenshot(&client, "persons-view-progress-390.png").await;
     client.close().await.unwrap();
     audit.assert_clean();

@@ -55,6 +55,8 @@ struct MinePage {
     outcomes: Vec<(String, String)>,
     /// Each outcome's progress (filled in by [`with_progress`]).
     progress: Vec<super::mine_progress::MineProgress>,
+    /// "You" or the person's first name, in the progress pictures' key.
+    person_rater: String,
     doing: Vec<Doing>,
     review_due: String,
     views_heading: Option<String>,
@@ -157,6 +159,7 @@ fn page(state: &AppState, user: &CurrentUser, view: PlanView, banner: String) ->
         mine,
         outcomes,
         progress: Vec::new(),
+        person_rater: String::new(),
         doing,
         review_due,
         views_heading: own.map(|(s, _)| s.heading.clone()),
@@ -188,7 +191,17 @@ async fn mine(
 /// Adds each outcome's progress picture and latest ratings.
 async fn with_progress(state: &AppState, user: &CurrentUser, mut page: MinePage) -> Result<MinePage, PageError> {
     let log = state.store.monitoring_log(&user.actor(), page.view.plan.id).await?;
-    page.progress = super::mine_progress::progress(&page.view.plan, &log);
+    let person = if page
+        .me
+        .as_ref()
+        .is_some_and(|me| me.role == goldthread_domain::plan::PartyRole::Person)
+    {
+        "You".to_owned()
+    } else {
+        page.first_name.clone()
+    };
+    page.progress = super::mine_progress::progress(&page.view.plan, &log, &person);
+    page.person_rater = person;
     Ok(page)
 }
 

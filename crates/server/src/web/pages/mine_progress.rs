@@ -14,7 +14,8 @@ pub struct MineProgress {
     pub text: String,
     /// Empty when there are no ratings yet.
     pub svg: String,
-    /// "You said on 1 December 2026: more than expected (+1)".
+    /// "You said on 1 December 2026: more than expected (+1)" (or "Leo
+    /// said…" when the reader is not the person).
     pub person: String,
     pub worker: String,
 }
@@ -43,8 +44,18 @@ fn latest(who: &str, line: &[(Date, i8)], nobody: &str) -> String {
     }
 }
 
-/// The progress of each outcome still in the plan.
-pub fn progress(plan: &Plan, log: &MonitoringLog) -> Vec<MineProgress> {
+/// The progress of each outcome still in the plan. `person` names the
+/// person the plan is for as the reader knows them: "You" when it is the
+/// reader, otherwise their first name.
+pub fn progress(plan: &Plan, log: &MonitoringLog, person: &str) -> Vec<MineProgress> {
+    let (said, not_yet) = if person == "You" {
+        ("You said".to_owned(), "You have not given a rating yet.".to_owned())
+    } else {
+        (
+            format!("{person} said"),
+            format!("{person} has not given a rating yet."),
+        )
+    };
     let ratings = log.rating_records();
     plan.content
         .outcomes
@@ -61,11 +72,11 @@ pub fn progress(plan: &Plan, log: &MonitoringLog) -> Vec<MineProgress> {
                 } else {
                     String::new()
                 },
-                person: latest("You said", &series.person, "You have not given a rating yet."),
+                person: latest(&said, &series.person, &not_yet),
                 worker: latest(
-                    "Your worker said",
+                    "The worker said",
                     &series.worker,
-                    "Your worker has not given a rating yet.",
+                    "The worker has not given a rating yet.",
                 ),
             }
         })
