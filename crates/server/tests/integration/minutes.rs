@@ -9,7 +9,11 @@ use crate::both;
 use crate::helpers::*;
 use crate::monitoring::plan_with_content;
 
-async fn minutes_go_to_attendees_with_an_address(backend: Backend) {
+/// Ruby's plan with two meetings: the first attended only by Hannah (no
+/// address); the second by Hannah, Claire (a contact that is an address)
+/// and a visitor, with Mair's apologies. Returns the app, the plan's id and
+/// the two meetings' ids.
+async fn two_meetings(backend: Backend) -> (TestApp, String, String, String) {
     let app = spawn_app(backend).await;
     let (_, priya) = app.api_user("priya@example.org", "practitioner").await;
     let plan = plan_with_content(&priya, "Ruby", "CP", "2026-09-16", 12).await;
@@ -35,14 +39,6 @@ async fn minutes_go_to_attendees_with_an_address(backend: Backend) {
         .await;
     assert_eq!(status, 201, "{first}");
     let first = first["id"].as_str().unwrap().to_owned();
-    let (status, problem) = priya
-        .post(&format!("/plans/{p}/meetings/{first}/minutes"), json!({}))
-        .await;
-    assert_eq!(status, 422, "{problem}");
-    assert!(problem.to_string().contains("meeting_id"), "{problem}");
-
-    // The second: Hannah, Claire (a contact that is an address), and a
-    // visitor who is not a party; Mair sent apologies.
     let (status, second) = priya
         .post(
             &format!("/plans/{p}/meetings"),
@@ -52,6 +48,31 @@ async fn minutes_go_to_attendees_with_an_address(backend: Backend) {
         .await;
     assert_eq!(status, 201, "{second}");
     let second = second["id"].as_str().unwrap().to_owned();
+    (app, p, first, second)
+}
+
+async fn minutes_go_to_attendees_with_an_address(backend: Backend) {
+    let (app, p, first, second) = two_meetings(backend).await;
+    let priya = {
+        let user = app.store.user_by_email("priya@example.org").await.unwrap().unwrap();
+        let token = goldthread::auth::new_api_token();
+        app.store
+            .create_api_token(user.id, "second", &goldthread::auth::token_hash(&token))
+            .await
+            .unwrap();
+        app.api_with_token(&token)
+    };
+    let claire = {
+        let (_, plan) = priya.get(&format!("/plans/{p}")).await;
+        plan["parties"][2]["id"].as_str().unwrap().to_owned()
+    };
+    let (status, problem) = priya
+        .post(&format!("/plans/{p}/meetings/{first}/minutes"), json!({}))
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    assert!(problem.to_string().contains("meeting_id"), "{problem}");
+
+    // The second: only Claire has an address.
     let (status, sent) = priya
         .post(&format!("/plans/{p}/meetings/{second}/minutes"), json!({}))
         .await;
@@ -87,7 +108,6 @@ async fn minutes_go_to_attendees_with_an_address(backend: Backend) {
 
     // Through the page: the button under the meeting, then the banner and
     // the line saying who received them.
-    app.user("sam@example.org", "Sam Okafor", "practitioner").await;
     let browser = app.signed_in("priya@example.org").await;
     let page = format!("/plans/{p}/meetings");
     let (status, html) = browser.get(&page).await;
@@ -126,3 +146,45 @@ async fn minutes_go_to_attendees_with_an_address(backend: Backend) {
     assert_eq!(app.store.outbox(10).await.unwrap().len(), 2);
 }
 both!(minutes_go_to_attendees_with_an_address);
+
+/// The same through the real headless Chromium: the banner, the line under
+/// the meeting, and the error summary, each axe clean at 390 px too.
+async fn minutes_in_the_browser(backend: Backend) {
+    use crate::accessibility::{Audit, loaded, sign_in};
+    use crate::browser::{browser, click, start_driver, text};
+
+    let (app, p, _, _) = two_meetings(backend).await;
+    let driver = start_driver().await;
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path()).await;
+    let mut audit = Audit::new();
+    client.goto(&app.url("/sign-in")).await.unwrap();
+    sign_in(&client, "priya@example.org").await;
+    client.goto(&app.url(&format!("/plans/{p}/meetings"))).await.unwrap();
+    loaded(&client).await;
+    click(&client, "#meeting-2-send").await;
+    loaded(&client).await;
+    assert!(
+        text(&client, "#minutes-banner")
+            .await
+            .contains("The minutes have been sent.")
+    );
+    let line = text(&client, "#meeting-2-minutes").await;
+    assert!(
+        line.contains("Minutes sent to Claire Martin (claire@example.org) by priya on"),
+        "{line}"
+    );
+    audit.check(&client, "Meetings, minutes sent").await;
+    click(&client, "#meeting-1-send").await;
+    loaded(&client).await;
+    assert!(
+        text(&client, "#minutes-error-summary")
+            .await
+            .contains("No one who attended has an email address")
+    );
+    audit.check(&client, "Meetings, minutes refused").await;
+    client.close().await.unwrap();
+    audit.assert_clean();
+    assert_eq!(app.store.outbox(10).await.unwrap().len(), 1);
+}
+both!(minutes_in_the_browser);
