@@ -21,13 +21,22 @@ pub const EVERY: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// One round: writes what is due on `today` and delivers what this
 /// instance wrote. Returns what it wrote.
+/// Each reminder is also e-mailed (without links).
 pub async fn run_once(store: &Store, today: Date) -> anyhow::Result<Vec<Reminder>> {
-    run_linking(store, today, None).await
+    run_with(store, today, Some(&ReminderEmail::default())).await
 }
 
-/// [`run_once`], with links to `public_url` in the e-mails.
-pub async fn run_linking(store: &Store, today: Date, public_url: Option<&str>) -> anyhow::Result<Vec<Reminder>> {
-    let written = store.write_reminders(today, WARN_DAYS, public_url).await?;
+/// Whether reminders go by e-mail too, and where their links point.
+#[derive(Debug, Clone, Default)]
+pub struct ReminderEmail {
+    /// The address people reach Goldthread at (`--public-url`); without
+    /// it the e-mail names the item but has no link.
+    pub public_url: Option<String>,
+}
+
+/// [`run_once`], e-mailing as `email` says (`None`: in-app only).
+pub async fn run_with(store: &Store, today: Date, email: Option<&ReminderEmail>) -> anyhow::Result<Vec<Reminder>> {
+    let written = store.write_reminders(today, WARN_DAYS, email).await?;
     deliver(store, &written).await?;
     Ok(written)
 }
@@ -41,9 +50,8 @@ pub async fn deliver(_store: &Store, reminders: &[Reminder]) -> anyhow::Result<(
     Ok(())
 }
 
-/// The reminder's e-mail: subject, body and link. `public_url` is the
-/// address people reach Goldthread at (`--public-url`); without it the
-/// e-mail names the item but has no link.
+/// The reminder's e-mail: subject, body and link (see
+/// [`ReminderEmail::public_url`]).
 pub fn message(reminder: &Reminder, public_url: Option<&str>) -> (String, String, Option<String>) {
     let format = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
     let due = reminder
@@ -72,11 +80,11 @@ pub fn message(reminder: &Reminder, public_url: Option<&str>) -> (String, String
 }
 
 /// The scheduler loop; `today` gives the date each round.
-pub async fn in_background(store: Store, public_url: Option<String>, today: impl Fn() -> Date + Send + 'static) {
+pub async fn in_background(store: Store, email: Option<ReminderEmail>, today: impl Fn() -> Date + Send + 'static) {
     let mut every = tokio::time::interval(EVERY);
     loop {
         every.tick().await;
-        if let Err(e) = run_linking(&store, today(), public_url.as_deref()).await {
+        if let Err(e) = run_with(&store, today(), email.as_ref()).await {
             tracing::warn!(error = %e, "could not write reminders");
         }
     }

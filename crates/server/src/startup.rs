@@ -17,8 +17,9 @@ pub struct Application {
     store: Store,
     /// The fixed "today" of the configuration, if any (for reminders).
     today: Option<time::Date>,
-    /// For the links in reminder e-mails.
-    public_url: Option<String>,
+    /// Whether reminders are e-mailed too (yes unless
+    /// [`Application::without_reminder_email`]), with links to here.
+    reminder_email: Option<crate::reminders::ReminderEmail>,
 }
 
 impl Application {
@@ -45,12 +46,19 @@ impl Application {
             router,
             store,
             today,
-            public_url,
+            reminder_email: Some(crate::reminders::ReminderEmail { public_url }),
         })
     }
 
     pub fn port(&self) -> u16 {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// Reminders stay in the app: for a server with no SMTP server, so
+    /// that they do not fill the administrators' outbox.
+    pub fn without_reminder_email(mut self) -> Application {
+        self.reminder_email = None;
+        self
     }
 
     pub fn store(&self) -> &Store {
@@ -62,7 +70,7 @@ impl Application {
         let today = self.today;
         let reminders = tokio::spawn(crate::reminders::in_background(
             self.store.clone(),
-            self.public_url.clone(),
+            self.reminder_email.clone(),
             move || today.unwrap_or_else(crate::local_time::today),
         ));
         let service = self

@@ -43,13 +43,13 @@ fn parse_date(text: &str) -> Result<Date> {
 impl Store {
     /// Writes the reminders due on `today` (`warn_days` before a due date,
     /// and once overdue) that no instance has written yet, queues each
-    /// one's e-mail to its user (links to `public_url`), and returns the
+    /// one's e-mail to its user when `email` is given, and returns the
     /// ones this call wrote.
     pub async fn write_reminders(
         &self,
         today: Date,
         warn_days: i64,
-        public_url: Option<&str>,
+        email: Option<&crate::reminders::ReminderEmail>,
     ) -> Result<Vec<Reminder>> {
         let until = today + time::Duration::days(warn_days);
         type Row = (String, String, String, String, String, String);
@@ -68,7 +68,8 @@ impl Store {
         });
         let mut written = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for (plan_id, item_key, label, due, user_id, email) in rows {
+        let wants_email = email.is_some();
+        for (plan_id, item_key, label, due, user_id, address) in rows {
             let due = parse_date(&due)?;
             let kind = if due < today { "overdue" } else { "due_soon" };
             let key = format!("{plan_id}:{item_key}:{}:{kind}:{user_id}", iso(due));
@@ -87,7 +88,8 @@ impl Store {
             // The insert that wins the key queues the e-mail and marks the
             // reminder e-mailed, in one transaction: a reminder is never
             // e-mailed twice, nor written without its e-mail.
-            let (subject, body, link) = crate::reminders::message(&reminder, public_url);
+            let (subject, body, link) =
+                crate::reminders::message(&reminder, email.and_then(|e| e.public_url.as_deref()));
             let inserted = on_pool!(self, pool => {
                 async {
                     let mut tx = pool.begin().await?;
@@ -105,11 +107,11 @@ impl Store {
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
-                    if inserted == 1 && !email.is_empty() {
+                    if inserted == 1 && wants_email && !address.is_empty() {
                         let at = to_millis(now());
                         sqlx::query(super::outbox::INSERT)
                             .bind(uuid::Uuid::new_v4().to_string())
-                            .bind(&email)
+                            .bind(&address)
                             .bind(&subject)
                             .bind(&body)
                             .bind(link.as_deref())

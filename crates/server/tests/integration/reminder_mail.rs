@@ -119,3 +119,18 @@ async fn each_reminder_is_emailed_once_by_two_instances(backend: Backend) {
     assert_eq!(smtp.received().len(), 3);
 }
 both!(each_reminder_is_emailed_once_by_two_instances);
+
+/// Without an SMTP server (`serve` with no `--smtp-url`) reminders stay in
+/// the app: written, but nothing is queued for the outbox.
+async fn without_email_reminders_stay_in_the_app(backend: Backend) {
+    let today = date!(2026 - 12 - 09);
+    let app = spawn_app_with(backend, |c| c.today = Some(today)).await;
+    let (_, priya) = app.api_user("priya@example.org", "practitioner").await;
+    plan_with_content(&priya, "Kai", "CP", "2026-09-02", 12).await;
+    let written = goldthread::reminders::run_with(&app.store, today, None).await.unwrap();
+    assert_eq!(written.len(), 1);
+    assert_eq!(written[0].kind, "overdue");
+    assert_eq!(app.store.emailed_reminders().await.unwrap(), 0);
+    assert!(app.store.outbox(10).await.unwrap().is_empty());
+}
+both!(without_email_reminders_stay_in_the_app);
