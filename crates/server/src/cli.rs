@@ -389,12 +389,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 false
             };
+            let has_smtp = smtp_url.is_some();
             let mailer = match smtp_url {
                 Some(url) => crate::mail::Mailer::smtp(&url, &mail_from)?,
                 None => crate::mail::Mailer::keep_only(),
             };
             crate::mail::spawn_sender(store.clone(), mailer, std::time::Duration::from_secs(5));
-            let app = Application::build_with_store(config.clone(), store.clone()).await?;
+            let mut app = Application::build_with_store(config.clone(), store.clone()).await?;
+            if !has_smtp {
+                app = app.without_reminder_email();
+            }
             let url = config
                 .public_url
                 .clone()

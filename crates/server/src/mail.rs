@@ -74,11 +74,15 @@ pub async fn enqueue(
     body: &str,
     link: Option<&str>,
 ) -> Result<Uuid, StoreError> {
-    let body = match link {
+    store.enqueue_message(to, subject, &with_link(body, link), link).await
+}
+
+/// The body as sent: `link`, if any, on its own line at the end.
+pub fn with_link(body: &str, link: Option<&str>) -> String {
+    match link {
         Some(link) => format!("{body}\n\n{link}\n"),
         None => body.to_owned(),
-    };
-    store.enqueue_message(to, subject, &body, link).await
+    }
 }
 
 /// Claims and sends the messages that are due; returns how many were

@@ -17,6 +17,9 @@ pub struct Application {
     store: Store,
     /// The fixed "today" of the configuration, if any (for reminders).
     today: Option<time::Date>,
+    /// Whether reminders are e-mailed too (yes unless
+    /// [`Application::without_reminder_email`]), with links to here.
+    reminder_email: Option<crate::reminders::ReminderEmail>,
 }
 
 impl Application {
@@ -35,6 +38,7 @@ impl Application {
         let secret = store.server_secret("cookie-signing-key").await?;
         crate::store::set_plan_types(plan_types.clone());
         let today = config.today;
+        let public_url = config.public_url.clone();
         let state = AppState::new(store.clone(), plan_types, config, secret);
         let router = web::router(state);
         Ok(Application {
@@ -42,11 +46,19 @@ impl Application {
             router,
             store,
             today,
+            reminder_email: Some(crate::reminders::ReminderEmail { public_url }),
         })
     }
 
     pub fn port(&self) -> u16 {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// Reminders stay in the app: for a server with no SMTP server, so
+    /// that they do not fill the administrators' outbox.
+    pub fn without_reminder_email(mut self) -> Application {
+        self.reminder_email = None;
+        self
     }
 
     pub fn store(&self) -> &Store {
@@ -56,9 +68,11 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let purge = tokio::spawn(purge_in_background(self.store.clone()));
         let today = self.today;
-        let reminders = tokio::spawn(crate::reminders::in_background(self.store.clone(), move || {
-            today.unwrap_or_else(crate::local_time::today)
-        }));
+        let reminders = tokio::spawn(crate::reminders::in_background(
+            self.store.clone(),
+            self.reminder_email.clone(),
+            move || today.unwrap_or_else(crate::local_time::today),
+        ));
         let service = self
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>();

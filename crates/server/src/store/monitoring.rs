@@ -217,7 +217,7 @@ impl Store {
     }
 
     /// The plan, if the actor may see and change it.
-    async fn plan_to_record_on(&self, actor: &Actor, plan_id: Uuid) -> Result<Plan> {
+    pub(super) async fn plan_to_record_on(&self, actor: &Actor, plan_id: Uuid) -> Result<Plan> {
         let plan = self.plan(actor, plan_id).await?;
         if !actor.can_write() {
             return Err(StoreError::Forbidden);

@@ -59,16 +59,18 @@ fn message(row: Row) -> Result<OutboxMessage> {
     })
 }
 
+/// Queues one message: id, to, subject, body, link, time (milliseconds).
+/// Shared with the callers that must queue inside their own transaction.
+pub(crate) const INSERT: &str = "INSERT INTO outbox (id, to_address, subject, body, link, status, attempts, next_attempt_at, created_at) \
+     VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, $6)";
+
 impl Store {
     /// Queues a message to be sent as soon as a sender claims it.
     pub async fn enqueue_message(&self, to: &str, subject: &str, body: &str, link: Option<&str>) -> Result<Uuid> {
         let id = Uuid::new_v4();
         let at = to_millis(now());
         on_pool!(self, pool => {
-            sqlx::query(
-                "INSERT INTO outbox (id, to_address, subject, body, link, status, attempts, next_attempt_at, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, $6)",
-            )
+            sqlx::query(INSERT)
             .bind(id.to_string())
             .bind(to)
             .bind(subject)

@@ -42,14 +42,20 @@ fn parse_date(text: &str) -> Result<Date> {
 
 impl Store {
     /// Writes the reminders due on `today` (`warn_days` before a due date,
-    /// and once overdue) that no instance has written yet, and returns the
-    /// ones this call wrote: those it must deliver.
-    pub async fn write_reminders(&self, today: Date, warn_days: i64) -> Result<Vec<Reminder>> {
+    /// and once overdue) that no instance has written yet, queues each
+    /// one's e-mail to its user when `email` is given, and returns the
+    /// ones this call wrote.
+    pub async fn write_reminders(
+        &self,
+        today: Date,
+        warn_days: i64,
+        email: Option<&crate::reminders::ReminderEmail>,
+    ) -> Result<Vec<Reminder>> {
         let until = today + time::Duration::days(warn_days);
-        type Row = (String, String, String, String, String);
+        type Row = (String, String, String, String, String, String);
         let rows: Vec<Row> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT d.plan_id, d.item_key, d.label, d.due, a.user_id FROM dashboard_due d \
+                "SELECT d.plan_id, d.item_key, d.label, d.due, a.user_id, u.email FROM dashboard_due d \
                  JOIN plans p ON p.id = d.plan_id \
                  JOIN plan_access a ON a.plan_id = d.plan_id AND a.user_id IS NOT NULL \
                  JOIN users u ON u.id = a.user_id AND u.active \
@@ -62,40 +68,69 @@ impl Store {
         });
         let mut written = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for (plan_id, item_key, label, due, user_id) in rows {
+        let wants_email = email.is_some();
+        for (plan_id, item_key, label, due, user_id, address) in rows {
             let due = parse_date(&due)?;
             let kind = if due < today { "overdue" } else { "due_soon" };
             let key = format!("{plan_id}:{item_key}:{}:{kind}:{user_id}", iso(due));
             if !seen.insert(key.clone()) {
                 continue;
             }
-            let at = now();
+            let reminder = Reminder {
+                key,
+                user_id: parse_uuid(&user_id)?,
+                plan_id: parse_uuid(&plan_id)?,
+                kind: kind.to_owned(),
+                label,
+                due,
+                created_at: now(),
+            };
+            // The insert that wins the key queues the e-mail and marks the
+            // reminder e-mailed, in one transaction: a reminder is never
+            // e-mailed twice, nor written without its e-mail.
+            let (subject, body, link) =
+                crate::reminders::message(&reminder, email.and_then(|e| e.public_url.as_deref()));
             let inserted = on_pool!(self, pool => {
-                sqlx::query(
-                    "INSERT INTO reminders (reminder_key, user_id, plan_id, kind, label, due, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (reminder_key) DO NOTHING",
-                )
-                .bind(&key)
-                .bind(&user_id)
-                .bind(&plan_id)
-                .bind(kind)
-                .bind(&label)
-                .bind(iso(due))
-                .bind(to_millis(at))
-                .execute(pool)
-                .await?
-                .rows_affected()
-            });
+                async {
+                    let mut tx = pool.begin().await?;
+                    let inserted = sqlx::query(
+                        "INSERT INTO reminders (reminder_key, user_id, plan_id, kind, label, due, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (reminder_key) DO NOTHING",
+                    )
+                    .bind(&reminder.key)
+                    .bind(&user_id)
+                    .bind(&plan_id)
+                    .bind(kind)
+                    .bind(&reminder.label)
+                    .bind(iso(due))
+                    .bind(to_millis(reminder.created_at))
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if inserted == 1 && wants_email && !address.is_empty() {
+                        let at = to_millis(now());
+                        sqlx::query(super::outbox::INSERT)
+                            .bind(uuid::Uuid::new_v4().to_string())
+                            .bind(&address)
+                            .bind(&subject)
+                            .bind(&body)
+                            .bind(link.as_deref())
+                            .bind(at)
+                            .execute(&mut *tx)
+                            .await?;
+                        sqlx::query("UPDATE reminders SET emailed_at = $1 WHERE reminder_key = $2")
+                            .bind(at)
+                            .bind(&reminder.key)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    tx.commit().await?;
+                    Ok::<_, super::StoreError>(inserted)
+                }
+                .await
+            })?;
             if inserted == 1 {
-                written.push(Reminder {
-                    key,
-                    user_id: parse_uuid(&user_id)?,
-                    plan_id: parse_uuid(&plan_id)?,
-                    kind: kind.to_owned(),
-                    label,
-                    due,
-                    created_at: at,
-                });
+                written.push(reminder);
             }
         }
         Ok(written)
@@ -132,6 +167,15 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// How many reminders have been e-mailed (queued in the outbox).
+    pub async fn emailed_reminders(&self) -> Result<i64> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM reminders WHERE emailed_at IS NOT NULL")
+                .fetch_one(pool)
+                .await?
+        }))
     }
 
     /// Every reminder written, oldest first (for tests and the CLI).

@@ -96,6 +96,11 @@ pub async fn spawn_instance(other: &TestApp) -> TestApp {
     spawn_on(other.backend, other.database_url.clone(), None).await
 }
 
+/// Another instance on the same database with some settings changed.
+pub async fn spawn_instance_with(other: &TestApp, configure: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_configured(other.backend, other.database_url.clone(), None, configure).await
+}
+
 async fn spawn_on(backend: Backend, database_url: String, dir: Option<TempDir>) -> TestApp {
     spawn_configured(backend, database_url, dir, |_| {}).await
 }

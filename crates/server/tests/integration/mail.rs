@@ -15,7 +15,7 @@ use crate::helpers::{Backend, location, spawn_app, text_of};
 
 /// An aiosmtpd process writing what it receives into a maildir; stopped
 /// when dropped.
-struct SmtpServer {
+pub(crate) struct SmtpServer {
     child: Child,
     port: u16,
     maildir: tempfile::TempDir,
@@ -29,7 +29,7 @@ impl Drop for SmtpServer {
 }
 
 impl SmtpServer {
-    async fn start() -> SmtpServer {
+    pub(crate) async fn start() -> SmtpServer {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -62,12 +62,12 @@ impl SmtpServer {
         panic!("aiosmtpd did not start on port {port}");
     }
 
-    fn mailer(&self) -> Mailer {
+    pub(crate) fn mailer(&self) -> Mailer {
         Mailer::smtp(&format!("smtp://127.0.0.1:{}", self.port), DEFAULT_FROM).unwrap()
     }
 
     /// Every message received, as text.
-    fn received(&self) -> Vec<String> {
+    pub(crate) fn received(&self) -> Vec<String> {
         let dir = self.maildir.path().join("mail").join("new");
         let mut out: Vec<String> = std::fs::read_dir(&dir)
             .map(|entries| {

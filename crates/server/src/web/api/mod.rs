@@ -4,6 +4,7 @@
 
 pub mod agreements;
 mod contract;
+mod minutes;
 mod monitoring;
 mod people;
 mod plan_types;
@@ -84,6 +85,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(users::router())
         .merge(teams::router())
         .merge(monitoring::router())
+        .merge(minutes::router())
         .merge(reviews::router())
         .split_for_parts();
     document_problems(&mut openapi);

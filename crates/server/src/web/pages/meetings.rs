@@ -142,6 +142,8 @@ pub struct FollowUpLine {
 
 /// One meeting as shown.
 pub struct MeetingLine {
+    /// The meeting's record id.
+    pub id: String,
     pub anchor: String,
     pub date: String,
     pub chair: String,
@@ -151,6 +153,8 @@ pub struct MeetingLine {
     pub actions: Vec<ActionLine>,
     pub follow_ups: Vec<FollowUpLine>,
     pub recorded: String,
+    /// "Minutes sent to … by … on …", one line per sending.
+    pub minutes_sent: Vec<String>,
 }
 
 fn outcome_words(outcome: &FollowUpOutcome) -> String {
@@ -161,7 +165,7 @@ fn outcome_words(outcome: &FollowUpOutcome) -> String {
     }
 }
 
-fn meeting_lines(plan: &Plan, log: &crate::store::MonitoringLog) -> Vec<MeetingLine> {
+pub(crate) fn meeting_lines(plan: &Plan, log: &crate::store::MonitoringLog) -> Vec<MeetingLine> {
     let meetings = log.meeting_records();
     let text_of = |id: Uuid| {
         meetings
@@ -182,6 +186,7 @@ fn meeting_lines(plan: &Plan, log: &crate::store::MonitoringLog) -> Vec<MeetingL
                     .join(", ")
             };
             MeetingLine {
+                id: recorded.id.to_string(),
                 anchor: format!("meeting-{}", i + 1),
                 date: format_date(m.date),
                 chair: m.chair.clone(),
@@ -223,6 +228,7 @@ fn meeting_lines(plan: &Plan, log: &crate::store::MonitoringLog) -> Vec<MeetingL
                     log.name_of(recorded.recorded_by),
                     crate::local_time::date_time(recorded.recorded_at)
                 ),
+                minutes_sent: Vec::new(),
             }
         })
         .collect()
@@ -237,6 +243,10 @@ struct MeetingsPage {
     meetings: Vec<MeetingLine>,
     open: Vec<OpenLine>,
     saved: bool,
+    /// Minutes have just been sent.
+    minutes_saved: bool,
+    /// Why the minutes could not be sent, and which meeting's.
+    minutes_error: Option<(String, String)>,
 }
 
 /// An open action point, to follow up.
@@ -271,17 +281,39 @@ async fn meetings_page(
     Path(id): Path<String>,
     Query(query): Query<SavedQuery>,
 ) -> Result<Response, PageError> {
-    let view = load_view(&state, &user, &id).await?;
+    render_meetings(&state, &user, &id, query.saved.as_deref(), None).await
+}
+
+/// The meetings page; `minutes_error` (meeting anchor, message) shows why
+/// minutes could not be sent, with status 422.
+pub(crate) async fn render_meetings(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    saved: Option<&str>,
+    minutes_error: Option<(String, String)>,
+) -> Result<Response, PageError> {
+    let view = load_view(state, user, id).await?;
     let log = state.store.monitoring_log(&user.actor(), view.plan.id).await?;
     let labels = MeetingLabels::for_plan_type(state.plan_types.get(&view.plan.plan_type));
-    render(&MeetingsPage {
-        ctx: Ctx::for_user(&user, "plans"),
-        meetings: meeting_lines(&view.plan, &log),
+    let mut meetings = meeting_lines(&view.plan, &log);
+    super::minutes::add_sent_lines(state, user, view.plan.id, &mut meetings).await?;
+    let refused = minutes_error.is_some();
+    let page = MeetingsPage {
+        ctx: Ctx::for_user(user, "plans"),
+        meetings,
         open: open_lines(&view.plan, &open_actions(&log.meeting_records())),
         labels,
         view,
-        saved: query.saved.as_deref() == Some("meeting"),
-    })
+        saved: saved == Some("meeting"),
+        minutes_saved: saved == Some("minutes"),
+        minutes_error,
+    };
+    if refused {
+        Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+    } else {
+        render(&page)
+    }
 }
 
 /// One action point row of the form, as typed.

@@ -53,6 +53,10 @@ struct MinePage {
     me: Option<Party>,
     mine: Option<PartyAgreement>,
     outcomes: Vec<(String, String)>,
+    /// Each outcome's progress (filled in by [`with_progress`]).
+    progress: Vec<super::mine_progress::MineProgress>,
+    /// "You" or the person's first name, in the progress pictures' key.
+    person_rater: String,
     doing: Vec<Doing>,
     review_due: String,
     views_heading: Option<String>,
@@ -154,6 +158,8 @@ fn page(state: &AppState, user: &CurrentUser, view: PlanView, banner: String) ->
         me,
         mine,
         outcomes,
+        progress: Vec::new(),
+        person_rater: String::new(),
         doing,
         review_due,
         views_heading: own.map(|(s, _)| s.heading.clone()),
@@ -178,7 +184,25 @@ async fn mine(
         (_, Some("asked")) => "Your request has been sent to the Lead Professional",
         _ => "",
     };
-    render(&page(&state, &user, view, banner.to_owned()))
+    let page = with_progress(&state, &user, page(&state, &user, view, banner.to_owned())).await?;
+    render(&page)
+}
+
+/// Adds each outcome's progress picture and latest ratings.
+async fn with_progress(state: &AppState, user: &CurrentUser, mut page: MinePage) -> Result<MinePage, PageError> {
+    let log = state.store.monitoring_log(&user.actor(), page.view.plan.id).await?;
+    let person = if page
+        .me
+        .as_ref()
+        .is_some_and(|me| me.role == goldthread_domain::plan::PartyRole::Person)
+    {
+        "You".to_owned()
+    } else {
+        page.first_name.clone()
+    };
+    page.progress = super::mine_progress::progress(&page.view.plan, &log, &person);
+    page.person_rater = person;
+    Ok(page)
 }
 
 #[derive(Template)]
@@ -317,7 +341,7 @@ async fn ask_for_change(
         errors.add("ask", "Must be 2000 characters or fewer");
     }
     if !errors.is_empty() {
-        let mut page = page(&state, &user, view, String::new());
+        let mut page = with_progress(&state, &user, page(&state, &user, view, String::new())).await?;
         page.ask = form.ask;
         page.errors = FormErrors(errors);
         return render_invalid(&page);

@@ -6,6 +6,8 @@ pub mod agreements;
 pub mod dashboard;
 pub mod dates;
 pub mod meetings;
+pub mod mine_progress;
+pub mod minutes;
 pub mod progress;
 pub(crate) use account::Moment;
 mod compare;
@@ -56,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .merge(two_factor::router())
         .merge(dashboard::router())
         .merge(meetings::router())
+        .merge(minutes::router())
         .merge(progress::router())
         .merge(crate::web::oidc::router())
 }
