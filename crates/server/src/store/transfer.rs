@@ -111,13 +111,7 @@ impl Store {
                     PlanLink { plan_id: id, plan_type: old.plan_type.clone(), number: old.number, kind },
                 );
                 if let Change::ContinuedFrom { content, .. } = &mut carried {
-                    for appendix in &mut content.appendices {
-                        if let Some(file) = &mut appendix.file {
-                            let copy = Uuid::new_v4();
-                            files.push((file.id, copy));
-                            file.id = copy;
-                        }
-                    }
+                    files = super::files::renew_file_ids(&mut content.appendices);
                 }
                 let created = record(
                     1,
@@ -168,18 +162,7 @@ impl Store {
                 .bind(millis)
                 .execute(&mut *tx)
                 .await?;
-                for (old_file, new_file) in &files {
-                    sqlx::query(
-                        "INSERT INTO files (id, plan_id, name, content_type, size, sha256, data, uploaded_by, uploaded_at) \
-                         SELECT $1, $2, name, content_type, size, sha256, data, uploaded_by, uploaded_at FROM files WHERE id = $3 AND plan_id = $4",
-                    )
-                    .bind(new_file.to_string())
-                    .bind(new_id.to_string())
-                    .bind(old_file.to_string())
-                    .bind(id.to_string())
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                super::files::copy_files!(tx, &files, id, new_id);
                 let old_state = serde_json::to_string(&old).expect("plan serializes");
                 let updated = sqlx::query(
                     "UPDATE plans SET state = $1, version = $2, status = $3, updated_at = $4 WHERE id = $5 AND version = $6",

@@ -30,6 +30,7 @@ mod reviews;
 mod rules;
 mod sessions;
 mod sign_in_security;
+mod succession_files;
 mod teams;
 mod transfer;
 mod two_factor;
