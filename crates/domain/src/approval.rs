@@ -206,8 +206,18 @@ mod tests {
     /// and Priya's agreement required.
     fn plan() -> Plan {
         let mut plan = Plan::replay(Uuid::nil(), &small_log("PB")).unwrap();
-        let roles = builtin("pb.toml").approval.approver_roles;
-        step(&mut plan, Change::ApprovalRequired { approver_roles: roles }).unwrap();
+        let pb = builtin("pb.toml");
+        let roles = pb.approval.approver_roles.clone();
+        crate::testkit::step_on(
+            &mut plan,
+            Change::ApprovalRequired {
+                approver_roles: roles.clone(),
+            },
+            Some(&pb),
+        )
+        .unwrap();
+        let again = crate::testkit::step_on(&mut plan, Change::ApprovalRequired { approver_roles: roles }, Some(&pb));
+        assert!(again.unwrap_err().get("approver_roles").is_some(), "once only");
         step(
             &mut plan,
             Change::PartyAdded {
@@ -365,6 +375,12 @@ mod tests {
         assert!(plan.agreements.approval.decisions.is_empty(), "nothing written");
         // A type without approval.
         let mut msp = Plan::replay(Uuid::nil(), &small_log("MSP")).unwrap();
+        let msp_type = builtin("msp.toml");
+        let needs = Change::ApprovalRequired {
+            approver_roles: vec![PartyRole::SocialWorker],
+        };
+        let errors = crate::testkit::step_on(&mut msp, needs, Some(&msp_type)).unwrap_err();
+        assert!(errors.get("approver_roles").is_some());
         let by_priya = approval(&msp, PRIYA);
         let errors = step(&mut msp, Change::ApprovalGiven { approval: by_priya }).unwrap_err();
         assert!(errors.get("party_id").is_some());

@@ -821,8 +821,15 @@ impl Plan {
                 merge(&mut errors, crate::agreement::check(self, agreement, plan_type))
             }
             Change::ApprovalRequired { approver_roles } => {
-                if approver_roles.is_empty() {
-                    errors.add("approver_roles", "Name at least one role that may approve");
+                // Only as the plan type says, once, when the plan is created.
+                let rules = plan_type.map(|t| &t.approval);
+                if !rules.is_some_and(|r| r.required && r.approver_roles == *approver_roles)
+                    || crate::approval::required(self)
+                {
+                    errors.add(
+                        "approver_roles",
+                        "Funding approval follows from the plan type's setting; it cannot be changed on a plan",
+                    );
                 }
             }
             Change::ApprovalGiven { approval } => merge(&mut errors, crate::approval::check(self, approval, None)),

@@ -10,6 +10,7 @@ mod accordion;
 mod agreements;
 mod agreements_browser;
 mod api;
+mod approval;
 mod browser;
 mod cli;
 mod concurrency;

@@ -35,6 +35,9 @@ fn variant(change: &Change) -> &'static str {
         Change::CompulsoryMeasuresSet { .. } => "compulsory_measures_set",
         Change::AgreementRequiredSet { .. } => "agreement_required_set",
         Change::AgreementRecorded { .. } => "agreement_recorded",
+        Change::ApprovalRequired { .. } => "approval_required",
+        Change::ApprovalGiven { .. } => "approval_given",
+        Change::ApprovalRefused { .. } => "approval_refused",
         Change::ReviewOpened { .. } => "review_opened",
         Change::ReviewAnswered { .. } => "review_answered",
         Change::ReviewClosed { .. } => "review_closed",
@@ -43,7 +46,7 @@ fn variant(change: &Change) -> &'static str {
         Change::ContinuedAs { .. } => "continued_as",
     }
 }
-const VARIANTS: usize = 24;
+const VARIANTS: usize = 27;
 
 fn fields(problem: &Value) -> Vec<String> {
     problem["errors"]
@@ -222,6 +225,20 @@ async fn every_change_variant_refuses_what_its_form_refuses(backend: Backend) {
                 "content_hash": "c1:00", "on": "2027-01-20",
                 "response": {"kind": "agreed", "typed_name": "Claire Martin", "statement": "We agree"}}}),
             "version",
+        ),
+        (
+            json!({"type": "approval_required", "approver_roles": ["social_worker"]}),
+            "approver_roles",
+        ),
+        (
+            json!({"type": "approval_given", "approval": {"party_id": party_id, "version": 1,
+                "content_hash": "c1:00", "on": "2027-01-20"}}),
+            "party_id",
+        ),
+        (
+            json!({"type": "approval_refused", "approval": {"party_id": party_id, "version": 1,
+                "content_hash": "c1:00", "on": "2027-01-20"}, "reason": " "}),
+            "reason",
         ),
         (
             json!({"type": "review_opened", "review_id": Uuid::new_v4(), "kind": "formal",
