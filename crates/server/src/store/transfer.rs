@@ -130,6 +130,19 @@ impl Store {
                     carried,
                 );
                 plan.apply(&carried).map_err(StoreError::corrupt)?;
+                // The official form may need funding approval (PB).
+                let needs = to_type.approval.required.then(|| {
+                    record(
+                        3,
+                        None,
+                        Change::ApprovalRequired {
+                            approver_roles: to_type.approval.approver_roles.clone(),
+                        },
+                    )
+                });
+                if let Some(needs) = &needs {
+                    plan.apply(needs).map_err(StoreError::corrupt)?;
+                }
 
                 // The old plan: the link, then closed or superseded.
                 let why = reason.clone().unwrap_or_else(|| format!("Transferred to the {to_name} form"));
@@ -179,7 +192,9 @@ impl Store {
                 if updated != 1 {
                     return Err(StoreError::corrupt(format!("plan {id}: its projection is not at its log's version")));
                 }
-                for (plan_id, r) in [(new_id, &created), (new_id, &carried), (id, &link), (id, &closed)] {
+                let new_log = [Some(&created), Some(&carried), needs.as_ref()].into_iter().flatten();
+                let logs = new_log.map(|r| (new_id, r)).chain([(id, &link), (id, &closed)]);
+                for (plan_id, r) in logs {
                     sqlx::query(
                         "INSERT INTO plan_changes (plan_id, seq, at, author_id, author_name, reason, change) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                     )
