@@ -18,7 +18,7 @@ fn error_of<'a>(body: &'a Value, field: &str) -> Option<&'a str> {
         .and_then(|e| e["message"].as_str())
 }
 
-async fn add_party(api: &Api, p: &str, name: &str, role: &str) -> String {
+pub(crate) async fn add_party(api: &Api, p: &str, name: &str, role: &str) -> String {
     let (_, plan) = api.get(&format!("/plans/{p}")).await;
     let (status, body) = api
         .post(

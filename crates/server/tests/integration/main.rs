@@ -11,6 +11,7 @@ mod agreements;
 mod agreements_browser;
 mod api;
 mod approval;
+mod approval_browser;
 mod browser;
 mod cli;
 mod concurrency;

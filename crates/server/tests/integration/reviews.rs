@@ -417,7 +417,7 @@ both!(weekly_reviews_through_the_api);
 // In the browser
 // ---------------------------------------------------------------------------
 
-fn new_audit() -> Audit {
+pub(crate) fn new_audit() -> Audit {
     Audit {
         axe: axe_source(),
         version: String::new(),
@@ -426,7 +426,7 @@ fn new_audit() -> Audit {
     }
 }
 
-fn assert_clean(audit: &Audit) {
+pub(crate) fn assert_clean(audit: &Audit) {
     assert!(audit.problems.is_empty(), "{}", audit.problems.join("\n"));
     let serious: Vec<String> = audit
         .failures()
@@ -440,7 +440,7 @@ async fn page_text(client: &Client) -> String {
     text(client, "main").await
 }
 
-async fn submit(client: &Client) {
+pub(crate) async fn submit(client: &Client) {
     click(client, "main form[method=post] button[type=submit]").await;
 }
 
