@@ -561,6 +561,9 @@ async fn money_is_read_as_people_mean_it(backend: Backend) {
     let (_, api) = app.api_user("sam@example.org", "admin").await;
     let plan = api.plan("Amir", "PB").await;
     let id = plan["id"].as_str().unwrap().to_owned();
+    // A PB plan starts at version 2: its log records that it needs funding
+    // approval.
+    assert_eq!(plan["version"], 2);
     let browser = app.signed_in("sam@example.org").await;
     let record = format!("/plans/{id}/sections/budget/record");
 
@@ -568,7 +571,7 @@ async fn money_is_read_as_people_mean_it(backend: Backend) {
         .submit(
             &record,
             &record,
-            &[("base_version", "1"), ("amount", "12,50"), ("period", "week")],
+            &[("base_version", "2"), ("amount", "12,50"), ("period", "week")],
         )
         .await;
     assert_eq!(response.status(), 422);
@@ -582,7 +585,7 @@ async fn money_is_read_as_people_mean_it(backend: Backend) {
     );
     assert_eq!(
         api.get(&format!("/plans/{id}")).await.1["version"],
-        1,
+        2,
         "nothing written"
     );
 
@@ -590,7 +593,7 @@ async fn money_is_read_as_people_mean_it(backend: Backend) {
         .submit(
             &record,
             &record,
-            &[("base_version", "1"), ("amount", " £ 1,250.00 "), ("period", "year")],
+            &[("base_version", "2"), ("amount", " £ 1,250.00 "), ("period", "year")],
         )
         .await;
     assert_eq!(response.status(), 303);
@@ -600,7 +603,7 @@ async fn money_is_read_as_people_mean_it(backend: Backend) {
             &add,
             &add,
             &[
-                ("base_version", "2"),
+                ("base_version", "3"),
                 ("what", "Gym"),
                 ("cost", "1,250"),
                 ("period", "year"),
