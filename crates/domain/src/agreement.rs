@@ -109,6 +109,8 @@ pub struct AgreementState {
     pub content_version: i64,
     /// Every response, in order; none is ever removed.
     pub given: Vec<Given>,
+    /// Funding approval, when the plan type needs it ([`crate::approval`]).
+    pub approval: crate::approval::ApprovalState,
 }
 
 /// Where one party stands.
@@ -291,7 +293,8 @@ pub fn record(plan: &mut Plan, agreement: &Agreement, seq: i64) {
 }
 
 /// A draft becomes agreed once every required party has agreed the current
-/// version: after an agreement, and after the list of required parties
+/// version (and, when its type needs it, the version is approved,
+/// [`crate::approval`]): after an agreement, and after the list of required parties
 /// changes (a party who agreed earlier may be marked required later). A
 /// plan under review becomes agreed again the same way once its review is
 /// closed.
@@ -301,7 +304,7 @@ pub fn settle_status(plan: &mut Plan) {
         PlanStatus::UnderReview => plan.reviews.open().is_none(),
         _ => false,
     };
-    if settles && all_required_agreed(plan) {
+    if settles && all_required_agreed(plan) && crate::approval::approved(plan) {
         plan.status = PlanStatus::Agreed;
     }
 }

@@ -5,6 +5,7 @@
 //! `goldthread` crate and translate between this model and SQL or HTTP.
 
 pub mod agreement;
+pub mod approval;
 pub mod budget;
 pub mod canonical;
 pub mod checks;

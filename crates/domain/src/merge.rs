@@ -389,6 +389,9 @@ impl Merger {
             // it now stands (the review still open, the item not yet ended).
             Change::AgreementRequiredSet { .. }
             | Change::AgreementRecorded { .. }
+            | Change::ApprovalRequired { .. }
+            | Change::ApprovalGiven { .. }
+            | Change::ApprovalRefused { .. }
             | Change::ReviewOpened { .. }
             | Change::ReviewAnswered { .. }
             | Change::ReviewClosed { .. }

@@ -373,6 +373,21 @@ pub enum Change {
     AgreementRecorded {
         agreement: crate::agreement::Agreement,
     },
+    /// The plan needs funding approval by a party in one of these roles
+    /// (from its type's setting, recorded when the plan is created).
+    ApprovalRequired {
+        approver_roles: Vec<PartyRole>,
+    },
+    /// The approver approved a version (funding approval).
+    ApprovalGiven {
+        approval: crate::approval::Approval,
+    },
+    /// The approver refused a version, with the reason.
+    ApprovalRefused {
+        approval: crate::approval::Approval,
+        #[schema(min_length = 1, max_length = 2000)]
+        reason: String,
+    },
     ReviewOpened {
         review_id: Uuid,
         kind: crate::review::ReviewKind,
@@ -496,6 +511,19 @@ impl Change {
                     crate::agreement::Response::Agreed { .. } => format!("{who} agreed version {}", agreement.version),
                 }
             }
+            Change::ApprovalRequired { .. } => "Needs funding approval before it is put into action".into(),
+            Change::ApprovalGiven { approval } => format!(
+                "{} approved the funding of version {}",
+                plan.party(approval.party_id)
+                    .map_or("The approver", |p| p.name.as_str()),
+                approval.version
+            ),
+            Change::ApprovalRefused { approval, reason } => format!(
+                "{} refused the funding of version {}: {reason}",
+                plan.party(approval.party_id)
+                    .map_or("The approver", |p| p.name.as_str()),
+                approval.version
+            ),
             Change::ReviewOpened { kind, on, .. } => format!(
                 "Opened a {} review on {}",
                 match kind {
@@ -530,6 +558,9 @@ impl Change {
             self,
             Change::AgreementRequiredSet { .. }
                 | Change::AgreementRecorded { .. }
+                | Change::ApprovalRequired { .. }
+                | Change::ApprovalGiven { .. }
+                | Change::ApprovalRefused { .. }
                 | Change::ReviewOpened { .. }
                 | Change::ReviewAnswered { .. }
                 | Change::ReviewClosed { .. }
@@ -789,6 +820,22 @@ impl Plan {
             Change::AgreementRecorded { agreement } => {
                 merge(&mut errors, crate::agreement::check(self, agreement, plan_type))
             }
+            Change::ApprovalRequired { approver_roles } => {
+                // Only as the plan type says, once, when the plan is created.
+                let rules = plan_type.map(|t| &t.approval);
+                if !rules.is_some_and(|r| r.required && r.approver_roles == *approver_roles)
+                    || crate::approval::required(self)
+                {
+                    errors.add(
+                        "approver_roles",
+                        "Funding approval follows from the plan type's setting; it cannot be changed on a plan",
+                    );
+                }
+            }
+            Change::ApprovalGiven { approval } => merge(&mut errors, crate::approval::check(self, approval, None)),
+            Change::ApprovalRefused { approval, reason } => {
+                merge(&mut errors, crate::approval::check(self, approval, Some(reason)))
+            }
             Change::ReviewOpened { .. }
             | Change::ReviewAnswered { .. }
             | Change::ReviewClosed { .. }
@@ -919,6 +966,13 @@ impl Plan {
                 }
             }
             Change::AgreementRecorded { agreement } => crate::agreement::record(self, agreement, record.seq),
+            Change::ApprovalRequired { approver_roles } => {
+                self.agreements.approval.approver_roles = approver_roles.clone();
+            }
+            Change::ApprovalGiven { approval } => crate::approval::record(self, approval, None, record.seq),
+            Change::ApprovalRefused { approval, reason } => {
+                crate::approval::record(self, approval, Some(reason), record.seq)
+            }
             Change::ReviewOpened { .. }
             | Change::ReviewAnswered { .. }
             | Change::ReviewClosed { .. }

@@ -42,6 +42,11 @@ pub fn successor_log(
         number,
         details: old.details.clone(),
     }];
+    if crate::approval::required(old) {
+        changes.push(Change::ApprovalRequired {
+            approver_roles: old.agreements.approval.approver_roles.clone(),
+        });
+    }
     changes.extend(old.parties.iter().map(|p| Change::PartyAdded { party: p.clone() }));
     if old.lead_party_id.is_some() {
         changes.push(Change::LeadProfessionalSet {

@@ -19,6 +19,10 @@ pub enum ResponseKind {
     Agreed,
     Declined,
     Paper,
+    /// The approver approved the funding of the version (PB, [`crate::approval`]).
+    FundingApproved,
+    /// The approver refused the funding of the version, with a reason.
+    FundingRefused,
 }
 
 impl ResponseKind {
@@ -35,6 +39,8 @@ impl ResponseKind {
             ResponseKind::Agreed => "Agreed",
             ResponseKind::Declined => "Declined",
             ResponseKind::Paper => "Agreed on paper",
+            ResponseKind::FundingApproved => "Approved the funding",
+            ResponseKind::FundingRefused => "Refused the funding",
         }
     }
 }
@@ -77,29 +83,53 @@ pub fn verify(id: Uuid, log: &[ChangeRecord]) -> Result<Vec<Verification>, RuleE
     let mut hashes: Vec<(i64, String)> = vec![(plan.agreements.content_version, plan.content_hash())];
     let mut found = Vec::new();
     for record in &log[1..] {
-        if let Change::AgreementRecorded { agreement } = &record.change {
-            let recomputed = hashes
-                .iter()
-                .find(|(v, _)| *v == agreement.version)
-                .map(|(_, h)| h.clone())
-                .filter(|_| agreement.content_hash.starts_with(crate::canonical::HASH_PREFIX));
-            found.push(Verification {
-                seq: record.seq,
-                party_id: agreement.party_id,
-                party_name: plan
-                    .party(agreement.party_id)
-                    .map_or_else(|| "A former party".to_owned(), |p| p.name.clone()),
-                kind: ResponseKind::of(&agreement.response),
-                on_behalf_of: match &agreement.response {
+        // Agreements, and funding decisions bound to a version the same way.
+        let bound = match &record.change {
+            Change::AgreementRecorded { agreement } => Some((
+                agreement.party_id,
+                ResponseKind::of(&agreement.response),
+                match &agreement.response {
                     Response::Agreed { on_behalf_of, .. } | Response::Paper { on_behalf_of, .. } => {
                         on_behalf_of.as_ref().map(|o| o.person_name.clone())
                     }
                     Response::Declined { .. } => None,
                 },
-                version: agreement.version,
-                on: agreement.on,
-                holds: recomputed.as_deref() == Some(agreement.content_hash.as_str()),
-                content_hash: agreement.content_hash.clone(),
+                agreement.version,
+                agreement.on,
+                &agreement.content_hash,
+            )),
+            Change::ApprovalGiven { approval } | Change::ApprovalRefused { approval, .. } => Some((
+                approval.party_id,
+                if matches!(record.change, Change::ApprovalGiven { .. }) {
+                    ResponseKind::FundingApproved
+                } else {
+                    ResponseKind::FundingRefused
+                },
+                None,
+                approval.version,
+                approval.on,
+                &approval.content_hash,
+            )),
+            _ => None,
+        };
+        if let Some((party_id, kind, on_behalf_of, version, on, content_hash)) = bound {
+            let recomputed = hashes
+                .iter()
+                .find(|(v, _)| *v == version)
+                .map(|(_, h)| h.clone())
+                .filter(|_| content_hash.starts_with(crate::canonical::HASH_PREFIX));
+            found.push(Verification {
+                seq: record.seq,
+                party_id,
+                party_name: plan
+                    .party(party_id)
+                    .map_or_else(|| "A former party".to_owned(), |p| p.name.clone()),
+                kind,
+                on_behalf_of,
+                version,
+                on,
+                holds: recomputed.as_deref() == Some(content_hash.as_str()),
+                content_hash: content_hash.clone(),
                 recomputed_hash: recomputed,
                 current: false,
             });

@@ -60,6 +60,27 @@ pub async fn verify(store: &Store, plan_id: Uuid) -> anyhow::Result<()> {
     {
         println!("Required: {}: {}", p.name, p.words);
     }
+    {
+        use goldthread_domain::approval::{Standing, standing};
+        let date = goldthread_domain::plan::format_date;
+        match standing(&plan) {
+            Standing::NotNeeded => {}
+            Standing::NotYetDecided => println!("Funding approval: needed, not yet given"),
+            Standing::Approved { version, on } => {
+                println!(
+                    "Funding approval: approved version {version} on {}, the current version",
+                    date(on)
+                )
+            }
+            Standing::ApprovedEarlier { version, on } => println!(
+                "Funding approval: approved version {version} on {}, an earlier version; asked again",
+                date(on)
+            ),
+            Standing::Refused { version, on, reason } => {
+                println!("Funding approval: refused version {version} on {}: {reason}", date(on))
+            }
+        }
+    }
     println!("Status: {}", plan.status.label());
     if broken > 0 {
         bail!("{broken} of {} agreements do not hold", checked.len());

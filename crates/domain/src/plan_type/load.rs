@@ -377,6 +377,10 @@ fn check(t: &PlanType) -> Result<(), Problem> {
             .map(|a| (a.key.as_str(), a.label.as_str(), a.hint.as_deref())),
     )?;
     check_reviews(t)?;
+    if let Err(message) = t.approval.validate() {
+        let (at, what) = message.split_once(": ").unwrap_or(("approval", message.as_str()));
+        return problem(at, what);
+    }
     crate::monitoring::clocks::check_rules(&t.clocks)?;
     check_sections(t)
 }

@@ -107,6 +107,10 @@ pub struct PlanType {
     /// ([`crate::monitoring::clocks`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clocks: Vec<crate::monitoring::clocks::ClockRule>,
+    /// Whether plans of the type need funding approval, and by whom
+    /// ([`crate::approval`]).
+    #[serde(default)]
+    pub approval: crate::approval::ApprovalRules,
 }
 
 /// An area of need ("Cognition and Learning", "Housing", …).

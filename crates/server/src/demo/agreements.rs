@@ -1,11 +1,13 @@
 //! The demo plans' agreements (issue 9): who was asked to agree, who agreed
 //! (one parent on behalf of a young child), and one young person who
-//! declined with a reason. Each is recorded through the store, so the
+//! declined with a reason; the PB plan's funding approved by the council.
+//! Each is recorded through the store, so the
 //! domain's checks hold: the typed name matches the party, the statement is
 //! the plan type's, the version is the current one.
 
 use anyhow::anyhow;
 use goldthread_domain::agreement::{Agreement, Capacity, OnBehalfOf, Response, statement_of};
+use goldthread_domain::approval::Approval;
 use goldthread_domain::plan::Change;
 use time::Date;
 
@@ -80,8 +82,31 @@ fn responses(plan_type: &str) -> (Vec<&'static str>, Vec<Said>) {
                 },
             ],
         ),
+        // The PB plan is then approved by the council (see `approve`).
+        "PB" => (
+            vec!["Amir Hassan", "Layla Hassan"],
+            vec![agreed("Amir Hassan"), agreed("Layla Hassan")],
+        ),
         _ => (vec![], vec![]),
     }
+}
+
+/// When the plan type needs funding approval (PB): the approver, the first
+/// party in one of the approver roles (Amir's social worker for the
+/// council), approves the agreed version, and the plan is put into action.
+async fn approve(writer: &mut Writer<'_>, on: Date) -> anyhow::Result<()> {
+    let roles = &writer.plan.agreements.approval.approver_roles;
+    let Some(approver) = writer.plan.parties.iter().find(|p| roles.contains(&p.role)) else {
+        return Ok(());
+    };
+    let approval = Approval {
+        party_id: approver.id,
+        version: writer.plan.agreements.content_version,
+        content_hash: writer.plan.content_hash(),
+        on,
+    };
+    writer.apply(Change::ApprovalGiven { approval }).await?;
+    Ok(())
 }
 
 /// Records the plan's agreements on `on`: the parties asked, then each
@@ -128,5 +153,5 @@ pub(super) async fn write(writer: &mut Writer<'_>, on: Date) -> anyhow::Result<(
         };
         writer.apply(Change::AgreementRecorded { agreement }).await?;
     }
-    Ok(())
+    approve(writer, on).await
 }

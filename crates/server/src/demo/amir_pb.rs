@@ -491,6 +491,6 @@ pub(super) fn plan() -> DemoPlan {
             ],
             ..Default::default()
         },
-        agreed: None,
+        agreed: Some("Amir and Layla agreed the plan, and the council approved the funding"),
     }
 }

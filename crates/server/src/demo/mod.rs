@@ -389,9 +389,7 @@ async fn write_plan(
     }
     .parse(data.title)
     .map_err(|e| anyhow!("{e}"))?;
-    let plan = store
-        .create_plan(&actor, person_id, &plan_type.id, &plan_type.name, details)
-        .await?;
+    let plan = store.create_plan(&actor, person_id, plan_type, details).await?;
     let mut writer = Writer {
         store,
         types,

@@ -1,13 +1,49 @@
 //! Uploaded files, each belonging to one plan and seen only by those who
 //! may see the plan.
 
-use goldthread_domain::content::FileRef;
+use goldthread_domain::content::{Appendix, FileRef};
 use goldthread_domain::error::FieldErrors;
 use goldthread_domain::user::Actor;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::{Result, Store, StoreError, now, on_pool, parse_uuid, to_millis};
+
+/// Gives every uploaded file of the appendices carried to a new plan
+/// (transfer, succession) a new id there, returning the (old id, new id)
+/// pairs that [`copy_files!`] copies inside the same transaction.
+pub(crate) fn renew_file_ids<'a>(appendices: impl IntoIterator<Item = &'a mut Appendix>) -> Vec<(Uuid, Uuid)> {
+    let mut files = Vec::new();
+    for appendix in appendices {
+        if let Some(file) = &mut appendix.file {
+            let copy = Uuid::new_v4();
+            files.push((file.id, copy));
+            file.id = copy;
+        }
+    }
+    files
+}
+
+/// Copies the files of plan `$from` named by [`renew_file_ids`]'s pairs to
+/// plan `$to` under their new ids, inside the open transaction `$tx`
+/// (either database).
+macro_rules! copy_files {
+    ($tx:ident, $files:expr, $from:expr, $to:expr) => {
+        for (old_file, new_file) in $files {
+            sqlx::query(
+                "INSERT INTO files (id, plan_id, name, content_type, size, sha256, data, uploaded_by, uploaded_at) \
+                 SELECT $1, $2, name, content_type, size, sha256, data, uploaded_by, uploaded_at FROM files WHERE id = $3 AND plan_id = $4",
+            )
+            .bind(new_file.to_string())
+            .bind($to.to_string())
+            .bind(old_file.to_string())
+            .bind($from.to_string())
+            .execute(&mut *$tx)
+            .await?;
+        }
+    };
+}
+pub(crate) use copy_files;
 
 /// Largest file accepted.
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;

@@ -85,10 +85,10 @@ impl Store {
         &self,
         actor: &Actor,
         person_id: Uuid,
-        plan_type: &str,
-        type_name: &str,
+        of_type: &goldthread_domain::plan_type::PlanType,
         details: PlanDetails,
     ) -> Result<Plan> {
+        let (plan_type, type_name) = (of_type.id.as_str(), of_type.name.as_str());
         self.person(actor, person_id).await?;
         if !actor.can_write() {
             return Err(StoreError::Forbidden);
@@ -111,16 +111,29 @@ impl Store {
                 details,
             },
         };
-        let plan = Plan::from_creation(id, &record).map_err(StoreError::corrupt)?;
+        let mut plan = Plan::from_creation(id, &record).map_err(StoreError::corrupt)?;
+        // A type needing funding approval says so in the plan's log from
+        // the start (goldthread_domain::approval).
+        let mut log = vec![record];
+        if of_type.approval.required {
+            let needs = ChangeRecord {
+                seq: 2,
+                change: Change::ApprovalRequired {
+                    approver_roles: of_type.approval.approver_roles.clone(),
+                },
+                ..log[0].clone()
+            };
+            plan.apply(&needs).map_err(StoreError::corrupt)?;
+            log.push(needs);
+        }
         let state = serde_json::to_string(&plan).expect("plan serializes");
-        let change = serde_json::to_string(&record.change).expect("change serializes");
-        let at = to_millis(record.at);
+        let at = to_millis(log[0].at);
         let result = on_pool!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
                 sqlx::query(
                     "INSERT INTO plans (id, person_id, plan_type, number, title, status, version, state, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $8)",
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
                 )
                 .bind(id.to_string())
                 .bind(person_id.to_string())
@@ -128,20 +141,24 @@ impl Store {
                 .bind(i64::from(number))
                 .bind(&plan.details.title)
                 .bind(plan.status.as_str())
+                .bind(plan.version)
                 .bind(&state)
                 .bind(at)
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query(
-                    "INSERT INTO plan_changes (plan_id, seq, at, author_id, author_name, reason, change) VALUES ($1, 1, $2, $3, $4, NULL, $5)",
-                )
-                .bind(id.to_string())
-                .bind(at)
-                .bind(actor.id.to_string())
-                .bind(&actor.name)
-                .bind(&change)
-                .execute(&mut *tx)
-                .await?;
+                for r in &log {
+                    sqlx::query(
+                        "INSERT INTO plan_changes (plan_id, seq, at, author_id, author_name, reason, change) VALUES ($1, $2, $3, $4, $5, NULL, $6)",
+                    )
+                    .bind(id.to_string())
+                    .bind(r.seq)
+                    .bind(at)
+                    .bind(actor.id.to_string())
+                    .bind(&actor.name)
+                    .bind(serde_json::to_string(&r.change).expect("change serializes"))
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 sqlx::query("INSERT INTO plan_access (plan_id, user_id, source, granted_at) VALUES ($1, $2, 'creator', $3)")
                     .bind(id.to_string())
                     .bind(actor.id.to_string())

@@ -7,6 +7,7 @@
 //! Not to be confused with turning a person-led PB-BLANK plan into a PB
 //! plan: this is only the review cycle's succession.
 
+use goldthread_domain::content::Item;
 use goldthread_domain::error::FieldErrors;
 use goldthread_domain::plan::{Change, ChangeRecord, Plan, PlanStatus};
 use goldthread_domain::plan_type::Registry;
@@ -15,6 +16,7 @@ use goldthread_domain::user::Actor;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
+use super::files::{copy_files, renew_file_ids};
 use super::plans::{ChangeRow, PLAN_VISIBLE, change_record};
 use super::{Result, Store, StoreError, now, on_pool, parse_uuid, to_millis};
 
@@ -126,7 +128,12 @@ impl Store {
                 .await?;
                 let number = last.unwrap_or(0) as u32 + 1;
                 let new_id = Uuid::new_v4();
-                let new_log = successor_log(&old, number, at, Some(actor.id), &actor.name);
+                let mut new_log = successor_log(&old, number, at, Some(actor.id), &actor.name);
+                // The appendices' uploaded files come along, under new ids.
+                let files = renew_file_ids(new_log.iter_mut().filter_map(|r| match &mut r.change {
+                    Change::ItemAdded { item: Item::Appendix(appendix) } => Some(appendix),
+                    _ => None,
+                }));
                 let new = Plan::replay(new_id, &new_log).map_err(StoreError::corrupt)?;
                 sqlx::query(
                     "INSERT INTO plans (id, person_id, plan_type, number, title, status, version, state, created_at, updated_at) \
@@ -143,6 +150,7 @@ impl Store {
                 .bind(millis)
                 .execute(&mut *tx)
                 .await?;
+                copy_files!(tx, &files, id, new_id);
                 for r in &new_log {
                     sqlx::query(
                         "INSERT INTO plan_changes (plan_id, seq, at, author_id, author_name, reason, change) VALUES ($1, $2, $3, $4, $5, $6, $7)",

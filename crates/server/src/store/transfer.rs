@@ -111,13 +111,7 @@ impl Store {
                     PlanLink { plan_id: id, plan_type: old.plan_type.clone(), number: old.number, kind },
                 );
                 if let Change::ContinuedFrom { content, .. } = &mut carried {
-                    for appendix in &mut content.appendices {
-                        if let Some(file) = &mut appendix.file {
-                            let copy = Uuid::new_v4();
-                            files.push((file.id, copy));
-                            file.id = copy;
-                        }
-                    }
+                    files = super::files::renew_file_ids(&mut content.appendices);
                 }
                 let created = record(
                     1,
@@ -136,6 +130,19 @@ impl Store {
                     carried,
                 );
                 plan.apply(&carried).map_err(StoreError::corrupt)?;
+                // The official form may need funding approval (PB).
+                let needs = to_type.approval.required.then(|| {
+                    record(
+                        3,
+                        None,
+                        Change::ApprovalRequired {
+                            approver_roles: to_type.approval.approver_roles.clone(),
+                        },
+                    )
+                });
+                if let Some(needs) = &needs {
+                    plan.apply(needs).map_err(StoreError::corrupt)?;
+                }
 
                 // The old plan: the link, then closed or superseded.
                 let why = reason.clone().unwrap_or_else(|| format!("Transferred to the {to_name} form"));
@@ -168,18 +175,7 @@ impl Store {
                 .bind(millis)
                 .execute(&mut *tx)
                 .await?;
-                for (old_file, new_file) in &files {
-                    sqlx::query(
-                        "INSERT INTO files (id, plan_id, name, content_type, size, sha256, data, uploaded_by, uploaded_at) \
-                         SELECT $1, $2, name, content_type, size, sha256, data, uploaded_by, uploaded_at FROM files WHERE id = $3 AND plan_id = $4",
-                    )
-                    .bind(new_file.to_string())
-                    .bind(new_id.to_string())
-                    .bind(old_file.to_string())
-                    .bind(id.to_string())
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                super::files::copy_files!(tx, &files, id, new_id);
                 let old_state = serde_json::to_string(&old).expect("plan serializes");
                 let updated = sqlx::query(
                     "UPDATE plans SET state = $1, version = $2, status = $3, updated_at = $4 WHERE id = $5 AND version = $6",
@@ -196,7 +192,9 @@ impl Store {
                 if updated != 1 {
                     return Err(StoreError::corrupt(format!("plan {id}: its projection is not at its log's version")));
                 }
-                for (plan_id, r) in [(new_id, &created), (new_id, &carried), (id, &link), (id, &closed)] {
+                let new_log = [Some(&created), Some(&carried), needs.as_ref()].into_iter().flatten();
+                let logs = new_log.map(|r| (new_id, r)).chain([(id, &link), (id, &closed)]);
+                for (plan_id, r) in logs {
                     sqlx::query(
                         "INSERT INTO plan_changes (plan_id, seq, at, author_id, author_name, reason, change) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                     )

@@ -533,7 +533,7 @@ async fn demo_agreements_verify(backend: Backend) {
         let (_, report) = api.get(&format!("/plans/{id}/agreements")).await;
         assert_eq!(report["all_hold"], true, "{report}");
         let plan_type = summary["plan_type"].as_str().unwrap();
-        let agreed = ["MSP", "SH", "CP"].contains(&plan_type);
+        let agreed = ["MSP", "SH", "CP", "PB"].contains(&plan_type);
         assert_eq!(summary["status"] == "agreed", agreed, "{plan_type}: {report}");
         declined += report["parties"]
             .as_array()
@@ -556,6 +556,11 @@ async fn demo_agreements_verify(backend: Backend) {
                 out.contains("Morag Campbell agreed on behalf of Ruby Campbell: version"),
                 "{out}"
             );
+        }
+        if plan_type == "PB" {
+            // Funding approval (PB): the council's approval holds too.
+            assert!(out.contains("Nadia Malik approved the funding: version"), "{out}");
+            assert!(out.contains("Funding approval: approved version"), "{out}");
         }
         if report["agreements"].as_array().unwrap().is_empty() {
             assert!(out.contains("No agreements have been recorded."), "{out}");

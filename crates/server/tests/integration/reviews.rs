@@ -30,13 +30,13 @@ async fn change(api: &Api, plan: &str, base: i64, reason: Option<&str>, change: 
     body
 }
 
-fn version(plan: &Value) -> i64 {
+pub(crate) fn version(plan: &Value) -> i64 {
     plan["version"].as_i64().unwrap()
 }
 
 /// An MSP plan for Leo with two outcomes (one with a step), and two lines
 /// of provision, agreed. Returns (plan id, outcome ids, step id, provision ids, plan).
-async fn agreed_msp(api: &Api) -> (String, [String; 2], String, [String; 2], Value) {
+pub(crate) async fn agreed_msp(api: &Api) -> (String, [String; 2], String, [String; 2], Value) {
     let plan = api.plan("Leo", "MSP").await;
     let p = plan["id"].as_str().unwrap().to_owned();
     let (o1, o2, step, v1, v2) = (id(), id(), id(), id(), id());
@@ -97,7 +97,7 @@ pub(crate) async fn agree_all(api: &Api, p: &str) -> Value {
     api.get(&format!("/plans/{p}")).await.1
 }
 
-async fn open(api: &Api, p: &str, base: i64, kind: &str) -> (u16, Value) {
+pub(crate) async fn open(api: &Api, p: &str, base: i64, kind: &str) -> (u16, Value) {
     api.post(
         &format!("/plans/{p}/reviews"),
         json!({"base_version": base, "kind": kind, "on": "2027-03-12", "participants": ["Claire Martin", "Priya Shah"]}),
@@ -119,7 +119,7 @@ async fn current(api: &Api, p: &str) -> Value {
     plan
 }
 
-async fn rate_all(api: &Api, p: &str, review: &str, plan: &Value) -> Value {
+pub(crate) async fn rate_all(api: &Api, p: &str, review: &str, plan: &Value) -> Value {
     let ended = plan["reviews"]["ended"].as_object().cloned().unwrap_or_default();
     let ratings: Vec<Value> = plan["content"]["outcomes"]
         .as_array()
@@ -138,7 +138,7 @@ async fn rate_all(api: &Api, p: &str, review: &str, plan: &Value) -> Value {
     plan
 }
 
-async fn close(api: &Api, p: &str, review: &str, plan: &Value) -> (u16, Value) {
+pub(crate) async fn close(api: &Api, p: &str, review: &str, plan: &Value) -> (u16, Value) {
     api.post(
         &format!("/plans/{p}/reviews/{review}/close"),
         json!({"base_version": version(plan), "on": "2027-03-12"}),
@@ -417,7 +417,7 @@ both!(weekly_reviews_through_the_api);
 // In the browser
 // ---------------------------------------------------------------------------
 
-fn new_audit() -> Audit {
+pub(crate) fn new_audit() -> Audit {
     Audit {
         axe: axe_source(),
         version: String::new(),
@@ -426,7 +426,7 @@ fn new_audit() -> Audit {
     }
 }
 
-fn assert_clean(audit: &Audit) {
+pub(crate) fn assert_clean(audit: &Audit) {
     assert!(audit.problems.is_empty(), "{}", audit.problems.join("\n"));
     let serious: Vec<String> = audit
         .failures()
@@ -440,7 +440,7 @@ async fn page_text(client: &Client) -> String {
     text(client, "main").await
 }
 
-async fn submit(client: &Client) {
+pub(crate) async fn submit(client: &Client) {
     click(client, "main form[method=post] button[type=submit]").await;
 }
 

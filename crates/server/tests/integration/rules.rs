@@ -35,6 +35,9 @@ fn variant(change: &Change) -> &'static str {
         Change::CompulsoryMeasuresSet { .. } => "compulsory_measures_set",
         Change::AgreementRequiredSet { .. } => "agreement_required_set",
         Change::AgreementRecorded { .. } => "agreement_recorded",
+        Change::ApprovalRequired { .. } => "approval_required",
+        Change::ApprovalGiven { .. } => "approval_given",
+        Change::ApprovalRefused { .. } => "approval_refused",
         Change::ReviewOpened { .. } => "review_opened",
         Change::ReviewAnswered { .. } => "review_answered",
         Change::ReviewClosed { .. } => "review_closed",
@@ -43,7 +46,7 @@ fn variant(change: &Change) -> &'static str {
         Change::ContinuedAs { .. } => "continued_as",
     }
 }
-const VARIANTS: usize = 24;
+const VARIANTS: usize = 27;
 
 fn fields(problem: &Value) -> Vec<String> {
     problem["errors"]
@@ -222,6 +225,20 @@ async fn every_change_variant_refuses_what_its_form_refuses(backend: Backend) {
                 "content_hash": "c1:00", "on": "2027-01-20",
                 "response": {"kind": "agreed", "typed_name": "Claire Martin", "statement": "We agree"}}}),
             "version",
+        ),
+        (
+            json!({"type": "approval_required", "approver_roles": ["social_worker"]}),
+            "approver_roles",
+        ),
+        (
+            json!({"type": "approval_given", "approval": {"party_id": party_id, "version": 1,
+                "content_hash": "c1:00", "on": "2027-01-20"}}),
+            "party_id",
+        ),
+        (
+            json!({"type": "approval_refused", "approval": {"party_id": party_id, "version": 1,
+                "content_hash": "c1:00", "on": "2027-01-20"}, "reason": " "}),
+            "reason",
         ),
         (
             json!({"type": "review_opened", "review_id": Uuid::new_v4(), "kind": "formal",
@@ -544,6 +561,9 @@ async fn money_is_read_as_people_mean_it(backend: Backend) {
     let (_, api) = app.api_user("sam@example.org", "admin").await;
     let plan = api.plan("Amir", "PB").await;
     let id = plan["id"].as_str().unwrap().to_owned();
+    // A PB plan starts at version 2: its log records that it needs funding
+    // approval.
+    assert_eq!(plan["version"], 2);
     let browser = app.signed_in("sam@example.org").await;
     let record = format!("/plans/{id}/sections/budget/record");
 
@@ -551,7 +571,7 @@ async fn money_is_read_as_people_mean_it(backend: Backend) {
         .submit(
             &record,
             &record,
-            &[("base_version", "1"), ("amount", "12,50"), ("period", "week")],
+            &[("base_version", "2"), ("amount", "12,50"), ("period", "week")],
         )
         .await;
     assert_eq!(response.status(), 422);
@@ -565,7 +585,7 @@ async fn money_is_read_as_people_mean_it(backend: Backend) {
     );
     assert_eq!(
         api.get(&format!("/plans/{id}")).await.1["version"],
-        1,
+        2,
         "nothing written"
     );
 
@@ -573,7 +593,7 @@ async fn money_is_read_as_people_mean_it(backend: Backend) {
         .submit(
             &record,
             &record,
-            &[("base_version", "1"), ("amount", " £ 1,250.00 "), ("period", "year")],
+            &[("base_version", "2"), ("amount", " £ 1,250.00 "), ("period", "year")],
         )
         .await;
     assert_eq!(response.status(), 303);
@@ -583,7 +603,7 @@ async fn money_is_read_as_people_mean_it(backend: Backend) {
             &add,
             &add,
             &[
-                ("base_version", "2"),
+                ("base_version", "3"),
                 ("what", "Gym"),
                 ("cost", "1,250"),
                 ("period", "year"),

@@ -131,7 +131,11 @@ async fn a_blank_sheet_is_transferred_to_the_official_form(backend: Backend) {
     assert_eq!(last["reason"], "Amir's plan is ready for panel");
     assert_eq!(last["change"]["to"]["plan_id"], new_id.as_str());
     let (_, new_log) = priya.get(&format!("/plans/{new_id}/changes")).await;
-    assert_eq!(types(&new_log), ["created", "continued_from"]);
+    assert_eq!(
+        types(&new_log),
+        ["created", "continued_from", "approval_required"],
+        "the PB form needs funding approval"
+    );
     assert_eq!(new_log[1]["change"]["from"]["plan_id"], id.as_str());
     assert_eq!(new_log[1]["author_name"], "priya");
     assert_eq!(new_log[1]["reason"], "Amir's plan is ready for panel");
@@ -392,6 +396,11 @@ async fn uploaded_files_go_with_the_transfer(backend: Backend) {
         .await;
     assert_eq!(status, 201, "{done}");
     let new_id = done["plan"]["id"].as_str().unwrap();
+    assert_eq!(
+        done["plan"]["agreements"]["approval"]["approver_roles"],
+        json!(["social_worker", "health_professional"]),
+        "the PB form needs funding approval"
+    );
     let copy = &done["plan"]["content"]["appendices"][0]["file"];
     assert_eq!(copy["name"], "my-plan.pdf");
     assert_ne!(copy["id"], file["id"], "the new plan has its own copy");

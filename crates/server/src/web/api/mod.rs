@@ -3,6 +3,7 @@
 //! at `/api/v1/openapi.json` is generated from these handlers.
 
 pub mod agreements;
+pub mod approval;
 mod contract;
 mod minutes;
 mod monitoring;
@@ -79,6 +80,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(people::router())
         .merge(agreements::router())
+        .merge(approval::router())
         .merge(plans::router())
         .merge(transfer::router())
         .merge(plan_types::router())

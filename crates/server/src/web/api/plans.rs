@@ -210,10 +210,7 @@ async fn create_plan(
         .parse(&default_title),
         &[("start_date", start_date.as_deref())],
     )?;
-    let plan = state
-        .store
-        .create_plan(&actor, person.id, &plan_type.id, &plan_type.name, details)
-        .await?;
+    let plan = state.store.create_plan(&actor, person.id, plan_type, details).await?;
     Ok((
         StatusCode::CREATED,
         [(axum::http::header::LOCATION, format!("/api/v1/plans/{}", plan.id))],

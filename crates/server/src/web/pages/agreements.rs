@@ -49,6 +49,8 @@ pub struct AgreementBlock {
     pub writable: bool,
     /// The party the user is, when they are one.
     pub own_party: Option<Uuid>,
+    /// Funding approval, when the plan's type needs it (`approval.rs`).
+    pub approval: Option<super::approval::ApprovalPart>,
 }
 
 impl AgreementBlock {
@@ -60,6 +62,7 @@ impl AgreementBlock {
             all_required_agreed: goldthread_domain::agreement::all_required_agreed(plan),
             writable,
             own_party: plan.parties.iter().find(|p| p.user_id == Some(user_id)).map(|p| p.id),
+            approval: super::approval::ApprovalPart::of(plan),
         }
     }
 
@@ -242,6 +245,8 @@ async fn index(
         "declined" => "The plan has been declined, with the reason".to_owned(),
         "paper" => "The signed paper copy has been recorded".to_owned(),
         "copy" => "The copy has been sent".to_owned(),
+        "approved" => "The funding approval has been recorded".to_owned(),
+        "refused" => "The refusal of the funding has been recorded, with the reason".to_owned(),
         _ => String::new(),
     });
     render(&index_page(&state, &user, &id, saved, FieldErrors::new()).await?)

@@ -3,6 +3,7 @@
 
 mod account;
 pub mod agreements;
+pub mod approval;
 pub mod dashboard;
 pub mod dates;
 pub mod meetings;
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(plans::router())
         .merge(parties::router())
         .merge(agreements::router())
+        .merge(approval::router())
         .merge(invitations::router())
         .merge(mine::router())
         .merge(messages::router())

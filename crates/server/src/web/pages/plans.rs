@@ -199,10 +199,7 @@ async fn create_plan(
         }
         (Err(errors), Ok(_)) => return Err(errors.into()),
     };
-    state
-        .store
-        .create_plan(actor, person.id, &plan_type.id, &plan_type.name, details)
-        .await
+    state.store.create_plan(actor, person.id, plan_type, details).await
 }
 
 /// A plan as its page shows it.
