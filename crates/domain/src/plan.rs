@@ -182,6 +182,15 @@ pub struct Party {
     pub user_id: Option<Uuid>,
 }
 
+impl Party {
+    /// Their contact, when it is an e-mail address (it may be a telephone
+    /// number): where invitations, copies and minutes can be sent.
+    pub fn contact_email(&self) -> Option<&str> {
+        let contact = self.contact.as_deref()?.trim();
+        crate::user::Email::parse(contact).is_ok().then_some(contact)
+    }
+}
+
 /// A party as typed into the form or sent to the API.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct PartyInput {

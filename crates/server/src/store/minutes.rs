@@ -35,12 +35,6 @@ pub struct MinutesSent {
     pub sent_at: OffsetDateTime,
 }
 
-/// A contact that is an e-mail address, as such.
-fn address(contact: &str) -> Option<String> {
-    let contact = contact.trim();
-    contact.parse::<lettre::Address>().ok().map(|_| contact.to_owned())
-}
-
 impl Store {
     /// The attendees who are parties with an e-mail address.
     async fn minutes_recipients(&self, plan: &Plan, meeting: &Meeting) -> Result<Vec<MinutesRecipient>> {
@@ -54,7 +48,7 @@ impl Store {
                 Some(user_id) => self.user(user_id).await?.map(|u| u.email),
                 None => None,
             };
-            if let Some(email) = account.or_else(|| party.contact.as_deref().and_then(address))
+            if let Some(email) = account.or_else(|| party.contact_email().map(str::to_owned))
                 && !out.iter().any(|r: &MinutesRecipient| r.party_id == party.id)
             {
                 out.push(MinutesRecipient {

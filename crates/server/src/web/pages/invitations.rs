@@ -17,6 +17,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
+use super::parties::{PartyQuery, party_of};
 use super::people::parse_id;
 use super::plans::{PlanView, load_writable_view};
 use super::{Ctx, FormErrors, render, render_invalid};
@@ -121,15 +122,6 @@ struct NewPage {
     errors: FormErrors,
 }
 
-#[derive(Deserialize)]
-struct PartyQuery {
-    party: String,
-}
-
-fn party_of(view: &PlanView, party: &str) -> Result<Party, PageError> {
-    view.plan.party(parse_id(party)?).cloned().ok_or(PageError::NotFound)
-}
-
 async fn new_page(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -138,11 +130,7 @@ async fn new_page(
 ) -> Result<Response, PageError> {
     let view = load_writable_view(&state, &user, &id).await?;
     let party = party_of(&view, &query.party)?;
-    let email = party
-        .contact
-        .clone()
-        .filter(|c| goldthread_domain::user::Email::parse(c).is_ok())
-        .unwrap_or_default();
+    let email = party.contact_email().unwrap_or_default().to_owned();
     render(&NewPage {
         ctx: Ctx::for_user(&user, "plans"),
         view,

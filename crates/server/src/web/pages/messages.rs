@@ -11,7 +11,7 @@ use axum::{Form, Router};
 use goldthread_domain::plan::Party;
 use serde::Deserialize;
 
-use super::people::parse_id;
+use super::parties::{PartyQuery, party_of};
 use super::plans::{PlanView, load_writable_view};
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::store::{Notification, OutboxMessage, StoreError};
@@ -86,17 +86,8 @@ struct CopyPage {
 }
 
 #[derive(Deserialize)]
-struct PartyQuery {
-    party: String,
-}
-
-#[derive(Deserialize)]
 struct CopyForm {
     email: String,
-}
-
-fn party_of(view: &PlanView, party: &str) -> Result<Party, PageError> {
-    view.plan.party(parse_id(party)?).cloned().ok_or(PageError::NotFound)
 }
 
 async fn copy_page(
@@ -107,11 +98,7 @@ async fn copy_page(
 ) -> Result<Response, PageError> {
     let view = load_writable_view(&state, &user, &id).await?;
     let party = party_of(&view, &query.party)?;
-    let email = party
-        .contact
-        .clone()
-        .filter(|c| goldthread_domain::user::Email::parse(c).is_ok())
-        .unwrap_or_default();
+    let email = party.contact_email().unwrap_or_default().to_owned();
     render(&CopyPage {
         ctx: Ctx::for_user(&user, "plans"),
         view,

@@ -318,3 +318,18 @@ async fn remove_party(
     };
     party_result(&state, &user, view, Some(party_id), form, result)
 }
+
+/// `?party=ID`: the party a page is about (invitations, copies).
+#[derive(Deserialize)]
+pub(super) struct PartyQuery {
+    pub(super) party: String,
+}
+
+/// The plan's party `party` (an id as typed); any other is not found.
+pub(super) fn party_of(view: &super::plans::PlanView, party: &str) -> Result<Party, crate::web::error::PageError> {
+    let id = super::people::parse_id(party)?;
+    view.plan
+        .party(id)
+        .cloned()
+        .ok_or(crate::web::error::PageError::NotFound)
+}
