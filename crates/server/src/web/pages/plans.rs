@@ -551,7 +551,12 @@ struct FormQuery {
 }
 
 /// The "show on another form" chooser works without JavaScript.
-async fn choose_other_form(Path(id): Path<String>, Query(query): Query<FormQuery>) -> Result<Response, PageError> {
+/// Signed out, it asks to sign in like every other page of a plan.
+async fn choose_other_form(
+    _user: CurrentUser,
+    Path(id): Path<String>,
+    Query(query): Query<FormQuery>,
+) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     let form = query
         .form
