@@ -137,8 +137,19 @@ pub fn router(state: AppState) -> Router {
         ));
     }
     app.layer(CatchPanicLayer::custom(error::panic_response))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// The span each request is logged in: its method and the route's
+/// template (`/invitations/{token}`), never the path or query as sent,
+/// which can hold an invitation token or a searched name.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("(no route)", |path| path.as_str());
+    tracing::debug_span!("request", method = %request.method(), route)
 }
 
 /// 200 when the server and its database are usable.

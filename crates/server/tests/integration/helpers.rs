@@ -116,6 +116,28 @@ pub async fn spawn_with_oidc(backend: Backend, oidc: goldthread::config::OidcCon
     spawn_app_with(backend, |config| config.oidc = Some(oidc)).await
 }
 
+/// Every server the tests start logs, at debug level, into
+/// `test-artifacts/server.log`; `scripts/test` then scans the whole run's
+/// log for passwords, tokens and plan content (none may appear).
+fn capture_log() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let dir = crate::browser::artifacts_dir();
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("server.log"))
+            .expect("the test log opens");
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(
+                "info,goldthread=debug,tower_http=debug,tower_sessions=debug,sqlx=info",
+            ))
+            .with_ansi(false)
+            .with_writer(std::sync::Mutex::new(file))
+            .try_init();
+    });
+}
+
 async fn spawn_configured(
     backend: Backend,
     database_url: String,
@@ -132,6 +154,7 @@ async fn spawn_configured(
         today: None,
     };
     configure(&mut config);
+    capture_log();
     let app = Application::build(config).await.expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let store = app.store().clone();
