@@ -18,6 +18,7 @@ mod cli;
 mod concurrency;
 mod content;
 mod contract;
+mod crash;
 mod fuzz;
 mod history;
 mod mail;
