@@ -10,6 +10,7 @@ pub mod budget;
 pub mod canonical;
 pub mod checks;
 pub mod compare;
+pub mod consent;
 pub mod content;
 pub mod error;
 pub mod merge;

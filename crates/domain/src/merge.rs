@@ -397,7 +397,8 @@ impl Merger {
             | Change::ReviewClosed { .. }
             | Change::ItemEnded { .. }
             | Change::ContinuedFrom { .. }
-            | Change::ContinuedAs { .. } => yours.clone(),
+            | Change::ContinuedAs { .. }
+            | Change::ConsentRecorded { .. } => yours.clone(),
         })
     }
 

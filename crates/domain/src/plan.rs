@@ -445,6 +445,11 @@ pub enum Change {
     ContinuedAs {
         to: crate::transfer::PlanLink,
     },
+    /// Consent to share given or withdrawn (S3); withdrawing consent to
+    /// share with an organisation takes its parties' access away.
+    ConsentRecorded {
+        consent: crate::consent::ConsentDecision,
+    },
 }
 
 impl Change {
@@ -533,6 +538,16 @@ impl Change {
                     .map_or("The approver", |p| p.name.as_str()),
                 approval.version
             ),
+            Change::ConsentRecorded { consent } => format!(
+                "{} {} consent to \"{}\" for {}",
+                consent.given_by,
+                match consent.decision {
+                    crate::consent::Decision::Given => "gave",
+                    crate::consent::Decision::Withdrawn => "withdrew",
+                },
+                consent.purpose.label().to_lowercase(),
+                consent.organisation
+            ),
             Change::ReviewOpened { kind, on, .. } => format!(
                 "Opened a {} review on {}",
                 match kind {
@@ -574,6 +589,7 @@ impl Change {
                 | Change::ReviewAnswered { .. }
                 | Change::ReviewClosed { .. }
                 | Change::ContinuedAs { .. }
+                | Change::ConsentRecorded { .. }
         )
     }
 
@@ -653,6 +669,9 @@ pub struct Plan {
     /// The plans this one was transferred from or to.
     #[serde(default)]
     pub links: crate::transfer::PlanLinks,
+    /// Consent to share, per purpose and organisation, from the log.
+    #[serde(default)]
+    pub consents: crate::consent::ConsentState,
     /// The sequence number of the last change applied; send it back as
     /// `base_version` when saving.
     pub version: i64,
@@ -709,6 +728,7 @@ impl Plan {
             },
             reviews: Default::default(),
             links: Default::default(),
+            consents: Default::default(),
             version: 1,
             created_at: record.at,
             updated_at: record.at,
@@ -842,6 +862,7 @@ impl Plan {
                 }
             }
             Change::ApprovalGiven { approval } => merge(&mut errors, crate::approval::check(self, approval, None)),
+            Change::ConsentRecorded { consent } => merge(&mut errors, crate::consent::check(self, consent)),
             Change::ApprovalRefused { approval, reason } => {
                 merge(&mut errors, crate::approval::check(self, approval, Some(reason)))
             }
@@ -979,6 +1000,7 @@ impl Plan {
                 self.agreements.approval.approver_roles = approver_roles.clone();
             }
             Change::ApprovalGiven { approval } => crate::approval::record(self, approval, None, record.seq),
+            Change::ConsentRecorded { consent } => crate::consent::record(self, consent, record.seq),
             Change::ApprovalRefused { approval, reason } => {
                 crate::approval::record(self, approval, Some(reason), record.seq)
             }

@@ -509,6 +509,7 @@ pub(crate) mod tests {
             agreements: Default::default(),
             reviews: Default::default(),
             links: Default::default(),
+            consents: Default::default(),
             version: 1,
             created_at: time::OffsetDateTime::UNIX_EPOCH,
             updated_at: time::OffsetDateTime::UNIX_EPOCH,

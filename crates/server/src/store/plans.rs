@@ -519,7 +519,7 @@ impl Store {
                     .bind(id.to_string())
                     .execute(&mut *tx)
                     .await?;
-                for user_id in plan.parties.iter().filter_map(|p| p.user_id) {
+                for user_id in plan.users_with_access() {
                     sqlx::query(
                         "INSERT INTO plan_access (plan_id, user_id, source, granted_at) VALUES ($1, $2, 'party', $3) ON CONFLICT DO NOTHING",
                     )

@@ -16,6 +16,7 @@ mod approval_browser;
 mod browser;
 mod cli;
 mod concurrency;
+mod consent;
 mod content;
 mod contract;
 mod crash;

@@ -44,9 +44,10 @@ fn variant(change: &Change) -> &'static str {
         Change::ItemEnded { .. } => "item_ended",
         Change::ContinuedFrom { .. } => "continued_from",
         Change::ContinuedAs { .. } => "continued_as",
+        Change::ConsentRecorded { .. } => "consent_recorded",
     }
 }
-const VARIANTS: usize = 27;
+const VARIANTS: usize = 28;
 
 fn fields(problem: &Value) -> Vec<String> {
     problem["errors"]
@@ -239,6 +240,11 @@ async fn every_change_variant_refuses_what_its_form_refuses(backend: Backend) {
             json!({"type": "approval_refused", "approval": {"party_id": party_id, "version": 1,
                 "content_hash": "c1:00", "on": "2027-01-20"}, "reason": " "}),
             "reason",
+        ),
+        (
+            json!({"type": "consent_recorded", "consent": {"purpose": "sharing", "organisation": "Kirklees Health Visiting",
+                "decision": "withdrawn", "given_by": "Claire Martin", "on": "2027-01-20"}}),
+            "decision",
         ),
         (
             json!({"type": "review_opened", "review_id": Uuid::new_v4(), "kind": "formal",

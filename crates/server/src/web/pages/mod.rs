@@ -4,6 +4,7 @@
 mod account;
 pub mod agreements;
 pub mod approval;
+pub mod consent;
 pub mod dashboard;
 pub mod dates;
 pub mod meetings;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(parties::router())
         .merge(agreements::router())
         .merge(approval::router())
+        .merge(consent::router())
         .merge(invitations::router())
         .merge(mine::router())
         .merge(messages::router())
