@@ -31,6 +31,7 @@ mod party_lead;
 mod plan_building;
 mod plan_page;
 mod reminder_mail;
+mod requests;
 mod reviews;
 mod rules;
 mod sessions;

@@ -10,6 +10,7 @@ pub mod meetings;
 pub mod mine_progress;
 pub mod minutes;
 pub mod progress;
+pub mod requests;
 pub(crate) use account::Moment;
 mod compare;
 pub mod conflict;
@@ -62,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .merge(meetings::router())
         .merge(minutes::router())
         .merge(progress::router())
+        .merge(requests::router())
         .merge(crate::web::oidc::router())
 }
 
