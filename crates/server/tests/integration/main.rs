@@ -32,6 +32,7 @@ mod plan_building;
 mod plan_page;
 mod reminder_mail;
 mod requests;
+mod requests_browser;
 mod reviews;
 mod rules;
 mod sessions;
