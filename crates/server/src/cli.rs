@@ -110,6 +110,18 @@ enum Command {
         /// The plan's id.
         plan_id: uuid::Uuid,
     },
+    /// Write a consistent copy of the running SQLite database to FILE
+    /// (online; for PostgreSQL use pg_dump).
+    Backup {
+        /// Where to write the backup (must not exist yet).
+        file: PathBuf,
+    },
+    /// Put the backup FILE in the configured SQLite database's place;
+    /// refused while the database is in use (for PostgreSQL use pg_restore).
+    Restore {
+        /// The backup to restore.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -577,6 +589,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                 }
             }
+        }
+        Command::Backup { file } => {
+            let store = startup::connect(&base_config(local, None, None)).await?;
+            crate::backup::backup(&store, &file).await?;
+            println!("Backed up the database to {}.", file.display());
+        }
+        Command::Restore { file } => {
+            crate::backup::restore(database.expose(), &file).await?;
+            println!("Restored {} into {}.", file.display(), database.redacted());
         }
         Command::Migrate => {
             let store = startup::connect(&base_config(local, None, None)).await?;

@@ -12,6 +12,7 @@ mod agreements_browser;
 mod api;
 mod approval;
 mod approval_browser;
+mod backup;
 mod browser;
 mod cli;
 mod concurrency;
