@@ -110,6 +110,18 @@ enum Command {
         /// The plan's id.
         plan_id: uuid::Uuid,
     },
+    /// Write a consistent copy of the running SQLite database to FILE
+    /// (online; for PostgreSQL use pg_dump).
+    Backup {
+        /// Where to write the backup (must not exist yet).
+        file: PathBuf,
+    },
+    /// Put the backup FILE in the configured SQLite database's place;
+    /// refused while the database is in use (for PostgreSQL use pg_restore).
+    Restore {
+        /// The backup to restore.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -201,12 +213,17 @@ enum TeamCommand {
     },
     /// List teams, their members and what is shared with them.
     List,
-    /// Add a user to a team.
+    /// Add a user to a team; with --manager (or --not-manager) also set
+    /// whether they manage it (a manager sees the team's dashboard).
     AddMember {
         #[arg(long)]
         team: String,
         #[arg(long)]
         email: String,
+        #[arg(long, conflicts_with = "not_manager")]
+        manager: bool,
+        #[arg(long)]
+        not_manager: bool,
     },
     /// Take a user out of a team.
     RemoveMember {
@@ -573,6 +590,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Backup { file } => {
+            let store = startup::connect(&base_config(local, None, None)).await?;
+            crate::backup::backup(&store, &file).await?;
+            println!("Backed up the database to {}.", file.display());
+        }
+        Command::Restore { file } => {
+            crate::backup::restore(database.expose(), &file).await?;
+            println!("Restored {} into {}.", file.display(), database.redacted());
+        }
         Command::Migrate => {
             let store = startup::connect(&base_config(local, None, None)).await?;
             println!("The {} database is up to date.", store.backend());
@@ -725,7 +751,17 @@ async fn team_command(store: &Store, command: TeamCommand) -> anyhow::Result<()>
         TeamCommand::List => {
             for team in store.list_teams().await? {
                 let detail = store.team(&admin, team.id).await?;
-                let members: Vec<&str> = detail.members.iter().map(|m| m.email.as_str()).collect();
+                let members: Vec<String> = detail
+                    .members
+                    .iter()
+                    .map(|m| {
+                        if m.manager {
+                            format!("{} (manager)", m.email)
+                        } else {
+                            m.email.clone()
+                        }
+                    })
+                    .collect();
                 println!(
                     "{}\t{}\tmembers: {}\tplans: {}\tpeople: {}",
                     team.id,
@@ -736,10 +772,23 @@ async fn team_command(store: &Store, command: TeamCommand) -> anyhow::Result<()>
                 );
             }
         }
-        TeamCommand::AddMember { team, email } => {
+        TeamCommand::AddMember {
+            team,
+            email,
+            manager,
+            not_manager,
+        } => {
             let (team, user) = (team_named(team).await?, user_with(email).await?);
-            store.add_member(&admin, team.id, user.id).await.map_err(store_error)?;
-            println!("{} is in the team {}.", user.email, team.name);
+            let role = (manager || not_manager).then_some(manager);
+            store
+                .add_member_as(&admin, team.id, user.id, role)
+                .await
+                .map_err(store_error)?;
+            match role {
+                Some(true) => println!("{} is in the team {} as its manager.", user.email, team.name),
+                Some(false) => println!("{} is in the team {}, not as its manager.", user.email, team.name),
+                None => println!("{} is in the team {}.", user.email, team.name),
+            }
         }
         TeamCommand::RemoveMember { team, email } => {
             let (team, user) = (team_named(team).await?, user_with(email).await?);

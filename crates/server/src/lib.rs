@@ -11,6 +11,7 @@
 
 pub mod agreements_cli;
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -108,6 +108,8 @@ pub async fn purge_once(store: &Store) -> anyhow::Result<()> {
 
 pub async fn connect(config: &Config) -> anyhow::Result<Store> {
     prepare_sqlite_folder(config.database.expose())?;
+    // A SQLite database this process uses is not replaced by a restore.
+    crate::backup::hold_in_use_lock(config.database.expose())?;
     Store::connect(config.database.expose())
         .await
         .with_context(|| format!("could not open the database at {}", config.database.redacted()))

@@ -200,7 +200,7 @@ mod tests {
             date!(2027 - 01 - 05)
         );
         assert_eq!(due(&clocks[2], date!(2026 - 01 - 15)), date!(2026 - 02 - 26));
-        // The shipped types load with no clocks of their own.
+        // The shipped types load, each with the formal review and its own clocks.
         for (name, text) in crate::plan_type::BUILTIN_FILES {
             let t = crate::plan_type::parse(name, text).unwrap();
             assert_eq!(clocks_of(&t, None).len(), 1 + t.clocks.len());

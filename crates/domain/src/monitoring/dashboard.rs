@@ -29,6 +29,8 @@ pub enum DueKind {
     MeetingAction,
     /// Another clock the plan type declares.
     Clock,
+    /// A clock started by a request (an assessment, a meeting asked for).
+    Request,
 }
 
 /// One thing due on one plan.
@@ -212,15 +214,23 @@ pub fn dashboard(input: &DashboardInput, today: Date) -> Dashboard {
     board
 }
 
-/// For a manager (SPEC M1): of the reviews and meeting action points due
-/// in the quarter (91 days) up to and including `today`, how many were done
-/// on or before their date, out of how many. Items still open count as not
-/// on time once their date has passed.
+/// Does an item of this kind count in the on-time share? Reviews, meetings
+/// (the plan type's meeting deadlines, e.g. CP's next child planning
+/// meeting within 30 working days of the last) and meeting action points;
+/// not one-off actions of the provision nor requests.
+pub fn counts_for_on_time(kind: DueKind) -> bool {
+    matches!(kind, DueKind::Review | DueKind::Clock | DueKind::MeetingAction)
+}
+
+/// For a manager (SPEC M1): of the reviews, meetings and meeting action
+/// points due in the quarter (91 days) up to and including `today`, how
+/// many were done on or before their date, out of how many. Items still
+/// open count as not on time once their date has passed.
 pub fn on_time_last_quarter(items: &[DueItem], today: Date) -> (usize, usize) {
     let start = today - Duration::days(91);
     let counted: Vec<&DueItem> = items
         .iter()
-        .filter(|i| matches!(i.kind, DueKind::Review | DueKind::MeetingAction))
+        .filter(|i| counts_for_on_time(i.kind))
         .filter(|i| i.due > start && i.due <= today)
         .filter(|i| i.done_on.is_some() || i.due < today)
         .collect();
@@ -478,6 +488,15 @@ mod tests {
             due(1, "A", DueKind::Review, "R", date!(2026 - 12 - 01), None),
             due(1, "A", DueKind::Review, "R", date!(2026 - 12 - 09), None), // due today: not yet late
             due(1, "A", DueKind::Action, "A", date!(2026 - 11 - 01), None), // not a review or meeting
+            due(1, "A", DueKind::Request, "Q", date!(2026 - 11 - 01), None), // nor a request
+            due(
+                1,
+                "A",
+                DueKind::Clock,
+                "Next meeting",
+                date!(2026 - 11 - 20),
+                Some(date!(2026 - 11 - 19)),
+            ), // a meeting held in time
             due(
                 1,
                 "A",
@@ -487,7 +506,7 @@ mod tests {
                 Some(date!(2026 - 08 - 01)),
             ), // too old
         ];
-        assert_eq!(on_time_last_quarter(&items, TODAY), (1, 3));
+        assert_eq!(on_time_last_quarter(&items, TODAY), (2, 4));
     }
 
     proptest! {

@@ -25,10 +25,19 @@
 //! - **weekly review**: plan types with a weekly support review, from the
 //!   plan's start date (or creation), last on the latest weekly review.
 //!
+//! - **who is responsible** for each item (and so reminded of it): an
+//!   action's or action point's owner party's account; for everything
+//!   else, or an owner without an account, the plan's Lead Professional's
+//!   account; failing that the plan's creator ([`IndexedDue::owner`]).
+//!
+//! Requests that start a clock add their items too
+//! ([`super::requests::request_items`]).
+//!
 //! A plan that is no longer active keeps only what was done (for the
 //! on-time share), nothing open.
 
 use time::Date;
+use uuid::Uuid;
 
 use super::calendar::{BankHolidays, Region};
 use super::clocks::{ClockEvent, clocks_of, formal_review_clock};
@@ -49,6 +58,27 @@ pub struct IndexedDue {
     pub done_on: Option<Date>,
     /// Closed without being done.
     pub closed: bool,
+    /// The user responsible, who is reminded of it: an action's or action
+    /// point's owner party's account, else the plan's ([`plan_owner`]).
+    /// None means the plan's creator (storage knows who that is).
+    pub owner: Option<Uuid>,
+}
+
+/// The user responsible for what the plan itself has due (its reviews and
+/// clocks): its Lead Professional's account. None when the lead has no
+/// account (or there is no lead): then the plan's creator, whom storage
+/// knows.
+pub fn plan_owner(plan: &Plan) -> Option<Uuid> {
+    plan.lead_party().and_then(|p| p.user_id)
+}
+
+/// The user responsible for something a party of the plan owns: that
+/// party's account, else the plan's ([`plan_owner`]).
+pub fn party_owner(plan: &Plan, party_id: Option<Uuid>) -> Option<Uuid> {
+    party_id
+        .and_then(|id| plan.party(id))
+        .and_then(|p| p.user_id)
+        .or_else(|| plan_owner(plan))
 }
 
 /// Everything one plan puts in the index.
@@ -83,6 +113,7 @@ pub fn index_plan(
     region: Region,
 ) -> PlanIndex {
     let mut index = PlanIndex::default();
+    let owner = plan_owner(plan);
     let active = plan.status.is_active();
     let mut meetings: Vec<&Meeting> = meetings.iter().collect();
     meetings.sort_by_key(|m| m.date);
@@ -108,6 +139,7 @@ pub fn index_plan(
                     due,
                     done_on: Some(*held),
                     closed: false,
+                    owner,
                 });
             }
             from = *held;
@@ -121,6 +153,7 @@ pub fn index_plan(
                 due,
                 done_on: None,
                 closed: false,
+                owner,
             });
         }
     }
@@ -145,6 +178,7 @@ pub fn index_plan(
                     due,
                     done_on: events.get(i + 1).copied(),
                     closed: false,
+                    owner,
                 });
             }
         }
@@ -172,6 +206,7 @@ pub fn index_plan(
             due: until,
             done_on: provision.ended.as_ref().map(|e| e.on),
             closed: false,
+            owner: party_owner(plan, provision.party_id),
         });
     }
 
@@ -186,6 +221,7 @@ pub fn index_plan(
                 due: action.due,
                 done_on: None,
                 closed: false,
+                owner: party_owner(plan, Some(action.owner_party_id)),
             };
             for later in meetings.iter().filter(|m| m.date > meeting.date) {
                 for follow_up in later.follow_ups.iter().filter(|f| f.action_id == action.id) {
@@ -310,5 +346,48 @@ mod tests {
         assert!(next.due > date!(2026 - 04 - 06));
         let next = find("clock:next_meeting:2");
         assert_eq!((next.kind, next.done_on), (DueKind::Clock, None));
+    }
+
+    #[test]
+    fn each_item_is_owned_by_the_person_responsible() {
+        let mut plan = plan_with_parties();
+        plan.details.start_date = Some(date!(2026 - 01 - 05));
+        let (lead_user, other_user) = (Uuid::from_u128(901), Uuid::from_u128(902));
+        plan.parties[0].user_id = Some(lead_user); // Mair Jones, the lead
+        plan.parties[1].user_id = Some(other_user);
+        let meeting = Meeting {
+            date: date!(2026 - 03 - 02),
+            chair: "Mair Jones".into(),
+            attendees: vec![],
+            apologies: vec![],
+            discussion: None,
+            actions: vec![ActionPoint {
+                id: Uuid::from_u128(1),
+                text: "Book a hearing test".into(),
+                owner_party_id: Uuid::from_u128(2),
+                due: date!(2026 - 03 - 16),
+            }],
+            follow_ups: vec![],
+        };
+        let owners = |plan: &Plan| {
+            let index = index_plan(
+                plan,
+                Some(&cp()),
+                std::slice::from_ref(&meeting),
+                &BankHolidays::builtin(),
+                Region::Scotland,
+            );
+            let owner = |key: &str| index.due.iter().find(|d| d.key.starts_with(key)).unwrap().owner;
+            (owner("review:"), owner("clock:"), owner("meeting_action:"))
+        };
+        // The action point's owner party's account; the review and the
+        // meeting clock the lead's.
+        assert_eq!(owners(&plan), (Some(lead_user), Some(lead_user), Some(other_user)));
+        // An owner party without an account: the lead's.
+        plan.parties[1].user_id = None;
+        assert_eq!(owners(&plan), (Some(lead_user), Some(lead_user), Some(lead_user)));
+        // A lead without an account: None, that is the plan's creator.
+        plan.parties[0].user_id = None;
+        assert_eq!(owners(&plan), (None, None, None));
     }
 }

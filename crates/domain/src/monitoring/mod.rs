@@ -20,6 +20,7 @@ pub mod dashboard;
 pub mod index;
 pub mod meetings;
 pub mod progress;
+pub mod requests;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

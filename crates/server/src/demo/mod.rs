@@ -16,6 +16,7 @@ mod jade_sh;
 mod kai_yp;
 mod leo_msp;
 mod progress;
+mod requests;
 mod reviews;
 mod ruby_cp;
 
@@ -99,7 +100,11 @@ async fn load(store: &Store) -> anyhow::Result<()> {
         "grace.miller@example.org",
     ];
     for email in team_members {
-        store.add_member(&admin, team.id, users[email].id).await?;
+        // Grace manages the team: she sees its dashboard.
+        let manager = email == "grace.miller@example.org";
+        store
+            .add_member_as(&admin, team.id, users[email].id, Some(manager))
+            .await?;
     }
     let mut written = HashMap::new();
     for plan in plans() {
@@ -118,6 +123,7 @@ async fn load(store: &Store) -> anyhow::Result<()> {
     progress::load(store, &types, &users).await?;
     let (leo, jade) = (&written["MSP"], &written["SH"]);
     reviews::add(store, &types, (leo.0, &leo.1), (jade.0, &jade.1)).await?;
+    requests::add(store, &leo.1, leo.0).await?;
     Ok(())
 }
 

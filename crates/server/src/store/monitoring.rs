@@ -32,6 +32,7 @@ use goldthread_domain::monitoring::meetings::{Meeting, MeetingInput, MeetingLabe
 use goldthread_domain::monitoring::progress::{
     Attendance, AttendanceInput, ProgressNote, ProgressNoteInput, Rating, RatingInput,
 };
+use goldthread_domain::monitoring::requests::request_items;
 use goldthread_domain::plan::Plan;
 use goldthread_domain::plan_type::Registry;
 use goldthread_domain::user::Actor;
@@ -45,7 +46,7 @@ use super::plans::PLAN_VISIBLE;
 use super::{Result, Store, StoreError, from_millis, now, on_pool, parse_uuid, to_millis};
 
 static PLAN_TYPES: LazyLock<RwLock<Arc<Registry>>> = LazyLock::new(|| RwLock::new(Arc::new(Registry::builtin())));
-static CALENDAR: LazyLock<BankHolidays> = LazyLock::new(BankHolidays::builtin);
+pub(super) static CALENDAR: LazyLock<BankHolidays> = LazyLock::new(BankHolidays::builtin);
 
 /// The plan types the dashboard's index is derived with: set once at
 /// start-up (like the time zone, one setting for the process).
@@ -53,13 +54,13 @@ pub fn set_plan_types(plan_types: Arc<Registry>) {
     *PLAN_TYPES.write().unwrap_or_else(|e| e.into_inner()) = plan_types;
 }
 
-fn plan_types() -> Arc<Registry> {
+pub(super) fn plan_types() -> Arc<Registry> {
     PLAN_TYPES.read().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
 /// Which bank holidays a plan's working days skip: Scotland's for the
 /// Child's Plan, England and Wales' otherwise.
-fn region_of(plan: &Plan) -> Region {
+pub(super) fn region_of(plan: &Plan) -> Region {
     if plan.plan_type == "CP" {
         Region::Scotland
     } else {
@@ -122,7 +123,7 @@ pub struct DashboardRows {
     pub plans: Vec<DashboardPlan>,
     /// Open items due on or before `until`.
     pub input: DashboardInput,
-    /// Reviews and meeting action points due in the quarter before today.
+    /// Reviews, meetings and meeting action points due in the quarter before today.
     pub quarter: Vec<DueItem>,
 }
 
@@ -132,6 +133,7 @@ fn kind_str(kind: DueKind) -> &'static str {
         DueKind::Action => "action",
         DueKind::MeetingAction => "meeting_action",
         DueKind::Clock => "clock",
+        DueKind::Request => "request",
     }
 }
 
@@ -141,6 +143,7 @@ fn parse_kind(kind: &str) -> Result<DueKind> {
         "action" => DueKind::Action,
         "meeting_action" => DueKind::MeetingAction,
         "clock" => DueKind::Clock,
+        "request" => DueKind::Request,
         other => return Err(StoreError::corrupt(format!("due kind {other:?}"))),
     })
 }
@@ -392,7 +395,18 @@ impl Store {
                     .iter()
                     .map(|r| serde_json::from_str::<Meeting>(r).map_err(|e| StoreError::corrupt(format!("meeting: {e}"))))
                     .collect::<Result<Vec<_>>>()?;
-                let index = index_plan(&plan, plan_types.get(&plan.plan_type), &meetings, &CALENDAR, region_of(&plan));
+                let request_sql = format!("{} WHERE r.plan_id = $1 ORDER BY r.requested_on, r.id", super::requests::SELECT);
+                let request_rows: Vec<super::requests::Row> = sqlx::query_as(AssertSqlSafe(request_sql.as_str()))
+                    .bind(plan_id.to_string())
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let requests = request_rows
+                    .into_iter()
+                    .map(|row| Ok(super::requests::decode(plan_id, row)?.plan_request()))
+                    .collect::<Result<Vec<_>>>()?;
+                let plan_type = plan_types.get(&plan.plan_type);
+                let mut index = index_plan(&plan, plan_type, &meetings, &CALENDAR, region_of(&plan));
+                index.due.extend(request_items(&plan, plan_type, &requests, &CALENDAR, region_of(&plan)));
                 sqlx::query("DELETE FROM dashboard_due WHERE plan_id = $1")
                     .bind(plan_id.to_string())
                     .execute(&mut *tx)
@@ -403,8 +417,8 @@ impl Store {
                     .await?;
                 for item in &index.due {
                     sqlx::query(
-                        "INSERT INTO dashboard_due (plan_id, item_key, kind, label, agency, due, done_on, closed) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        "INSERT INTO dashboard_due (plan_id, item_key, kind, label, agency, due, done_on, closed, owner_id) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                     )
                     .bind(plan_id.to_string())
                     .bind(&item.key)
@@ -414,6 +428,7 @@ impl Store {
                     .bind(iso(item.due))
                     .bind(item.done_on.map(iso))
                     .bind(item.closed)
+                    .bind(item.owner.map(|u| u.to_string()))
                     .execute(&mut *tx)
                     .await?;
                 }
@@ -462,16 +477,17 @@ impl Store {
 
     /// The rows of a dashboard on `today`: open items due up to the Sunday
     /// of this week, the plans waiting or missing a check, and the quarter's
-    /// reviews and meeting action points for the on-time share, from plans
+    /// reviews, meetings and meeting action points for the on-time share, from plans
     /// the actor may see in the scope. A team's dashboard is for its
-    /// members and administrators; anyone else is told it does not exist.
+    /// managers and administrators; anyone else (other members too) is
+    /// told it does not exist.
     pub async fn dashboard_rows(&self, actor: &Actor, scope: DashboardScope, today: Date) -> Result<DashboardRows> {
         let team = match scope {
             DashboardScope::Mine => None,
             DashboardScope::Team(team_id) => {
                 let member: bool = on_pool!(self, pool => {
                     sqlx::query_scalar(
-                        "SELECT $2 OR EXISTS (SELECT 1 FROM team_members WHERE team_id = $1 AND user_id = $3) \
+                        "SELECT $2 OR EXISTS (SELECT 1 FROM team_members WHERE team_id = $1 AND user_id = $3 AND manager) \
                          FROM teams WHERE id = $1",
                     )
                     .bind(team_id.to_string())
@@ -501,7 +517,7 @@ impl Store {
             "SELECT d.plan_id, pe.details, d.kind, d.label, d.agency, d.due, d.done_on, d.closed \
              FROM dashboard_due d JOIN plans p ON p.id = d.plan_id JOIN people pe ON pe.id = p.person_id \
              WHERE {PLAN_VISIBLE} AND {in_scope} AND ((d.done_on IS NULL AND NOT d.closed AND d.due <= $4) \
-             OR (d.kind IN ('review', 'meeting_action') AND d.due > $5 AND d.due <= $6)) ORDER BY d.due, d.plan_id, d.item_key"
+             OR (d.kind IN ('review', 'meeting_action', 'clock') AND d.due > $5 AND d.due <= $6)) ORDER BY d.due, d.plan_id, d.item_key"
         );
         let flags_sql = format!(
             "SELECT d.plan_id, pe.details, d.agreement_asked_on, d.still_to_agree, d.safety_plan, d.safety_checked_on, d.weekly_from, d.last_weekly_review \
@@ -573,7 +589,7 @@ impl Store {
                 due: parse_date(&due)?,
                 done_on: opt_date(done_on)?,
             };
-            let in_quarter = matches!(item.kind, DueKind::Review | DueKind::MeetingAction)
+            let in_quarter = goldthread_domain::monitoring::dashboard::counts_for_on_time(item.kind)
                 && item.due > quarter_start
                 && item.due <= today;
             if in_quarter {
@@ -616,12 +632,12 @@ impl Store {
 }
 
 impl Store {
-    /// The teams the actor is a member of (all teams for administrators),
-    /// by name: the team dashboards they may open.
+    /// The teams the actor manages (all teams for administrators), by
+    /// name: the team dashboards they may open.
     pub async fn dashboard_teams(&self, actor: &Actor) -> Result<Vec<(Uuid, String)>> {
         let rows: Vec<(String, String)> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT t.id, t.name FROM teams t WHERE $2 OR t.id IN (SELECT team_id FROM team_members WHERE user_id = $1) ORDER BY t.name",
+                "SELECT t.id, t.name FROM teams t WHERE $2 OR t.id IN (SELECT team_id FROM team_members WHERE user_id = $1 AND manager) ORDER BY t.name",
             )
             .bind(actor.id.to_string())
             .bind(actor.is_admin())

@@ -1,6 +1,9 @@
 //! Reminders (SPEC R4): written a set time before a due date and again
-//! when it is overdue, for each user given the plan (its creator, parties
-//! with accounts, grants), from the dashboard's index.
+//! when it is overdue, from the dashboard's index, for the one user
+//! responsible for the item and nobody else: an action's or action
+//! point's owner party's account, else the plan's Lead Professional's
+//! account, else (or when that account is deactivated) the plan's creator
+//! (see [`goldthread_domain::monitoring::index::IndexedDue::owner`]).
 //!
 //! **Exactly once.** Each reminder has a key (plan, item, due date, kind,
 //! user); the scheduler inserts it with `ON CONFLICT DO NOTHING`, and only
@@ -55,12 +58,13 @@ impl Store {
         type Row = (String, String, String, String, String, String);
         let rows: Vec<Row> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT d.plan_id, d.item_key, d.label, d.due, a.user_id, u.email FROM dashboard_due d \
+                "SELECT d.plan_id, d.item_key, d.label, d.due, u.id, u.email FROM dashboard_due d \
                  JOIN plans p ON p.id = d.plan_id \
-                 JOIN plan_access a ON a.plan_id = d.plan_id AND a.user_id IS NOT NULL \
-                 JOIN users u ON u.id = a.user_id AND u.active \
+                 JOIN users u ON u.active AND u.id = COALESCE( \
+                     (SELECT o.id FROM users o WHERE o.id = d.owner_id AND o.active), \
+                     (SELECT a.user_id FROM plan_access a WHERE a.plan_id = d.plan_id AND a.source = 'creator' ORDER BY a.granted_at LIMIT 1)) \
                  WHERE d.done_on IS NULL AND NOT d.closed AND d.due <= $1 \
-                 AND p.status NOT IN ('superseded', 'closed') ORDER BY d.due, d.plan_id, d.item_key, a.user_id",
+                 AND p.status NOT IN ('superseded', 'closed') ORDER BY d.due, d.plan_id, d.item_key, u.id",
             )
             .bind(iso(until))
             .fetch_all(pool)

@@ -33,6 +33,8 @@ pub struct TeamMember {
     pub id: Uuid,
     pub name: String,
     pub email: String,
+    /// The team's manager: sees the team's dashboard (SPEC M1).
+    pub manager: bool,
 }
 
 /// Plan `$3` may be changed by the actor (`$1`, `$2` true for
@@ -44,7 +46,7 @@ const PLAN_WRITABLE: &str = "SELECT ($2 OR EXISTS (SELECT 1 FROM plan_access WHE
 const PERSON_WRITABLE: &str = "SELECT ($2 OR EXISTS (SELECT 1 FROM person_access WHERE person_id = $3 AND user_id = $1) \
      OR EXISTS (SELECT 1 FROM plan_access pa JOIN plans p ON p.id = pa.plan_id WHERE p.person_id = $3 AND pa.user_id = $1))";
 
-type MemberRow = (String, String, String);
+type MemberRow = (String, String, String, bool);
 type SharedRow = (String, String);
 
 fn forbidden_unless_admin(actor: &Actor) -> Result<()> {
@@ -72,7 +74,7 @@ impl Store {
         let name = name.ok_or(StoreError::NotFound)?;
         let (members, plans, people): (Vec<MemberRow>, Vec<SharedRow>, Vec<SharedRow>) = on_pool!(self, pool => {
             let members = sqlx::query_as(
-                "SELECT u.id, u.name, u.email FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id = $1 ORDER BY u.name, u.email",
+                "SELECT u.id, u.name, u.email, m.manager FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id = $1 ORDER BY u.name, u.email",
             )
             .bind(id.to_string())
             .fetch_all(pool)
@@ -97,11 +99,12 @@ impl Store {
             name,
             members: members
                 .into_iter()
-                .map(|(id, name, email)| {
+                .map(|(id, name, email, manager)| {
                     Ok(TeamMember {
                         id: parse_uuid(&id)?,
                         name,
                         email,
+                        manager,
                     })
                 })
                 .collect::<Result<_>>()?,
@@ -136,14 +139,39 @@ impl Store {
 
     /// Adds an active user to a team (administrators only).
     pub async fn add_member(&self, actor: &Actor, team_id: Uuid, user_id: Uuid) -> Result<()> {
+        self.add_member_as(actor, team_id, user_id, None).await
+    }
+
+    /// Adds an active user to a team, or keeps them in it, as its manager
+    /// or not (`None`: a new member is not; an existing one keeps their
+    /// role). Administrators only. A team's managers see its dashboard.
+    pub async fn add_member_as(
+        &self,
+        actor: &Actor,
+        team_id: Uuid,
+        user_id: Uuid,
+        manager: Option<bool>,
+    ) -> Result<()> {
         forbidden_unless_admin(actor)?;
         if !self.team_exists(team_id).await? {
             return Err(StoreError::NotFound);
         }
         match self.user(user_id).await? {
-            Some(user) if user.active => self.add_team_member(team_id, user_id).await,
-            _ => Err(FieldErrors::single("user_id", "Choose an active user to add to the team").into()),
+            Some(user) if user.active => {}
+            _ => return Err(FieldErrors::single("user_id", "Choose an active user to add to the team").into()),
         }
+        self.add_team_member(team_id, user_id).await?;
+        if let Some(manager) = manager {
+            on_pool!(self, pool => {
+                sqlx::query("UPDATE team_members SET manager = $3 WHERE team_id = $1 AND user_id = $2")
+                    .bind(team_id.to_string())
+                    .bind(user_id.to_string())
+                    .bind(manager)
+                    .execute(pool)
+                    .await?;
+            });
+        }
+        Ok(())
     }
 
     /// Takes a user out of a team (administrators only); they stop seeing

@@ -299,6 +299,32 @@ async fn dashboard_on_a_fixed_day(backend: Backend) {
         )
         .await;
     assert_eq!(status, 201, "{body}");
+    // Kai's first meeting on Thursday 1 October agreed an action point
+    // due on 15 October, done by the second meeting on 14 October (on
+    // time, as was that meeting: CP's next meeting is due within 30
+    // working days, by 12 November). The next one after 14 October was
+    // due by 25 November (30 working days in Scotland) and has not been
+    // held: overdue.
+    let k = kai["id"].as_str().unwrap();
+    let kai_hannah = kai["parties"][0]["id"].as_str().unwrap();
+    let (status, first) = priya
+        .post(
+            &format!("/plans/{k}/meetings"),
+            json!({"date": "2026-10-01", "chair": "Hannah Reid", "actions": [
+                {"text": "Ask the school nurse to visit", "owner_party_id": kai_hannah, "due": "2026-10-15"},
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{first}");
+    let action = first["meeting"]["actions"][0]["id"].as_str().unwrap();
+    let (status, body) = priya
+        .post(
+            &format!("/plans/{k}/meetings"),
+            json!({"date": "2026-10-14", "chair": "Hannah Reid",
+                   "follow_ups": [{"action_id": action, "outcome": "done"}]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
     // Sam: Jade's review was due on 26 November (1 Oct + 8 weeks).
     let jade = plan_with_content(&sam, "Jade", "CP", "2026-10-01", 8).await;
 
@@ -323,6 +349,7 @@ async fn dashboard_on_a_fixed_day(backend: Backend) {
         list(&board, "overdue"),
         [
             "Kai Tester | review | Formal review (R1) | - | 2026-11-25",
+            "Kai Tester | clock | Next child planning meeting | - | 2026-11-25",
             "Ruby Tester | meeting_action | Send the school the new timetable | Fife Council Social Work | 2026-12-04",
         ]
     );
@@ -344,7 +371,8 @@ async fn dashboard_on_a_fixed_day(backend: Backend) {
     );
     assert!(list(&board, "due_this_week").is_empty());
 
-    // A team of the two, with a manager who reads the plans shared with it.
+    // A team of the two, with a manager who reads the plans shared with it
+    // and is the only member who sees the team's dashboard.
     let (status, team) = admin.post("/teams", json!({"name": "Early help"})).await;
     assert_eq!(status, 201, "{team}");
     let t = team["id"].as_str().unwrap();
@@ -354,6 +382,25 @@ async fn dashboard_on_a_fixed_day(backend: Backend) {
             .await;
         assert!(status < 300, "{body}");
     }
+    // Not yet the manager: no such dashboard.
+    let (status, _) = grace.get(&format!("/dashboard?team={t}")).await;
+    assert_eq!(status, 404);
+    let (status, body) = admin
+        .post(
+            &format!("/teams/{t}/members"),
+            json!({"user_id": grace_user.id, "manager": true}),
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
+    let (_, detail) = admin.get(&format!("/teams/{t}")).await;
+    let managers: Vec<&str> = detail["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["manager"] == true)
+        .map(|m| m["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(managers, ["grace@example.org"]);
     for plan in [&ruby, &kai, &jade] {
         let (status, body) = admin
             .send(
@@ -370,6 +417,7 @@ async fn dashboard_on_a_fixed_day(backend: Backend) {
         list(&board, "overdue"),
         [
             "Kai Tester | review | Formal review (R1) | - | 2026-11-25",
+            "Kai Tester | clock | Next child planning meeting | - | 2026-11-25",
             "Jade Tester | review | Formal review (R1) | - | 2026-11-26",
             "Ruby Tester | meeting_action | Send the school the new timetable | Fife Council Social Work | 2026-12-04",
         ]
@@ -381,10 +429,13 @@ async fn dashboard_on_a_fixed_day(backend: Backend) {
             "Ruby Tester | meeting_action | Book a hearing test | Mair Jones | 2026-12-11",
         ]
     );
-    // Over the last quarter two reviews and one meeting action point fell
-    // due before today, none of them done: 0 of 3 on time (Ruby's review,
-    // due today, is not late yet).
-    assert_eq!(board["on_time"], json!({"on_time": 0, "due": 3}));
+    // Over the last quarter (from 10 September) six fell due before
+    // today: Kai's action point (done on time) and his two meetings (the
+    // one of 14 October held in time, the next one not held), Kai's and
+    // Jade's reviews and Ruby's first action point (neither done): 2 of 6
+    // on time. Ruby's review, due today, is not late yet; her later action
+    // points are not yet due.
+    assert_eq!(board["on_time"], json!({"on_time": 2, "due": 6}));
     assert_eq!(board["people"].as_array().unwrap().len(), 3);
 
     // The index is derived: dropped, `goldthread rebuild-projections`
@@ -402,9 +453,14 @@ async fn dashboard_on_a_fixed_day(backend: Backend) {
     let (_, again) = grace.get(&format!("/dashboard?team={t}")).await;
     assert_eq!(again["lists"], board["lists"]);
 
-    // Not a member: no such team.
+    // A member who does not manage the team, or no such team: not found.
+    let (status, _) = sam.get(&format!("/dashboard?team={t}")).await;
+    assert_eq!(status, 404);
     let (status, _) = sam.get(&format!("/dashboard?team={}", uuid::Uuid::new_v4())).await;
     assert_eq!(status, 404);
+    let (status, again) = admin.get(&format!("/dashboard?team={t}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(again["on_time"], board["on_time"]);
     let (_, outsider) = app.api_user("out@example.org", "practitioner").await;
     let (status, _) = outsider.get(&format!("/dashboard?team={t}")).await;
     assert_eq!(status, 404);
@@ -425,7 +481,13 @@ async fn dashboard_on_a_fixed_day(backend: Backend) {
     let manager = app.signed_in("grace@example.org").await;
     let (status, html) = manager.get(&format!("/dashboard?team={t}")).await;
     assert_eq!(status, 200);
-    assert!(text_of(&html, "#on-time").unwrap().contains("0 of 3"), "{html}");
+    assert!(
+        text_of(&html, "#on-time").unwrap().contains("33% on time: 2 of 6"),
+        "{html}"
+    );
+    let member = app.signed_in("sam@example.org").await;
+    let (status, _) = member.get(&format!("/dashboard?team={t}")).await;
+    assert_eq!(status, 404);
 }
 both!(dashboard_on_a_fixed_day);
 

@@ -14,7 +14,7 @@ use crate::browser::{browser, click, retry, screenshot, start_driver, text};
 use crate::helpers::*;
 use crate::monitoring::plan_with_content;
 
-async fn fill_name(client: &Client, name: &str, value: &str) {
+pub(crate) async fn fill_name(client: &Client, name: &str, value: &str) {
     retry(&format!("no field named {name}"), || async {
         let field = client.find(Locator::Css(&format!("[name='{name}']"))).await?;
         field.clear().await?;
@@ -23,7 +23,7 @@ async fn fill_name(client: &Client, name: &str, value: &str) {
     .await;
 }
 
-async fn fill_date_named(client: &Client, name: &str, iso: &str) {
+pub(crate) async fn fill_date_named(client: &Client, name: &str, iso: &str) {
     let mut parts = iso.split('-');
     let (year, month, day) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
     fill_name(client, &format!("{name}-day"), day).await;
@@ -31,7 +31,7 @@ async fn fill_date_named(client: &Client, name: &str, iso: &str) {
     fill_name(client, &format!("{name}-year"), year).await;
 }
 
-async fn choose(client: &Client, name: &str, value: &str) {
+pub(crate) async fn choose(client: &Client, name: &str, value: &str) {
     retry(&format!("no select named {name}"), || async {
         client
             .find(Locator::Css(&format!("select[name='{name}']")))

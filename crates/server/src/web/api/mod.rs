@@ -11,6 +11,7 @@ mod people;
 mod plan_types;
 mod plans;
 mod problem;
+mod requests;
 pub mod reviews;
 mod teams;
 mod transfer;
@@ -51,7 +52,7 @@ use super::AppState;
         (name = "users", description = "Users and the caller's own account"),
         (name = "teams", description = "Teams, and plans and people shared with them (read-only for members)"),
         (name = "checks", description = "Checks that help the writer"),
-        (name = "monitoring", description = "Doing the plan: planning meetings, progress notes, attendance, ratings and the dashboard (SPEC M1–M4)"),
+        (name = "monitoring", description = "Doing the plan: planning meetings, progress notes, attendance, ratings, requests that start a clock and the dashboard (SPEC M1–M4, R4)"),
         (name = "reviews", description = "Weekly and formal reviews, items ended, versions compared (SPEC R1–R5)")
     )
 )]
@@ -87,6 +88,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(users::router())
         .merge(teams::router())
         .merge(monitoring::router())
+        .merge(requests::router())
         .merge(minutes::router())
         .merge(reviews::router())
         .split_for_parts();

@@ -373,13 +373,14 @@ async fn progress_picture(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct DashboardQuery {
-    /// A team's dashboard (for its members and administrators) instead of
+    /// A team's dashboard (for its managers and administrators) instead of
     /// your own.
     team: Option<Uuid>,
 }
 
-/// Reviews and meeting action points done by their date over the last
-/// quarter (91 days), out of how many were due.
+/// Reviews, meetings (the plan type's meeting deadlines) and meeting
+/// action points held or done by their date over the last quarter (91
+/// days), out of how many were due.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OnTime {
     pub on_time: usize,

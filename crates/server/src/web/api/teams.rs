@@ -79,11 +79,17 @@ async fn get_team(
 struct MemberBody {
     /// The id of an active user.
     user_id: String,
+    /// Make them the team's manager (true) or a member only (false); left
+    /// out, a new member is not a manager and an existing one keeps their
+    /// role. A team's managers see its dashboard.
+    #[serde(default)]
+    manager: Option<bool>,
 }
 
-/// Add a user to a team (administrators only).
+/// Add a user to a team, or set whether a member is its manager
+/// (administrators only).
 #[utoipa::path(post, path = "/teams/{id}/members", tag = "teams", params(("id" = String, Path)), request_body = MemberBody,
-    responses((status = 204, description = "Added (or already a member)"), (status = 403, description = "Your role does not allow this", body = Problem),
+    responses((status = 204, description = "Added (or already a member), with the role asked for"), (status = 403, description = "Your role does not allow this", body = Problem),
         (status = 404, description = "No such team", body = Problem), (status = 422, description = "Invalid input; errors names each field", body = Problem)))]
 async fn add_member(
     State(state): State<AppState>,
@@ -99,7 +105,7 @@ async fn add_member(
             "Choose an active user to add to the team",
         ))
     })?;
-    state.store.add_member(&actor, team, user).await?;
+    state.store.add_member_as(&actor, team, user, body.manager).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -34,6 +34,7 @@ pub fn due_href(line: &DueLine) -> String {
         DueKind::Clock => format!("/plans/{plan}/meetings"),
         DueKind::Review => format!("/plans/{plan}#reviews"),
         DueKind::Action => format!("/plans/{plan}#provision"),
+        DueKind::Request => format!("/plans/{plan}/requests"),
     }
 }
 
@@ -43,6 +44,7 @@ pub fn kind_words(kind: DueKind) -> &'static str {
         DueKind::Action => "Action",
         DueKind::MeetingAction => "Meeting action point",
         DueKind::Clock => "Deadline",
+        DueKind::Request => "Request",
     }
 }
 
@@ -51,7 +53,7 @@ pub struct Board {
     pub today: Date,
     pub plans: Vec<DashboardPlan>,
     pub lists: Dashboard,
-    /// For a team: reviews and meeting action points done on time over
+    /// For a team: reviews, meetings and meeting action points done on time over
     /// the last quarter, out of how many.
     pub on_time: Option<(usize, usize)>,
 }
@@ -163,9 +165,9 @@ impl BoardView {
             weekly: missing_views(&board.lists.weekly_reviews_missing, "#reviews"),
             on_time: match board.on_time {
                 None => String::new(),
-                Some((_, 0)) => "No reviews or meeting action points were due in the last quarter.".into(),
+                Some((_, 0)) => "No reviews, meetings or meeting action points were due in the last quarter.".into(),
                 Some((on_time, total)) => format!(
-                    "{}% on time: {on_time} of {total} reviews and meeting action points due in the last quarter were done by their date.",
+                    "{}% on time: {on_time} of {total} reviews, meetings and meeting action points due in the last quarter were held or done by their date.",
                     (on_time * 100 + total / 2) / total
                 ),
             },

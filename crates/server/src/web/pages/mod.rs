@@ -11,6 +11,7 @@ pub mod meetings;
 pub mod mine_progress;
 pub mod minutes;
 pub mod progress;
+pub mod requests;
 pub(crate) use account::Moment;
 mod compare;
 pub mod conflict;
@@ -64,6 +65,7 @@ pub fn router() -> Router<AppState> {
         .merge(meetings::router())
         .merge(minutes::router())
         .merge(progress::router())
+        .merge(requests::router())
         .merge(crate::web::oidc::router())
 }
 

@@ -123,6 +123,9 @@ async fn show(
 #[derive(Deserialize)]
 struct MemberForm {
     user_id: Option<String>,
+    /// "true" or "false" from a member's "Make manager" button; absent
+    /// from the "Add a member" form.
+    manager: Option<String>,
 }
 
 async fn add_member(
@@ -134,7 +137,10 @@ async fn add_member(
     let id = parse_id(&id)?;
     let member = form.user_id.as_deref().and_then(|u| Uuid::parse_str(u.trim()).ok());
     let result = match member {
-        Some(member) => state.store.add_member(&user.actor(), id, member).await,
+        Some(member) => {
+            let manager = form.manager.as_deref().map(|m| m == "true");
+            state.store.add_member_as(&user.actor(), id, member, manager).await
+        }
         None => Err(FieldErrors::single("user_id", "Choose a user to add to the team").into()),
     };
     match result {
