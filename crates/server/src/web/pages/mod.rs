@@ -4,6 +4,7 @@
 mod account;
 pub mod agreements;
 pub mod approval;
+mod audit;
 pub mod dashboard;
 pub mod dates;
 pub mod meetings;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .merge(sign_in::router())
+        .merge(audit::router())
         .merge(people::router())
         .merge(plans::router())
         .merge(parties::router())
