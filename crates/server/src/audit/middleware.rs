@@ -46,6 +46,13 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
         return response;
     }
     let route = route.unwrap_or_else(|| "(no route)".to_owned());
+    let mut notes = notes;
+    // A plan or person asked for but not shown (missing, or not the
+    // caller's) is still the entry's subject: its id from the path.
+    if notes.plan_id.is_none() && notes.person_id.is_none() {
+        notes.plan_id = path_id(&route, &path, "plans");
+        notes.person_id = path_id(&route, &path, "people");
+    }
     let action = notes
         .action
         .clone()
@@ -93,6 +100,19 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
             response
         }
     }
+}
+
+/// The id in `path` where `route` says `/{collection}/{id}`.
+fn path_id(route: &str, path: &str, collection: &str) -> Option<uuid::Uuid> {
+    let route: Vec<&str> = route.split('/').collect();
+    let path: Vec<&str> = path.split('/').collect();
+    if route.len() != path.len() {
+        return None;
+    }
+    route
+        .windows(2)
+        .position(|w| w[0] == collection && w[1] == "{id}")
+        .and_then(|i| uuid::Uuid::parse_str(path[i + 1]).ok())
 }
 
 fn is_search(action: &str) -> bool {
@@ -152,6 +172,18 @@ pub fn action_of(method: &Method, route: &str, notes: &Notes) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_subject_is_read_from_the_path() {
+        let id = "0b4c3f5e-8d1a-4f6b-9c2e-7a5d3e1f9b20";
+        let path = format!("/api/v1/plans/{id}/changes");
+        assert_eq!(
+            path_id("/api/v1/plans/{id}/changes", &path, "plans").map(|u| u.to_string()),
+            Some(id.to_owned())
+        );
+        assert_eq!(path_id("/api/v1/plans/{id}/changes", &path, "people"), None);
+        assert_eq!(path_id("/plans/{id}", "/plans/not-an-id", "plans"), None);
+    }
 
     #[test]
     fn actions_are_named_from_the_route() {

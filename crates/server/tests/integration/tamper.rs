@@ -54,7 +54,7 @@ async fn history_problem(store: &Store) -> Option<String> {
 /// A plan with five changes, read a few times: an audit log of some length.
 async fn a_plan_with_history(app: &TestApp) -> (String, String) {
     let (_, api) = app.api_user("priya@example.org", "practitioner").await;
-    let plan = api.plan("Leo", "MSP").await;
+    let plan = api.plan("Leo", "SH").await;
     let id = plan["id"].as_str().unwrap().to_owned();
     let person = plan["person_id"].as_str().unwrap().to_owned();
     for (v, text) in ["Football", "Drawing", "Swimming", "His dog Biscuit"]
