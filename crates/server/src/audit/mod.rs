@@ -41,6 +41,7 @@ const MAX_BATCH: usize = 512;
 /// How a request ended, for the audit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = AuditOutcome)]
 pub enum Outcome {
     /// Done or shown.
     Allowed,
@@ -99,6 +100,7 @@ pub struct NewEntry {
 
 /// One entry of the audit log as stored.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = AuditEntry)]
 pub struct Entry {
     /// Its place in the chain, from 1.
     pub seq: i64,
