@@ -122,6 +122,14 @@ enum Command {
         /// The backup to restore.
         file: PathBuf,
     },
+    /// Check every plan's and person's history against its hash chain;
+    /// fails naming the first altered, deleted, inserted or reordered change.
+    Verify,
+    /// The audit log: verify its chain, export it, sign a checkpoint.
+    Audit {
+        #[command(subcommand)]
+        command: crate::audit::cli::AuditCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -634,6 +642,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::VerifyAgreement { plan_id } => {
             let store = startup::connect(&base_config(local, None, None)).await?;
             crate::agreements_cli::verify(&store, plan_id).await?;
+        }
+        Command::Verify => {
+            let store = startup::connect(&base_config(local, None, None)).await?;
+            crate::audit::cli::verify_histories(&store).await?;
+        }
+        Command::Audit { command } => {
+            let store = startup::connect(&base_config(local, None, None)).await?;
+            crate::audit::cli::run(&store, database.expose(), command).await?;
         }
     }
     Ok(())

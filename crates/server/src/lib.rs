@@ -8,8 +8,10 @@
 //!   tests start it the same way.
 //! - [`cli`] is the command line.
 //! - [`local_time`] shows times in the organisation's time zone.
+//! - [`audit`] records every read and write in a hash-chained log.
 
 pub mod agreements_cli;
+pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod cli;

@@ -10,6 +10,8 @@
 //! is simply not found.
 
 pub mod agreements;
+mod audit;
+pub(crate) mod chain;
 mod copies;
 mod files;
 mod invitations;
@@ -42,6 +44,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 use time::OffsetDateTime;
 
+pub use audit::AuditFilter;
 pub use copies::Copy;
 pub use files::{MAX_FILE_BYTES, check_content, check_upload};
 pub use invitations::{DEFAULT_INVITATION_DAYS, Invitation, LinkProblem};

@@ -6,6 +6,7 @@ use goldthread_domain::user::Actor;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
+use super::chain::insert_person_change;
 use super::{Conflict, Result, Store, StoreError, from_millis, like_pattern, now, on_pool, parse_uuid, to_millis};
 
 /// Is person `pe` visible to the actor? `$1` is the actor's id, `$2` true
@@ -68,16 +69,7 @@ impl Store {
             .bind(at)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(
-                "INSERT INTO person_changes (person_id, seq, at, author_id, author_name, reason, details) VALUES ($1, 1, $2, $3, $4, NULL, $5)",
-            )
-            .bind(id.to_string())
-            .bind(at)
-            .bind(actor.id.to_string())
-            .bind(&actor.name)
-            .bind(&json)
-            .execute(&mut *tx)
-            .await?;
+            insert_person_change!(tx, id, 1, at, actor, None, &json);
             sqlx::query("INSERT INTO person_access (person_id, user_id, granted_at) VALUES ($1, $2, $3)")
                 .bind(id.to_string())
                 .bind(actor.id.to_string())
@@ -86,6 +78,7 @@ impl Store {
                 .await?;
             tx.commit().await?;
         });
+        crate::audit::note_person(id, 1);
         Ok(Person {
             id,
             details: details.clone(),
@@ -105,6 +98,7 @@ impl Store {
                 .await?
         });
         let (json, version) = row.ok_or(StoreError::NotFound)?;
+        crate::audit::note_person(id, version);
         Ok(Person {
             id,
             details: parse_details(&json)?,
@@ -153,18 +147,7 @@ impl Store {
             .await?
             .rows_affected();
             if updated == 1 {
-                sqlx::query(
-                    "INSERT INTO person_changes (person_id, seq, at, author_id, author_name, reason, details) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(id.to_string())
-                .bind(next)
-                .bind(at)
-                .bind(actor.id.to_string())
-                .bind(&actor.name)
-                .bind(reason)
-                .bind(&json)
-                .execute(&mut *tx)
-                .await?;
+                insert_person_change!(tx, id, next, at, actor, reason, &json);
                 tx.commit().await?;
             }
             updated
@@ -173,6 +156,11 @@ impl Store {
             let now_version = self.person(actor, id).await?.version;
             return Err(self.person_conflict(id, base_version, now_version).await);
         }
+        crate::audit::note(|n| {
+            n.person_id = Some(id);
+            n.version = Some(next);
+        });
+        crate::audit::note_written(next, reason);
         Ok(Person {
             id,
             details: details.clone(),

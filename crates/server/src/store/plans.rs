@@ -13,6 +13,7 @@ use goldthread_domain::user::Actor;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
+use super::chain::insert_plan_change;
 use super::{Conflict, Result, Store, StoreError, from_millis, now, on_pool, parse_uuid, to_millis};
 
 /// Is plan `p` visible to the actor? `$1` is the actor's id, `$2` true for
@@ -147,17 +148,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 for r in &log {
-                    sqlx::query(
-                        "INSERT INTO plan_changes (plan_id, seq, at, author_id, author_name, reason, change) VALUES ($1, $2, $3, $4, $5, NULL, $6)",
-                    )
-                    .bind(id.to_string())
-                    .bind(r.seq)
-                    .bind(at)
-                    .bind(actor.id.to_string())
-                    .bind(&actor.name)
-                    .bind(serde_json::to_string(&r.change).expect("change serializes"))
-                    .execute(&mut *tx)
-                    .await?;
+                    let change = serde_json::to_string(&r.change).expect("change serializes");
+                    insert_plan_change!(tx, id, r.seq, at, actor, None, &change);
                 }
                 sqlx::query("INSERT INTO plan_access (plan_id, user_id, source, granted_at) VALUES ($1, $2, 'creator', $3)")
                     .bind(id.to_string())
@@ -172,6 +164,7 @@ impl Store {
         });
         match result {
             Ok(()) => {
+                crate::audit::note_plan(id, person_id, plan.version);
                 self.refresh_dashboard_after_save(id).await;
                 Ok(plan)
             }
@@ -245,7 +238,9 @@ impl Store {
                 .fetch_optional(pool)
                 .await?
         });
-        parse_plan(&state.ok_or(StoreError::NotFound)?)
+        let plan = parse_plan(&state.ok_or(StoreError::NotFound)?)?;
+        crate::audit::note_plan(plan.id, plan.person_id, plan.version);
+        Ok(plan)
     }
 
     /// Plans the actor may see, most recently changed first.
@@ -415,6 +410,7 @@ impl Store {
             )));
         }
         let reason = reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
+        let audit_reason = reason.clone();
         let saved: Plan = on_pool!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
@@ -500,18 +496,8 @@ impl Store {
                     }
                 }
                 for record in &records {
-                    sqlx::query(
-                        "INSERT INTO plan_changes (plan_id, seq, at, author_id, author_name, reason, change) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
-                    .bind(id.to_string())
-                    .bind(record.seq)
-                    .bind(to_millis(record.at))
-                    .bind(actor.id.to_string())
-                    .bind(&actor.name)
-                    .bind(&record.reason)
-                    .bind(serde_json::to_string(&record.change).expect("change serializes"))
-                    .execute(&mut *tx)
-                    .await?;
+                    let change = serde_json::to_string(&record.change).expect("change serializes");
+                    insert_plan_change!(tx, id, record.seq, to_millis(record.at), actor, record.reason.as_deref(), &change);
                 }
                 // Parties with accounts may see the plan: keep their grants
                 // in step with the parties as they now stand.
@@ -534,6 +520,7 @@ impl Store {
             }
             .await
         })?;
+        crate::audit::note_written(saved.version, audit_reason.as_deref());
         // The dashboard's index follows every change (store/monitoring.rs).
         self.refresh_dashboard_after_save(id).await;
         // Who is told about it (store/agreements.rs).
@@ -566,18 +553,29 @@ impl Store {
         if version < 1 || version as usize > log.len() {
             return Err(StoreError::NotFound);
         }
+        crate::audit::note(|n| n.version = Some(version));
         Plan::replay(id, &log[..version as usize]).map_err(StoreError::corrupt)
     }
 
     /// Rebuilds every plan's projection from its log; returns how many
-    /// plans were rebuilt and how many had drifted.
+    /// plans were rebuilt and how many had drifted. A plan whose log fails
+    /// verification (store/chain.rs) is left as it is, and the rebuild
+    /// then fails naming it.
     pub async fn rebuild_plan_projections(&self, mut progress: impl FnMut(usize, usize)) -> Result<(usize, usize)> {
         let ids: Vec<String> = on_pool!(self, pool => {
             sqlx::query_scalar("SELECT id FROM plans ORDER BY id").fetch_all(pool).await?
         });
         let mut drifted = 0;
+        let mut refused = Vec::new();
         for (done, id) in ids.iter().enumerate() {
             let plan_id = parse_uuid(id)?;
+            // A log that fails verification was rewritten outside
+            // Goldthread: the projection is not "corrected" to match it.
+            if let Some(problem) = self.verify_plan_history(plan_id).await? {
+                refused.push(problem);
+                progress(done + 1, ids.len());
+                continue;
+            }
             let log = self.plan_changes(plan_id, 0).await?;
             let plan = Plan::replay(plan_id, &log).map_err(StoreError::corrupt)?;
             let state = serde_json::to_string(&plan).expect("plan serializes");
@@ -597,6 +595,15 @@ impl Store {
             });
             drifted += changed as usize;
             progress(done + 1, ids.len());
+        }
+        if !refused.is_empty() {
+            return Err(StoreError::corrupt(format!(
+                "{} of {} plans were not rebuilt because their history fails verification \
+                 (run `goldthread verify`):\n{}",
+                refused.len(),
+                ids.len(),
+                refused.join("\n")
+            )));
         }
         Ok((ids.len(), drifted))
     }

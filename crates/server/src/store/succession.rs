@@ -16,6 +16,7 @@ use goldthread_domain::user::Actor;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
+use super::chain::insert_plan_change;
 use super::files::{copy_files, renew_file_ids};
 use super::plans::{ChangeRow, PLAN_VISIBLE, change_record};
 use super::{Result, Store, StoreError, now, on_pool, parse_uuid, to_millis};
@@ -104,18 +105,8 @@ impl Store {
                 if updated != 1 {
                     return Err(StoreError::corrupt(format!("plan {id}: its projection is not at its log's version")));
                 }
-                sqlx::query(
-                    "INSERT INTO plan_changes (plan_id, seq, at, author_id, author_name, reason, change) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(id.to_string())
-                .bind(record.seq)
-                .bind(millis)
-                .bind(actor.id.to_string())
-                .bind(&actor.name)
-                .bind(&record.reason)
-                .bind(serde_json::to_string(&record.change).expect("change serializes"))
-                .execute(&mut *tx)
-                .await?;
+                let change = serde_json::to_string(&record.change).expect("change serializes");
+                insert_plan_change!(tx, id, record.seq, millis, actor, record.reason.as_deref(), &change);
 
                 // The next number counts every plan of the type the person
                 // has had, seen or not: numbers are never reused.
@@ -152,18 +143,8 @@ impl Store {
                 .await?;
                 copy_files!(tx, &files, id, new_id);
                 for r in &new_log {
-                    sqlx::query(
-                        "INSERT INTO plan_changes (plan_id, seq, at, author_id, author_name, reason, change) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
-                    .bind(new_id.to_string())
-                    .bind(r.seq)
-                    .bind(millis)
-                    .bind(actor.id.to_string())
-                    .bind(&actor.name)
-                    .bind(&r.reason)
-                    .bind(serde_json::to_string(&r.change).expect("change serializes"))
-                    .execute(&mut *tx)
-                    .await?;
+                    let change = serde_json::to_string(&r.change).expect("change serializes");
+                    insert_plan_change!(tx, new_id, r.seq, millis, actor, r.reason.as_deref(), &change);
                 }
                 // Whoever could see the old plan can see the new one.
                 sqlx::query(

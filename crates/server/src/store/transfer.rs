@@ -11,6 +11,7 @@ use goldthread_domain::transfer::{self, LinkKind, PlanLink};
 use goldthread_domain::user::Actor;
 use uuid::Uuid;
 
+use super::chain::insert_plan_change;
 use super::{Result, Store, StoreError, now, on_pool, to_millis};
 
 /// A plan and the plan that now carries it on.
@@ -195,18 +196,8 @@ impl Store {
                 let new_log = [Some(&created), Some(&carried), needs.as_ref()].into_iter().flatten();
                 let logs = new_log.map(|r| (new_id, r)).chain([(id, &link), (id, &closed)]);
                 for (plan_id, r) in logs {
-                    sqlx::query(
-                        "INSERT INTO plan_changes (plan_id, seq, at, author_id, author_name, reason, change) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
-                    .bind(plan_id.to_string())
-                    .bind(r.seq)
-                    .bind(millis)
-                    .bind(actor.id.to_string())
-                    .bind(&actor.name)
-                    .bind(&r.reason)
-                    .bind(serde_json::to_string(&r.change).expect("change serializes"))
-                    .execute(&mut *tx)
-                    .await?;
+                    let change = serde_json::to_string(&r.change).expect("change serializes");
+                    insert_plan_change!(tx, plan_id, r.seq, millis, actor, r.reason.as_deref(), &change);
                 }
                 // Whoever could see the old plan as its creator or a party
                 // sees the new one the same way.

@@ -44,11 +44,15 @@ pub struct AppState {
     /// When this instance last recorded each API token's use, so that it
     /// writes at most once a minute per token.
     pub token_seen: Arc<std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>>,
+    /// The audit log's group-commit writer (crate::audit).
+    pub audit: crate::audit::Auditor,
 }
 
 impl AppState {
     pub fn new(store: Store, plan_types: Arc<Registry>, config: Config, secret: Vec<u8>) -> Self {
+        let audit = crate::audit::Auditor::start_for(store.clone(), config.database.expose());
         AppState {
+            audit,
             store,
             plan_types,
             config: Arc::new(config),
@@ -136,9 +140,14 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         ));
     }
-    app.layer(CatchPanicLayer::custom(error::panic_response))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
-        .with_state(state)
+    // One audit entry per request, durable before the answer (crate::audit).
+    app.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        crate::audit::middleware::record,
+    ))
+    .layer(CatchPanicLayer::custom(error::panic_response))
+    .layer(TraceLayer::new_for_http().make_span_with(request_span))
+    .with_state(state)
 }
 
 /// The span each request is logged in: its method and the route's

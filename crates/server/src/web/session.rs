@@ -143,6 +143,8 @@ fn public_origin(url: &str) -> String {
 /// which makes the stored session record the user's.
 pub async fn establish(session: &Session, user: Uuid, headers: &HeaderMap) -> Result<(), PageError> {
     session.cycle_id().await.map_err(PageError::internal)?;
+    crate::audit::note_user(user);
+    crate::audit::note_action("sign_in.ok");
     session.insert(USER_KEY, user).await.map_err(PageError::internal)?;
     session
         .insert(CSRF_KEY, crate::auth::random_secret())
@@ -313,6 +315,7 @@ impl FromRequestParts<AppState> for CurrentUser {
                         .await
                         .map_err(|e| PageError::internal(e).into_response())?;
                 }
+                crate::audit::note_user(user.id);
                 Ok(CurrentUser { user, csrf, session })
             }
             _ => {

@@ -4,6 +4,7 @@
 
 pub mod agreements;
 pub mod approval;
+mod audit;
 mod contract;
 mod minutes;
 mod monitoring;
@@ -53,7 +54,8 @@ use super::AppState;
         (name = "teams", description = "Teams, and plans and people shared with them (read-only for members)"),
         (name = "checks", description = "Checks that help the writer"),
         (name = "monitoring", description = "Doing the plan: planning meetings, progress notes, attendance, ratings, requests that start a clock and the dashboard (SPEC M1–M4, R4)"),
-        (name = "reviews", description = "Weekly and formal reviews, items ended, versions compared (SPEC R1–R5)")
+        (name = "reviews", description = "Weekly and formal reviews, items ended, versions compared (SPEC R1–R5)"),
+        (name = "audit", description = "Who read or wrote what, when and from where (SPEC S2; administrators only)")
     )
 )]
 struct ApiDoc;
@@ -91,6 +93,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(requests::router())
         .merge(minutes::router())
         .merge(reviews::router())
+        .merge(audit::router())
         .split_for_parts();
     document_problems(&mut openapi);
     (router, openapi)
@@ -211,6 +214,7 @@ impl FromRequestParts<AppState> for ApiUser {
         let hash = crate::auth::token_hash(token);
         match state.store.user_for_token(&hash).await? {
             Some(user) => {
+                crate::audit::note_user(user.id);
                 record_token_use(state, &hash).await;
                 Ok(ApiUser(user.actor()))
             }

@@ -5,6 +5,7 @@ mod account;
 pub mod agreements;
 pub mod approval;
 pub mod consent;
+mod audit;
 pub mod dashboard;
 pub mod dates;
 pub mod meetings;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .merge(sign_in::router())
+        .merge(audit::router())
         .merge(people::router())
         .merge(plans::router())
         .merge(parties::router())

@@ -146,6 +146,14 @@ async fn sign_in(
     let Ok(valid) = crate::auth::verify_password(password, hash).await else {
         return Ok(sign_in_gate::busy());
     };
+    if let Some(user) = &user {
+        crate::audit::note_user(user.id);
+    }
+    crate::audit::note_action(if valid && user.is_some() {
+        "sign_in.password_ok"
+    } else {
+        "sign_in.failed"
+    });
     let Some(user) = user.filter(|_| valid) else {
         let errors = FieldErrors::single("email", "The email address or password is not right");
         return again(errors, csrf, email, next);

@@ -1,0 +1,345 @@
+//! The audit log's storage (issue 12): batches appended in one transaction
+//! under the chain head's lock, searches for administrators, the stream out
+//! and the walk that verifies the chain and its signed checkpoints.
+
+use uuid::Uuid;
+
+use super::{Result, Store, StoreError, now, on_pool, to_millis};
+use crate::audit::{
+    CHECKPOINT_EVERY_ENTRIES, CHECKPOINT_EVERY_MILLIS, Entry, GENESIS, Key, NewEntry, Outcome, Verification, entry_hash,
+};
+
+/// Inserts a checkpoint signed with `$key` over (`$seq`, `$hash`).
+macro_rules! insert_checkpoint {
+    ($tx:ident, $key:expr, $seq:expr, $hash:expr, $at:expr) => {
+        sqlx::query("INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature) VALUES ($1, $2, $3, $4, $5)")
+            .bind($seq)
+            .bind($hash)
+            .bind($at)
+            .bind(&$key.id)
+            .bind($key.sign($seq, $hash))
+            .execute(&mut *$tx)
+            .await?;
+    };
+}
+
+/// The columns of an entry, in [`EntryRow`]'s order.
+const COLUMNS: &str =
+    "seq, at, user_id, address, action, person_id, plan_id, version, outcome, reason, detail, prev_hash, hash";
+
+type EntryRow = (
+    i64,
+    i64,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+);
+
+fn entry(row: EntryRow) -> Result<Entry> {
+    let (seq, at, user_id, address, action, person_id, plan_id, version, outcome, reason, detail, prev_hash, hash) =
+        row;
+    Ok(Entry {
+        seq,
+        at,
+        user_id,
+        address,
+        action,
+        person_id,
+        plan_id,
+        version,
+        outcome: Outcome::parse(&outcome).ok_or_else(|| StoreError::corrupt(format!("audit outcome {outcome:?}")))?,
+        reason,
+        detail,
+        prev_hash,
+        hash,
+    })
+}
+
+/// What an administrator searches the audit for; every part optional.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub person: Option<Uuid>,
+    pub user: Option<Uuid>,
+    pub plan: Option<Uuid>,
+    /// A day (UTC) as [start, end) in milliseconds.
+    pub day: Option<(i64, i64)>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// One signed checkpoint.
+type CheckpointRow = (i64, String, i64, String, String);
+
+impl Store {
+    /// Appends a batch of entries in one transaction, in order, each
+    /// chained to the one before; returns their numbers. The chain's head
+    /// row is locked first, so that batches of several instances queue up
+    /// and form one chain. Writes a signed checkpoint when one is due.
+    pub async fn append_audit(&self, entries: &[&NewEntry], key: Option<&Key>) -> Result<Vec<i64>> {
+        let at = to_millis(now());
+        let postgres = matches!(self, Store::Postgres(_));
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            if !postgres {
+                // SQLite: writing first takes the database's write lock.
+                sqlx::query("UPDATE audit_head SET id = 1 WHERE id = 1").execute(&mut *tx).await?;
+            }
+            let head_sql = if postgres {
+                "SELECT seq, hash, checkpoint_seq, checkpoint_at FROM audit_head WHERE id = 1 FOR UPDATE"
+            } else {
+                "SELECT seq, hash, checkpoint_seq, checkpoint_at FROM audit_head WHERE id = 1"
+            };
+            let (mut seq, mut prev, checkpoint_seq, checkpoint_at): (i64, String, i64, i64) =
+                sqlx::query_as(head_sql).fetch_one(&mut *tx).await?;
+            let mut numbers = Vec::with_capacity(entries.len());
+            for new in entries {
+                seq += 1;
+                let mut e = Entry {
+                    seq,
+                    at,
+                    user_id: new.user_id.map(|u| u.to_string()),
+                    address: new.address.clone(),
+                    action: new.action.clone(),
+                    person_id: new.person_id.map(|u| u.to_string()),
+                    plan_id: new.plan_id.map(|u| u.to_string()),
+                    version: new.version,
+                    outcome: new.outcome.unwrap_or(Outcome::Allowed),
+                    reason: new.reason.clone(),
+                    detail: new.detail.clone(),
+                    prev_hash: prev.clone(),
+                    hash: String::new(),
+                };
+                e.hash = entry_hash(&e);
+                sqlx::query(
+                    "INSERT INTO audit_log (seq, at, user_id, address, action, person_id, plan_id, version, outcome, reason, detail, prev_hash, hash) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                )
+                .bind(e.seq)
+                .bind(e.at)
+                .bind(&e.user_id)
+                .bind(&e.address)
+                .bind(&e.action)
+                .bind(&e.person_id)
+                .bind(&e.plan_id)
+                .bind(e.version)
+                .bind(e.outcome.as_str())
+                .bind(&e.reason)
+                .bind(&e.detail)
+                .bind(&e.prev_hash)
+                .bind(&e.hash)
+                .execute(&mut *tx)
+                .await?;
+                prev = e.hash;
+                numbers.push(seq);
+            }
+            let due = seq - checkpoint_seq >= CHECKPOINT_EVERY_ENTRIES
+                || (seq > checkpoint_seq && at - checkpoint_at >= CHECKPOINT_EVERY_MILLIS);
+            let (checkpoint_seq, checkpoint_at) = match key {
+                Some(key) if due => {
+                    insert_checkpoint!(tx, key, seq, &prev, at);
+                    (seq, at)
+                }
+                _ => (checkpoint_seq, checkpoint_at),
+            };
+            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2, checkpoint_seq = $3, checkpoint_at = $4 WHERE id = 1")
+                .bind(seq)
+                .bind(&prev)
+                .bind(checkpoint_seq)
+                .bind(checkpoint_at)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(numbers)
+        })
+    }
+
+    /// Writes a signed checkpoint at the chain's head now (if there is
+    /// anything new to sign); returns its entry number.
+    pub async fn audit_checkpoint(&self, key: &Key) -> Result<Option<i64>> {
+        let at = to_millis(now());
+        let postgres = matches!(self, Store::Postgres(_));
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            if !postgres {
+                sqlx::query("UPDATE audit_head SET id = 1 WHERE id = 1").execute(&mut *tx).await?;
+            }
+            let head_sql = if postgres {
+                "SELECT seq, hash, checkpoint_seq FROM audit_head WHERE id = 1 FOR UPDATE"
+            } else {
+                "SELECT seq, hash, checkpoint_seq FROM audit_head WHERE id = 1"
+            };
+            let (seq, hash, checkpoint_seq): (i64, String, i64) = sqlx::query_as(head_sql).fetch_one(&mut *tx).await?;
+            if seq == 0 || seq == checkpoint_seq {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+            insert_checkpoint!(tx, key, seq, &hash, at);
+            sqlx::query("UPDATE audit_head SET checkpoint_seq = $1, checkpoint_at = $2 WHERE id = 1")
+                .bind(seq)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(Some(seq))
+        })
+    }
+
+    /// Entries matching the filter, newest first, and how many match.
+    pub async fn search_audit(&self, filter: &AuditFilter) -> Result<(Vec<Entry>, i64)> {
+        // A person's entries include those about their plans.
+        let conditions = "($1 IS NULL OR a.person_id = $1 OR a.plan_id IN (SELECT id FROM plans WHERE person_id = $1)) \
+             AND ($2 IS NULL OR a.user_id = $2) AND ($3 IS NULL OR a.plan_id = $3) \
+             AND ($4 IS NULL OR a.at >= $4) AND ($5 IS NULL OR a.at < $5)";
+        let list =
+            format!("SELECT {COLUMNS} FROM audit_log a WHERE {conditions} ORDER BY a.seq DESC LIMIT $6 OFFSET $7");
+        let count = format!("SELECT COUNT(*) FROM audit_log a WHERE {conditions}");
+        let person = filter.person.map(|u| u.to_string());
+        let user = filter.user.map(|u| u.to_string());
+        let plan = filter.plan.map(|u| u.to_string());
+        let (from, until) = (filter.day.map(|d| d.0), filter.day.map(|d| d.1));
+        let (rows, total): (Vec<EntryRow>, i64) = on_pool!(self, pool => {
+            let rows = sqlx::query_as(sqlx::AssertSqlSafe(list.as_str()))
+                .bind(&person)
+                .bind(&user)
+                .bind(&plan)
+                .bind(from)
+                .bind(until)
+                .bind(filter.limit)
+                .bind(filter.offset)
+                .fetch_all(pool)
+                .await?;
+            let total = sqlx::query_scalar(sqlx::AssertSqlSafe(count.as_str()))
+                .bind(&person)
+                .bind(&user)
+                .bind(&plan)
+                .bind(from)
+                .bind(until)
+                .fetch_one(pool)
+                .await?;
+            (rows, total)
+        });
+        Ok((rows.into_iter().map(entry).collect::<Result<_>>()?, total))
+    }
+
+    /// Up to `limit` entries after entry `after`, oldest first (for the
+    /// stream out and the verifying walk).
+    pub async fn audit_after(&self, after: i64, limit: i64) -> Result<Vec<Entry>> {
+        let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2");
+        let rows: Vec<EntryRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(after)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter().map(entry).collect()
+    }
+
+    /// Walks the whole chain: every entry's hash against its content, each
+    /// entry against the one before, the head against the last entry and
+    /// every signed checkpoint (its signature, when `key` is given, and the
+    /// entry it signed). Names the first bad entry.
+    pub async fn verify_audit(&self, key: Option<&Key>) -> Result<Verification> {
+        let mut report = Verification::default();
+        let mut prev_seq = 0;
+        let mut prev_hash = GENESIS.to_owned();
+        let checkpoints: Vec<CheckpointRow> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT seq, hash, at, key_id, signature FROM audit_checkpoints ORDER BY seq")
+                .fetch_all(pool)
+                .await?
+        });
+        let mut next_checkpoint = checkpoints.iter().peekable();
+        loop {
+            let page = self.audit_after(prev_seq, 2000).await?;
+            if page.is_empty() {
+                break;
+            }
+            for e in page {
+                let expected = prev_seq + 1;
+                if e.seq != expected {
+                    report.problem = Some(format!(
+                        "audit entry {expected} is missing (deleted): the log jumps from entry {prev_seq} to entry {}",
+                        e.seq
+                    ));
+                    return Ok(report);
+                }
+                if entry_hash(&e) != e.hash {
+                    report.problem = Some(format!(
+                        "audit entry {} does not match its hash: it was altered (or moved here from elsewhere)",
+                        e.seq
+                    ));
+                    return Ok(report);
+                }
+                if e.prev_hash != prev_hash {
+                    report.problem = Some(format!(
+                        "audit entry {} does not follow entry {prev_seq}: entries were inserted, deleted or reordered here",
+                        e.seq
+                    ));
+                    return Ok(report);
+                }
+                while let Some((seq, hash, _, key_id, signature)) = next_checkpoint.peek() {
+                    if *seq > e.seq {
+                        break;
+                    }
+                    if *seq == e.seq && *hash != e.hash {
+                        report.problem = Some(format!(
+                            "audit entry {} differs from the checkpoint signed for it: the log was rewritten",
+                            e.seq
+                        ));
+                        return Ok(report);
+                    }
+                    if let Some(key) = key {
+                        if key.id != *key_id {
+                            report.problem = Some(format!(
+                                "the checkpoint at audit entry {seq} is signed with another key ({key_id}, not {})",
+                                key.id
+                            ));
+                            return Ok(report);
+                        }
+                        if !key.verify(*seq, hash, signature) {
+                            report.problem = Some(format!(
+                                "the checkpoint at audit entry {seq} has a bad signature: it was forged or altered"
+                            ));
+                            return Ok(report);
+                        }
+                    }
+                    report.checkpoints += 1;
+                    next_checkpoint.next();
+                }
+                report.checked += 1;
+                prev_seq = e.seq;
+                prev_hash = e.hash;
+            }
+        }
+        if let Some((seq, ..)) = next_checkpoint.next() {
+            report.problem = Some(format!(
+                "audit entry {} is missing (deleted): a checkpoint was signed at entry {seq}",
+                prev_seq + 1
+            ));
+            return Ok(report);
+        }
+        let (head_seq, head_hash): (i64, String) = on_pool!(self, pool => {
+            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(pool).await?
+        });
+        if head_seq > prev_seq {
+            report.problem = Some(format!(
+                "audit entry {} is missing (deleted): the log was written up to entry {head_seq}",
+                prev_seq + 1
+            ));
+        } else if head_seq < prev_seq || head_hash != prev_hash {
+            report.problem = Some(format!(
+                "audit entry {} was added outside Goldthread: the log's head is at entry {head_seq}",
+                head_seq + 1
+            ));
+        }
+        Ok(report)
+    }
+}
