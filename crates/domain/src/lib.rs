@@ -12,6 +12,7 @@ pub mod checks;
 pub mod compare;
 pub mod content;
 pub mod error;
+pub mod fhir;
 pub mod merge;
 pub mod money;
 pub mod monitoring;

@@ -11,6 +11,7 @@
 
 pub mod agreements;
 mod copies;
+mod fhir;
 mod files;
 mod invitations;
 mod minutes;
@@ -42,6 +43,7 @@ use sqlx::{PgPool, SqlitePool};
 use time::OffsetDateTime;
 
 pub use copies::Copy;
+pub use fhir::ImportedPlan;
 pub use files::{MAX_FILE_BYTES, check_content, check_upload};
 pub use invitations::{DEFAULT_INVITATION_DAYS, Invitation, LinkProblem};
 pub use minutes::{MinutesRecipient, MinutesSent};

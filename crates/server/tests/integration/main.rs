@@ -17,6 +17,8 @@ mod cli;
 mod concurrency;
 mod content;
 mod contract;
+mod csv_export;
+mod fhir;
 mod fuzz;
 mod history;
 mod mail;

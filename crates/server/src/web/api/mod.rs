@@ -5,6 +5,7 @@
 pub mod agreements;
 pub mod approval;
 mod contract;
+mod fhir;
 mod minutes;
 mod monitoring;
 mod people;
@@ -89,6 +90,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(monitoring::router())
         .merge(minutes::router())
         .merge(reviews::router())
+        .merge(fhir::router())
         .split_for_parts();
     document_problems(&mut openapi);
     (router, openapi)

@@ -6,6 +6,7 @@ pub mod agreements;
 pub mod approval;
 pub mod dashboard;
 pub mod dates;
+mod exports;
 pub mod meetings;
 pub mod mine_progress;
 pub mod minutes;
@@ -62,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .merge(meetings::router())
         .merge(minutes::router())
         .merge(progress::router())
+        .merge(exports::router())
         .merge(crate::web::oidc::router())
 }
 
