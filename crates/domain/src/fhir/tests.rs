@@ -274,3 +274,46 @@ fn bad_input_is_refused_with_what_is_wrong() {
     .summary();
     assert!(e.contains("Condition"), "{e}");
 }
+
+/// Every leaf of a JSON value, by path, so a test can change one.
+fn paths(value: &Value, at: String, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => map.iter().for_each(|(k, v)| paths(v, format!("{at}/{k}"), out)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| paths(v, format!("{at}/{i}"), out)),
+        _ => out.push(at),
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Any bytes: an answer, never a panic.
+    #[test]
+    fn any_bytes_get_an_answer(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
+        let _ = read_bundle(&bytes, date!(2027 - 03 - 01));
+    }
+
+    /// A real Bundle with one element replaced by something of another
+    /// kind: read or refused with reasons (never a panic), and what is read
+    /// goes through the plan's rules without a panic either.
+    #[test]
+    fn a_mangled_bundle_is_read_or_refused(pick in 0usize..10_000, with in 0usize..6) {
+        let (plan, msp) = rich_plan();
+        let mut bundle = export(&plan, &msp);
+        let mut all = Vec::new();
+        paths(&bundle, String::new(), &mut all);
+        let path = &all[pick % all.len()];
+        let replacement = [json!(null), json!(-1), json!("2027-13-45"), json!([]), json!({}), json!("urn:uuid:nowhere")][with].clone();
+        *bundle.pointer_mut(path).unwrap() = replacement;
+        let bytes = serde_json::to_vec(&bundle).unwrap();
+        match read_bundle(&bytes, date!(2027 - 03 - 01)) {
+            Ok(imported) => {
+                let _ = build_plan(&imported, Uuid::new_v4(), Uuid::nil(), 1, &msp, (Uuid::nil(), "I"), datetime!(2027-03-02 09:00 UTC));
+            }
+            Err(errors) => proptest::prop_assert!(!errors.is_empty()),
+        }
+    }
+}
