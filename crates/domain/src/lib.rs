@@ -13,6 +13,7 @@ pub mod compare;
 pub mod consent;
 pub mod content;
 pub mod error;
+pub mod fhir;
 pub mod merge;
 pub mod money;
 pub mod monitoring;

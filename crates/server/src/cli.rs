@@ -98,6 +98,16 @@ enum Command {
         #[command(subcommand)]
         command: PlanCommand,
     },
+    /// Export a plan for another system: FHIR R4 or CSV.
+    Export {
+        #[command(subcommand)]
+        command: crate::export_cli::ExportCommand,
+    },
+    /// Import a plan from another system (a FHIR R4 Bundle) as a new draft.
+    Import {
+        #[command(subcommand)]
+        command: crate::export_cli::ImportCommand,
+    },
     /// Create or upgrade the database schema and exit.
     Migrate,
     /// Load the fictional example organisation into an empty database.
@@ -638,6 +648,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             // an upgrade to a version that has it).
             let indexed = store.refresh_all_dashboards().await?;
             println!("Rebuilt the dashboard's index of {indexed} plans.");
+        }
+        Command::Export { command } => {
+            let config = base_config(local, None, command.plan_types());
+            let registry = startup::load_plan_types(&config)?;
+            let store = startup::connect(&config).await?;
+            crate::export_cli::export(&store, &registry, command).await?;
+        }
+        Command::Import { command } => {
+            let config = base_config(local, None, command.plan_types());
+            let registry = startup::load_plan_types(&config)?;
+            let store = startup::connect(&config).await?;
+            crate::export_cli::import(&store, &registry, command).await?;
         }
         Command::VerifyAgreement { plan_id } => {
             let store = startup::connect(&base_config(local, None, None)).await?;

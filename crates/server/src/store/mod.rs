@@ -13,6 +13,7 @@ pub mod agreements;
 mod audit;
 pub(crate) mod chain;
 mod copies;
+mod fhir;
 mod files;
 mod invitations;
 mod minutes;
@@ -46,6 +47,7 @@ use time::OffsetDateTime;
 
 pub use audit::AuditFilter;
 pub use copies::Copy;
+pub use fhir::ImportedPlan;
 pub use files::{MAX_FILE_BYTES, check_content, check_upload};
 pub use invitations::{DEFAULT_INVITATION_DAYS, Invitation, LinkProblem};
 pub use minutes::{MinutesRecipient, MinutesSent};

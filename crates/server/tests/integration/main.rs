@@ -22,6 +22,8 @@ mod consent;
 mod content;
 mod contract;
 mod crash;
+mod csv_export;
+mod fhir;
 mod fuzz;
 mod history;
 mod mail;

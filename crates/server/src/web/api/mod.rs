@@ -6,6 +6,7 @@ pub mod agreements;
 pub mod approval;
 mod audit;
 mod contract;
+mod fhir;
 mod minutes;
 mod monitoring;
 mod people;
@@ -94,6 +95,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(minutes::router())
         .merge(reviews::router())
         .merge(audit::router())
+        .merge(fhir::router())
         .split_for_parts();
     document_problems(&mut openapi);
     (router, openapi)

@@ -8,6 +8,7 @@ pub mod consent;
 mod audit;
 pub mod dashboard;
 pub mod dates;
+mod exports;
 pub mod meetings;
 pub mod mine_progress;
 pub mod minutes;
@@ -68,6 +69,7 @@ pub fn router() -> Router<AppState> {
         .merge(minutes::router())
         .merge(progress::router())
         .merge(requests::router())
+        .merge(exports::router())
         .merge(crate::web::oidc::router())
 }
 

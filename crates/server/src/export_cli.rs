@@ -1,0 +1,189 @@
+//! `goldthread export fhir|csv` and `goldthread import fhir` (issue 13):
+//! the same as the API's `GET /plans/{id}/fhir`, `GET /plans/{id}/provision.csv`,
+//! `GET /provision.csv` and `POST /fhir/import`, acting as a named user
+//! (whose access decides what they may export).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::Subcommand;
+use goldthread_domain::error::FieldErrors;
+use goldthread_domain::plan_type::Registry;
+use goldthread_domain::user::Actor;
+use uuid::Uuid;
+
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// A plan as a FHIR R4 Bundle (JSON), on standard output or to a file.
+    Fhir {
+        /// The plan's id.
+        plan_id: Uuid,
+        /// The e-mail address of the user exporting it (they must be able to see it).
+        #[arg(long = "as")]
+        as_user: String,
+        /// Write to this file instead of standard output.
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+        #[arg(long, env = "GOLDTHREAD_PLAN_TYPES")]
+        plan_types: Option<PathBuf>,
+    },
+    /// Provision and action points as CSV: one plan's, or without PLAN_ID
+    /// every active plan the user may see (their caseload).
+    Csv {
+        /// The plan's id; leave out for the caseload.
+        plan_id: Option<Uuid>,
+        /// The e-mail address of the user exporting it.
+        #[arg(long = "as")]
+        as_user: String,
+        /// Write to this file instead of standard output.
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A FHIR R4 Bundle (as `export fhir` writes) as a new draft plan, for
+    /// the person it names (matched by names and date of birth among those
+    /// the user may see) or a new person. All or nothing.
+    Fhir {
+        /// The Bundle (JSON), or - for standard input.
+        file: PathBuf,
+        /// The e-mail address of the user importing it (named in the history).
+        #[arg(long = "as")]
+        as_user: String,
+        #[arg(long, env = "GOLDTHREAD_PLAN_TYPES")]
+        plan_types: Option<PathBuf>,
+    },
+}
+
+impl ExportCommand {
+    pub fn plan_types(&self) -> Option<PathBuf> {
+        match self {
+            ExportCommand::Fhir { plan_types, .. } => plan_types.clone(),
+            ExportCommand::Csv { .. } => None,
+        }
+    }
+}
+
+impl ImportCommand {
+    pub fn plan_types(&self) -> Option<PathBuf> {
+        match self {
+            ImportCommand::Fhir { plan_types, .. } => plan_types.clone(),
+        }
+    }
+}
+
+async fn actor(store: &Store, email: &str) -> anyhow::Result<Actor> {
+    match store.user_by_email(email).await? {
+        Some(user) if user.active => Ok(user.actor()),
+        _ => bail!("no active user with the email address {email}"),
+    }
+}
+
+fn write_out(output: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
+    match output {
+        Some(path) => std::fs::write(path, bytes).with_context(|| format!("could not write {}", path.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+/// One problem a line, each naming its place in the Bundle.
+fn problems(errors: &FieldErrors) -> anyhow::Error {
+    anyhow::anyhow!(
+        "the Bundle was not imported; nothing was written:\n{}",
+        errors
+            .0
+            .iter()
+            .map(|e| format!("  {}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("\n")
+    )
+}
+
+fn not_seen(error: StoreError, what: &str, email: &str) -> anyhow::Error {
+    match error {
+        StoreError::NotFound => anyhow::anyhow!("no {what} that {email} may see"),
+        StoreError::Forbidden => anyhow::anyhow!("{email} may not do this"),
+        StoreError::Invalid(errors) => problems(&errors),
+        other => other.into(),
+    }
+}
+
+pub async fn export(store: &Store, registry: &Registry, command: ExportCommand) -> anyhow::Result<()> {
+    match command {
+        ExportCommand::Fhir {
+            plan_id,
+            as_user,
+            output,
+            ..
+        } => {
+            let actor = actor(store, &as_user).await?;
+            let bundle = store
+                .plan_fhir(&actor, plan_id, registry)
+                .await
+                .map_err(|e| not_seen(e, &format!("plan {plan_id}"), &as_user))?;
+            let mut json = serde_json::to_vec_pretty(&bundle)?;
+            json.push(b'\n');
+            write_out(output.as_deref(), &json)
+        }
+        ExportCommand::Csv {
+            plan_id,
+            as_user,
+            output,
+        } => {
+            let actor = actor(store, &as_user).await?;
+            let csv = match plan_id {
+                Some(id) => store
+                    .plan_csv(&actor, id)
+                    .await
+                    .map_err(|e| not_seen(e, &format!("plan {id}"), &as_user))?,
+                None => store.caseload_csv(&actor).await?,
+            };
+            write_out(output.as_deref(), &csv)
+        }
+    }
+}
+
+pub async fn import(store: &Store, registry: &Registry, command: ImportCommand) -> anyhow::Result<()> {
+    let ImportCommand::Fhir { file, as_user, .. } = command;
+    let actor = actor(store, &as_user).await?;
+    let bytes = if file.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)?;
+        bytes
+    } else {
+        // Read no more than one byte past the limit: a huge file is refused
+        // by its size without being read whole.
+        let handle = std::fs::File::open(&file).with_context(|| format!("could not read {}", file.display()))?;
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(handle, goldthread_domain::fhir::MAX_BYTES as u64 + 1),
+            &mut bytes,
+        )?;
+        bytes
+    };
+    let imported =
+        goldthread_domain::fhir::read_bundle(&bytes, crate::local_time::today()).map_err(|e| problems(&e))?;
+    let done = store
+        .import_plan(&actor, &imported, registry)
+        .await
+        .map_err(|e| not_seen(e, "person", &as_user))?;
+    println!(
+        "Imported as a new draft {} plan number {} ({}) for {} person {}.",
+        done.plan.plan_type,
+        done.plan.number,
+        done.plan.id,
+        if done.new_person { "a new" } else { "the existing" },
+        done.person_id
+    );
+    Ok(())
+}
