@@ -1,7 +1,8 @@
 //! Crash safety (issue 12): the real `goldthread serve` process is killed
 //! with SIGKILL in the middle of a burst of concurrent plan edits, then
 //! started again. Every edit whose response arrived must be there, and the
-//! stored history must still verify. Five times per database.
+//! stored history and the audit log must still verify (`goldthread verify`,
+//! `goldthread audit verify`). Five times per database.
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -161,6 +162,10 @@ async fn killed_mid_burst_loses_no_acknowledged_edit(backend: Backend) {
         "crash ({backend:?}): {ROUNDS} rounds, {} acknowledged edits, none lost",
         acknowledged.len()
     );
+    let (ok, out, err) = goldthread(&url, &["verify"], "");
+    assert!(ok, "the histories verify after the crashes: {out}{err}");
+    let (ok, out, err) = goldthread(&url, &["audit", "verify"], "");
+    assert!(ok, "the audit log verifies after the crashes: {out}{err}");
     let (ok, out, err) = goldthread(&url, &["rebuild-projections"], "");
     assert!(ok, "the history rebuilds after the crashes: {out}{err}");
 }
