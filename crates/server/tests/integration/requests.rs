@@ -2,7 +2,8 @@
 //! through the API and the page starts the plan type's clock, its due date
 //! goes onto the dashboard and into the reminders of the person
 //! responsible, and a met request leaves them; bad input is refused naming
-//! the field, nothing typed lost; records are append-only.
+//! the field, nothing typed lost; records are append-only. And a team's
+//! manager, who sees its dashboard, is set on the team's page.
 
 use serde_json::{Value, json};
 use time::macros::date;
@@ -310,3 +311,52 @@ async fn requests_on_the_page(backend: Backend) {
     assert_eq!(text_of(&html, "#open-requests").unwrap().trim(), "None.");
 }
 both!(requests_on_the_page);
+
+/// An administrator makes a member the team's manager on the team's page
+/// (and back); only then does the team's dashboard open for them.
+async fn a_manager_is_set_on_the_teams_page(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.api_user("admin@example.org", "admin").await;
+    let (grace, grace_api) = app.api_user("grace@example.org", "viewer").await;
+    let (_, team) = admin.post("/teams", json!({"name": "Early help"})).await;
+    let t = team["id"].as_str().unwrap();
+    let (status, _) = admin
+        .post(&format!("/teams/{t}/members"), json!({"user_id": grace.id}))
+        .await;
+    assert_eq!(status, 204);
+    let browser = app.signed_in("admin@example.org").await;
+    let page = format!("/teams/{t}");
+    let (_, html) = browser.get(&page).await;
+    assert!(text_of(&html, "#members").unwrap().contains("Member"));
+    let grace_id = grace.id.to_string();
+    let response = browser
+        .submit(
+            &page,
+            &format!("/teams/{t}/members"),
+            &[("user_id", grace_id.as_str()), ("manager", "true")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let (_, html) = browser.get(&page).await;
+    let members = text_of(&html, "#members").unwrap();
+    assert!(
+        members.contains("Manager") && members.contains("Make a member only"),
+        "{members}"
+    );
+    let (status, _) = grace_api.get(&format!("/dashboard?team={t}")).await;
+    assert_eq!(status, 200);
+    let response = browser
+        .submit(
+            &page,
+            &format!("/teams/{t}/members"),
+            &[("user_id", grace_id.as_str()), ("manager", "false")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let (status, _) = grace_api.get(&format!("/dashboard?team={t}")).await;
+    assert_eq!(status, 404);
+    // Adding again without saying keeps the role.
+    let (_, detail) = admin.get(&format!("/teams/{t}")).await;
+    assert_eq!(detail["members"][0]["manager"], false);
+}
+both!(a_manager_is_set_on_the_teams_page);

@@ -1,6 +1,7 @@
 //! Requests and the manager's dashboard in a real browser: a request for a
 //! child planning meeting recorded on a Child's Plan (refused first, then
-//! saved), marked met, and the team's dashboard its manager sees. Every
+//! saved), marked met, the team's dashboard its manager sees, and the
+//! team's page where an administrator makes a member its manager. Every
 //! page passes axe with no violations, fits a phone and has no snake_case
 //! words.
 
@@ -100,6 +101,16 @@ async fn a_request_and_the_managers_dashboard(backend: Backend) {
     );
     audit.check(&client, "Team dashboard").await;
     screenshot(&client, &format!("team-dashboard-{name}.png")).await;
+
+    // The administrator's team page shows who manages the team.
+    click(&client, "form[action='/sign-out'] button").await;
+    loaded(&client).await;
+    client.goto(&app.url("/sign-in")).await.unwrap();
+    sign_in(&client, "admin@example.org").await;
+    client.goto(&app.url(&format!("/teams/{t}"))).await.unwrap();
+    heading_is(&client, "Early help").await;
+    assert!(text(&client, "#members").await.contains("Manager"));
+    audit.check(&client, "A team, with its manager").await;
 
     // Priya marks it met.
     click(&client, "form[action='/sign-out'] button").await;
