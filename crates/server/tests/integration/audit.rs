@@ -120,6 +120,8 @@ async fn only_administrators_can_search_the_audit(backend: Backend) {
     let (status, body) = admin.get("/audit?day=2027-02-30").await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["errors"][0]["field"], "day");
+    let (status, _) = admin.get("/audit?day=").await;
+    assert_eq!(status, 422);
 
     // The page: administrators only, bad terms named with what was typed kept.
     app.user("viewer@example.org", "Vic Viewer", "viewer").await;
