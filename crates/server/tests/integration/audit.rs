@@ -225,5 +225,18 @@ async fn the_audit_streams_out_as_json_lines(backend: Backend) {
     assert!(ok, "{out}{err}");
     assert!(out.contains("The audit log verifies"), "{out}");
     assert!(out.contains("signed checkpoints (signatures checked)"), "{out}");
+
+    // Administration from the command line is recorded too.
+    let (ok, _, err) = goldthread(
+        &app.database_url,
+        &["user", "deactivate", "--email", "priya@example.org"],
+        "",
+    );
+    assert!(ok, "{err}");
+    let (_, out, _) = goldthread(&app.database_url, &["audit", "export"], "");
+    let last: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(last["action"], "user.deactivate");
+    assert_eq!(last["address"], "command line");
+    assert_eq!(last["outcome"], "allowed");
 }
 both!(the_audit_streams_out_as_json_lines);
