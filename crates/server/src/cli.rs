@@ -377,7 +377,39 @@ fn init_tracing() {
         .try_init();
 }
 
+/// Runs a command; administration (users, teams, tokens, plans) is
+/// recorded in the audit log with its outcome.
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    let action = match &cli.command {
+        Command::User {
+            command: UserCommand::Add { .. },
+        } => Some("user.create"),
+        Command::User {
+            command: UserCommand::Deactivate { .. },
+        } => Some("user.deactivate"),
+        Command::User {
+            command: UserCommand::SetPassword { .. },
+        } => Some("user.change"),
+        Command::Team { command } if !matches!(command, TeamCommand::List) => Some("team.change"),
+        Command::Token {
+            command: TokenCommand::Create { .. },
+        } => Some("token.create"),
+        Command::Token {
+            command: TokenCommand::Revoke { .. },
+        } => Some("token.revoke"),
+        Command::Plan { .. } => Some("plan.change"),
+        _ => None,
+    };
+    let database = cli.database.clone();
+    let result = run_command(cli).await;
+    if let Some(action) = action {
+        let url = database.unwrap_or_else(|| DatabaseUrl::default_sqlite().expose().to_owned());
+        crate::audit::cli::record_command(&url, action, result.is_ok()).await;
+    }
+    result
+}
+
+async fn run_command(cli: Cli) -> anyhow::Result<()> {
     let database = cli
         .database
         .map(DatabaseUrl::new)

@@ -116,3 +116,29 @@ pub async fn verify_histories(store: &Store) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// Records an administration command in the audit log (address "command
+/// line"; never the command's values, which may hold a database password). A failure to record
+/// is reported, not hidden.
+pub async fn record_command(database_url: &str, action: &str, succeeded: bool) {
+    let entry = super::NewEntry {
+        address: Some("command line".to_owned()),
+        action: action.to_owned(),
+        outcome: Some(if succeeded {
+            super::Outcome::Allowed
+        } else {
+            super::Outcome::Refused
+        }),
+        detail: "a goldthread command".to_owned(),
+        ..super::NewEntry::default()
+    };
+    let recorded = async {
+        let store = Store::connect(database_url).await?;
+        let key = Key::read(&Key::default_path(database_url)).ok().flatten();
+        store.append_audit(&[&entry], key.as_ref()).await
+    }
+    .await;
+    if let Err(e) = recorded {
+        eprintln!("warning: could not record this in the audit log: {e}");
+    }
+}

@@ -120,6 +120,8 @@ async fn only_administrators_can_search_the_audit(backend: Backend) {
     let (status, body) = admin.get("/audit?day=2027-02-30").await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["errors"][0]["field"], "day");
+    let (status, _) = admin.get("/audit?day=").await;
+    assert_eq!(status, 422);
 
     // The page: administrators only, bad terms named with what was typed kept.
     app.user("viewer@example.org", "Vic Viewer", "viewer").await;
@@ -132,7 +134,7 @@ async fn only_administrators_can_search_the_audit(backend: Backend) {
     let browser = app.signed_in("ada@example.org").await;
     let (status, html) = browser.get("/admin/audit").await;
     assert_eq!(status, 200, "{html}");
-    assert!(html.contains("sign_in.ok"), "{html}");
+    assert!(html.contains("data-action=\"sign_in.ok\">Signed in"), "{html}");
     let (status, html) = browser.get("/admin/audit?person=leo&day=2027-03-12").await;
     assert_eq!(status, 422);
     assert!(html.contains("s id, for example"), "{html}");
@@ -223,5 +225,18 @@ async fn the_audit_streams_out_as_json_lines(backend: Backend) {
     assert!(ok, "{out}{err}");
     assert!(out.contains("The audit log verifies"), "{out}");
     assert!(out.contains("signed checkpoints (signatures checked)"), "{out}");
+
+    // Administration from the command line is recorded too.
+    let (ok, _, err) = goldthread(
+        &app.database_url,
+        &["user", "deactivate", "--email", "priya@example.org"],
+        "",
+    );
+    assert!(ok, "{err}");
+    let (_, out, _) = goldthread(&app.database_url, &["audit", "export"], "");
+    let last: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(last["action"], "user.deactivate");
+    assert_eq!(last["address"], "command line");
+    assert_eq!(last["outcome"], "allowed");
 }
 both!(the_audit_streams_out_as_json_lines);

@@ -51,6 +51,18 @@ async fn search_audit(
         return Err(ApiError::not_found());
     }
     let paging = Paging::checked(params.limit, params.offset)?;
+    // The API reads the day exactly as documented (the page forgives an
+    // empty box or spaces around it).
+    if params
+        .day
+        .as_deref()
+        .is_some_and(|d| crate::audit::search::parse_day(d).is_none())
+    {
+        return Err(ApiError::invalid(goldthread_domain::error::FieldErrors::single(
+            "day",
+            "Enter a real date in the form YYYY-MM-DD, for example 2027-03-12",
+        )));
+    }
     let terms = Terms {
         person: params.person.map(|u| u.to_string()),
         user: params.user.map(|u| u.to_string()),

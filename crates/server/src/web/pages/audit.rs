@@ -27,6 +27,10 @@ pub fn router() -> Router<AppState> {
 /// One entry as shown.
 struct Row {
     entry: Entry,
+    /// The action in words.
+    what: String,
+    /// What was asked, with the route's placeholders in words.
+    detail: String,
     when: String,
     who: String,
     outcome: &'static str,
@@ -93,6 +97,8 @@ async fn audit_page(
     view.rows = entries
         .into_iter()
         .map(|entry| Row {
+            what: in_words(&entry.action),
+            detail: placeholders_in_words(&entry.detail),
             when: crate::web::format::date_time(crate::store::from_millis(entry.at)),
             who: match &entry.user_id {
                 Some(id) => names.get(id).cloned().unwrap_or_else(|| id.clone()),
@@ -110,4 +116,62 @@ async fn audit_page(
     view.total = total;
     view.pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
     render(&view)
+}
+
+/// An action as people read it: "Read a plan" for `plan.read`.
+fn in_words(action: &str) -> String {
+    let known = match action {
+        "plan.read" => "Read a plan",
+        "plan.change" => "Changed a plan",
+        "person.read" => "Read a person's record",
+        "person.change" => "Changed a person's record",
+        "file.download" => "Downloaded a file",
+        "export" => "Exported",
+        "search" => "Searched or listed",
+        "sign_in.ok" => "Signed in",
+        "sign_in.password_ok" => "Password accepted, second step asked",
+        "sign_in.failed" => "Failed to sign in",
+        "sign_out" => "Signed out",
+        "user.create" => "Added a user",
+        "user.deactivate" => "Deactivated a user",
+        "user.activate" => "Reactivated a user",
+        "user.read" => "Read users",
+        "user.change" => "Changed a user",
+        "team.read" => "Read teams",
+        "team.change" => "Changed a team or what it shares",
+        "token.create" => "Created an API token",
+        "token.revoke" => "Revoked an API token",
+        "two_factor.read" => "Two-factor sign-in page",
+        "two_factor.change" => "Changed two-factor sign-in",
+        "audit.search" => "Searched the audit log",
+        "account.read" => "Read their account",
+        "account.change" => "Changed their account",
+        "page.read" => "Opened a page",
+        "change" => "Changed something",
+        _ => "",
+    };
+    if known.is_empty() {
+        action.replace(['_', '.'], " ")
+    } else {
+        known.to_owned()
+    }
+}
+
+/// `{party_id}` in a route shown as `{party id}`; the rest as recorded.
+fn placeholders_in_words(detail: &str) -> String {
+    let mut out = String::with_capacity(detail.len());
+    let mut inside = false;
+    for c in detail.chars() {
+        match c {
+            '{' => inside = true,
+            '}' => inside = false,
+            '_' if inside => {
+                out.push(' ');
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
 }
