@@ -4,7 +4,8 @@
 //! with typst used as a library.
 //!
 //! The crate knows nothing of plans or databases: the server builds the
-//! document (`crates/server/src/export/document.rs`) with every word chosen,
+//! document with every word chosen (not yet on this branch: see
+//! `docs/wip/pdf-doors.patch`, `crates/server/src/export/document.rs`),
 //! and one generic template lays out every plan type; what differs between
 //! types (title, headings and their order, which tables, colours) is in the
 //! document, taken from the plan type's file.
