@@ -382,6 +382,10 @@ fn check(t: &PlanType) -> Result<(), Problem> {
         return problem(at, what);
     }
     crate::monitoring::clocks::check_rules(&t.clocks)?;
+    if let Err(message) = t.print.validate() {
+        let (at, what) = message.split_once(": ").unwrap_or(("print", message.as_str()));
+        return problem(at, what);
+    }
     check_sections(t)
 }
 

@@ -54,6 +54,7 @@
 //! name, the line and column, and the field: see [`PlanTypeError`].
 
 mod load;
+mod print;
 mod vocab;
 
 #[cfg(test)]
@@ -66,6 +67,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use load::{PlanTypeError, PlanTypeErrorKind, parse};
+pub use print::{DEFAULT_CONFIDENTIALITY, PrintLayout, PrintTable};
 pub(crate) use vocab::name_enum;
 pub use vocab::{Field, SectionKind, TEXT_KEYS, TextKey, UnknownName, Whose, WrittenBy, text_key};
 
@@ -111,6 +113,9 @@ pub struct PlanType {
     /// ([`crate::approval`]).
     #[serde(default)]
     pub approval: crate::approval::ApprovalRules,
+    /// How plans of the type print (the optional `[print]` table).
+    #[serde(default)]
+    pub print: PrintLayout,
 }
 
 /// An area of need ("Cognition and Learning", "Housing", …).
