@@ -4,8 +4,8 @@
 mod account;
 pub mod agreements;
 pub mod approval;
-pub mod consent;
 mod audit;
+pub mod consent;
 pub mod dashboard;
 pub mod dates;
 mod exports;
