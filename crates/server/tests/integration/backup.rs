@@ -1,6 +1,6 @@
 //! `goldthread backup` and `goldthread restore` (issue 12): an online
 //! backup of a running SQLite database, restored elsewhere, gives every
-//! table equal; a restore over a database in use is refused. PostgreSQL
+//! table equal and verifies; a restore over a database in use is refused. PostgreSQL
 //! uses pg_dump and pg_restore (the commands say so).
 
 use std::str::FromStr;
@@ -84,6 +84,14 @@ async fn backup_and_restore_give_every_table_equal() {
     let (ok, out, err) = goldthread(&restored, &["restore", file], "");
     assert!(ok, "{out}{err}");
     assert_eq!(tables(&restored).await, live);
+    // The restored copy verifies: every plan's and person's history, and
+    // the audit log with its signed checkpoints (the key is kept outside
+    // the database, so it is the live database's key).
+    let (ok, out, err) = goldthread(&restored, &["verify"], "");
+    assert!(ok, "the restored histories verify: {out}{err}");
+    let key = goldthread::audit::Key::default_path(&app.database_url);
+    let (ok, out, err) = goldthread(&restored, &["audit", "verify", "--key", key.to_str().unwrap()], "");
+    assert!(ok, "the restored audit log verifies: {out}{err}");
     // And it serves.
     let again = spawn_on_url(Backend::Sqlite, restored).await;
     let (_, api) = again.api_user("check@example.org", "admin").await;
