@@ -153,5 +153,28 @@ pub(super) async fn write(writer: &mut Writer<'_>, on: Date) -> anyhow::Result<(
         };
         writer.apply(Change::AgreementRecorded { agreement }).await?;
     }
+    consent(writer, on).await?;
     approve(writer, on).await
+}
+
+/// Consent to share, as the family gave it when the plan was agreed (S3):
+/// Leo's parents consent to his plan being shared with the school's and
+/// the health services' practitioners involved.
+async fn consent(writer: &mut Writer<'_>, on: Date) -> anyhow::Result<()> {
+    if writer.plan_type.id != "MSP" {
+        return Ok(());
+    }
+    for organisation in ["Kirklees Children's Therapy Service", "Kirklees Health Visiting"] {
+        let consent = goldthread_domain::consent::ConsentDecision {
+            purpose: goldthread_domain::consent::Purpose::Sharing,
+            organisation: organisation.into(),
+            decision: goldthread_domain::consent::Decision::Given,
+            given_by: "Claire Martin".into(),
+            on_behalf_of: Some("Leo Martin".into()),
+            on,
+            note: None,
+        };
+        writer.apply(Change::ConsentRecorded { consent }).await?;
+    }
+    Ok(())
 }
