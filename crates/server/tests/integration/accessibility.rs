@@ -450,6 +450,12 @@ async fn main_pages_pass_axe(backend: Backend) {
     client.goto(&format!("{plan}/as/PB")).await.unwrap();
     heading_is(&client, "Leo's My Support Plan").await;
     audit.check(&client, "Plan on another form, with gaps").await;
+    client.goto(&format!("{plan}/consent")).await.unwrap();
+    heading_is(&client, "Consent to share").await;
+    audit.check(&client, "Consent to share").await;
+    click(&client, "main form button[type=submit]").await;
+    errors_shown(&client).await;
+    audit.check(&client, "Consent to share, with errors").await;
     client.goto(&format!("{plan}/status")).await.unwrap();
     heading_is(&client, "Leo's My Support Plan").await;
     audit.check(&client, "Change the plan's status").await;
