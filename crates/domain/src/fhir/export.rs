@@ -416,6 +416,41 @@ pub fn export_bundle(input: &ExportInput) -> Value {
         entries.push((id, resource));
     }
 
+    // Consent to share per purpose and organisation (S3): every decision in
+    // order, given as a permit and withdrawn as a deny.
+    for (n, recorded) in plan.consents.decisions.iter().enumerate() {
+        let d = &recorded.decision;
+        let id = derived(plan.id, &format!("consent-decision/{n}"));
+        let given = recorded.is_given();
+        let mut resource = json!({
+            "resourceType": "Consent",
+            "id": id.to_string(),
+            "status": "active",
+            "scope": concept("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy", Some("Privacy Consent")),
+            "category": [concept("http://loinc.org", "59284-0", Some("Patient Consent"))],
+            "patient": patient_ref(),
+            "dateTime": d.on.to_string(),
+            "performer": [{ "display": d.given_by }],
+            "organization": [{ "display": d.organisation }],
+            "policyRule": if given {
+                concept("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTIN", Some("opt-in"))
+            } else {
+                concept("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTOUT", Some("opt-out"))
+            },
+            "provision": {
+                "type": if given { "permit" } else { "deny" },
+                "purpose": [coding(system::CONSENT_PURPOSE, d.purpose.as_str(), Some(d.purpose.label()))],
+            },
+        });
+        if let Some(whom) = &d.on_behalf_of {
+            push_ext(&mut resource, string_ext(ext::ON_BEHALF_OF, whom));
+        }
+        if let Some(note) = &d.note {
+            push_ext(&mut resource, string_ext(ext::NOTES, note));
+        }
+        entries.push((id, resource));
+    }
+
     // The plan itself.
     let activities: Vec<Value> = content.provision.iter().map(|p| activity(plan, p)).collect();
     let type_name = plan_type.map_or(plan.plan_type.as_str(), |t| t.name.as_str());

@@ -723,6 +723,54 @@ fn read_plan(b: &mut Bundle, today: Date) -> Option<Imported> {
     let mut other_plans = Vec::new();
     for i in b.of_type("Consent") {
         let (at, v) = (b.at(i), b.resources[i]);
+        // Consent to share per purpose and organisation: a decision.
+        if let Some(code) = list(v.get("provision").unwrap_or(&EMPTY), "purpose")
+            .find(|c| s(c, "system") == Some(system::CONSENT_PURPOSE))
+            .and_then(|c| s(c, "code"))
+        {
+            let Some(purpose) = crate::consent::Purpose::parse(code) else {
+                b.err(
+                    &format!("{at}.provision.purpose"),
+                    format!("Unknown consent purpose \"{code}\""),
+                );
+                continue;
+            };
+            let decision = match v.get("provision").and_then(|p| s(p, "type")) {
+                Some("permit") => crate::consent::Decision::Given,
+                Some("deny") => crate::consent::Decision::Withdrawn,
+                _ => {
+                    b.err(
+                        &format!("{at}.provision.type"),
+                        "A consent decision is a permit (given) or a deny (withdrawn)",
+                    );
+                    continue;
+                }
+            };
+            let on = b.date(&format!("{at}.dateTime"), v.get("dateTime"));
+            let given_by = list(v, "performer").find_map(|p| s(p, "display")).map(str::to_owned);
+            let organisation = list(v, "organization").find_map(|o| s(o, "display")).map(str::to_owned);
+            match (on, given_by, organisation) {
+                (Some(on), Some(given_by), Some(organisation)) => changes.push(Located {
+                    at: at.clone(),
+                    value: Change::ConsentRecorded {
+                        consent: crate::consent::ConsentDecision {
+                            purpose,
+                            organisation,
+                            decision,
+                            given_by,
+                            on_behalf_of: ext_string(v, ext::ON_BEHALF_OF),
+                            on,
+                            note: ext_string(v, ext::NOTES),
+                        },
+                    },
+                }),
+                _ => b.err(
+                    &at,
+                    "A consent decision must say who gave it (performer.display), when (dateTime) and for which organisation (organization.display)",
+                ),
+            }
+            continue;
+        }
         let purpose = list(v.get("provision").unwrap_or(&EMPTY), "purpose")
             .find(|c| s(c, "system") == Some(system::OTHER_PLAN))
             .and_then(|c| s(c, "code"));

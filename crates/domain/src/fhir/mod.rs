@@ -56,6 +56,7 @@ pub mod system {
     pub const SERVICE: &str = "https://goldthread.example/fhir/CodeSystem/service";
     pub const FUNDING: &str = "https://goldthread.example/fhir/CodeSystem/funding";
     pub const OTHER_PLAN: &str = "https://goldthread.example/fhir/CodeSystem/other-plan";
+    pub const CONSENT_PURPOSE: &str = "https://goldthread.example/fhir/CodeSystem/consent-purpose";
     pub const RESPONSE: &str = "https://goldthread.example/fhir/CodeSystem/agreement-response";
     pub const CONTENT_HASH: &str = "https://goldthread.example/fhir/sid/content-hash";
     pub const PROGRESS: &str = "https://goldthread.example/fhir/CodeSystem/progress-rating";
@@ -78,6 +79,7 @@ pub mod extension {
     pub const FUNDING: &str = "https://goldthread.example/fhir/StructureDefinition/funding";
     pub const ENDED: &str = "https://goldthread.example/fhir/StructureDefinition/ended";
     pub const NOTES: &str = "https://goldthread.example/fhir/StructureDefinition/notes";
+    pub const ON_BEHALF_OF: &str = "https://goldthread.example/fhir/StructureDefinition/on-behalf-of";
 }
 
 /// What stays the same when a plan goes out and comes back in (export →

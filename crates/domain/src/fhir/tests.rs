@@ -317,3 +317,33 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn consent_decisions_go_out_and_come_back_in_order() {
+    use crate::consent::{ConsentDecision, Decision, Purpose};
+    let (mut plan, msp) = rich_plan();
+    for decision in [Decision::Given, Decision::Withdrawn] {
+        let consent = ConsentDecision {
+            purpose: Purpose::Sharing,
+            organisation: "Kirklees Health Visiting".into(),
+            decision,
+            given_by: "Claire Martin".into(),
+            on_behalf_of: Some("Leo Martin".into()),
+            on: time::macros::date!(2026 - 11 - 02),
+            note: None,
+        };
+        crate::testkit::step(&mut plan, crate::plan::Change::ConsentRecorded { consent }).unwrap();
+    }
+    let first = export(&plan, &msp);
+    let denies = first["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["resource"]["resourceType"] == "Consent" && e["resource"]["provision"]["type"] == "deny")
+        .count();
+    assert_eq!(denies, 1, "the withdrawal is a deny");
+    let copy = import(&first, &msp).unwrap();
+    assert_eq!(copy.consents.decisions.len(), 2, "given, then withdrawn");
+    assert!(copy.consents.sharing_withdrawn("Kirklees Health Visiting"));
+    assert_eq!(comparable(&first), comparable(&export(&copy, &msp)));
+}
