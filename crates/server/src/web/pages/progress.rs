@@ -388,23 +388,19 @@ async fn save_note(
         _ => (None, None),
     };
     let input = ProgressNoteInput {
-        date: date.or_else(|| (!boxes.is_empty()).then(|| "0001-01-01".to_owned())),
+        date: date_or_stand_in(date, &boxes),
         outcome_id,
         target_id,
         text: form.get("note-text"),
         behaviour_or_skill: form.get("note-behaviour").is_some(),
     };
-    let result = if boxes.is_empty() {
-        state
-            .store
-            .record_note(&user.actor(), view.plan.id, &input, state.config.today())
-            .await
-            .map(|_| ())
-    } else {
-        Err(StoreError::Invalid(
-            input.parse(&view.plan, state.config.today()).err().unwrap_or_default(),
-        ))
-    };
+    let today = state.config.today();
+    let actor = user.actor();
+    let save = state.store.record_note(&actor, view.plan.id, &input, today);
+    let result = save_unless_boxes_failed(&boxes, save, || {
+        input.parse(&view.plan, today).err().unwrap_or_default()
+    })
+    .await;
     let typed = Typed {
         link,
         text: form.text("note-text"),
@@ -433,21 +429,17 @@ async fn save_rating(
     let date = form.read_date("rating-date", "The date of the rating", &mut boxes);
     let input = RatingInput {
         outcome_id: form.uuid("rating-outcome"),
-        date: date.or_else(|| (!boxes.is_empty()).then(|| "0001-01-01".to_owned())),
+        date: date_or_stand_in(date, &boxes),
         rater: form.get("rating-rater"),
         score: form.get("rating-score"),
     };
-    let result = if boxes.is_empty() {
-        state
-            .store
-            .record_rating(&user.actor(), view.plan.id, &input, state.config.today())
-            .await
-            .map(|_| ())
-    } else {
-        Err(StoreError::Invalid(
-            input.parse(&view.plan, state.config.today()).err().unwrap_or_default(),
-        ))
-    };
+    let today = state.config.today();
+    let actor = user.actor();
+    let save = state.store.record_rating(&actor, view.plan.id, &input, today);
+    let result = save_unless_boxes_failed(&boxes, save, || {
+        input.parse(&view.plan, today).err().unwrap_or_default()
+    })
+    .await;
     let typed = Typed {
         outcome: form.text("rating-outcome"),
         rater: form.text("rating-rater"),
@@ -476,21 +468,17 @@ async fn save_attendance(
     let date = form.read_date("attendance-date", "The date of the session", &mut boxes);
     let input = AttendanceInput {
         provision_id: form.uuid("attendance-provision"),
-        date: date.or_else(|| (!boxes.is_empty()).then(|| "0001-01-01".to_owned())),
+        date: date_or_stand_in(date, &boxes),
         status: form.get("attendance-status"),
         cancelled_by: form.get("attendance-cancelled_by").filter(|v| !v.is_empty()),
     };
-    let result = if boxes.is_empty() {
-        state
-            .store
-            .record_attendance(&user.actor(), view.plan.id, &input, state.config.today())
-            .await
-            .map(|_| ())
-    } else {
-        Err(StoreError::Invalid(
-            input.parse(&view.plan, state.config.today()).err().unwrap_or_default(),
-        ))
-    };
+    let today = state.config.today();
+    let actor = user.actor();
+    let save = state.store.record_attendance(&actor, view.plan.id, &input, today);
+    let result = save_unless_boxes_failed(&boxes, save, || {
+        input.parse(&view.plan, today).err().unwrap_or_default()
+    })
+    .await;
     let typed = Typed {
         provision: form.text("attendance-provision"),
         status: form.text("attendance-status"),
@@ -521,4 +509,25 @@ async fn progress_picture(
         svg,
     )
         .into_response())
+}
+
+/// The date handed to the domain's input: what the boxes read, or, when
+/// they did not, a stand-in so that the domain still names every other
+/// field's problem (the boxes' own message is the one shown for the date).
+pub(super) fn date_or_stand_in(date: Option<String>, boxes: &FieldErrors) -> Option<String> {
+    date.or_else(|| (!boxes.is_empty()).then(|| "0001-01-01".to_owned()))
+}
+
+/// Saves when the date boxes read; otherwise answers with the domain's
+/// errors for the rest of the form, saving nothing.
+pub(super) async fn save_unless_boxes_failed<T>(
+    boxes: &FieldErrors,
+    save: impl std::future::Future<Output = Result<T, StoreError>>,
+    rest: impl FnOnce() -> FieldErrors,
+) -> Result<(), StoreError> {
+    if boxes.is_empty() {
+        save.await.map(|_| ())
+    } else {
+        Err(StoreError::Invalid(rest()))
+    }
 }

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use super::dates::DateBoxes;
 use super::meetings::{Pairs, merge_errors};
 use super::plans::{PlanView, load_view, load_writable_view};
-use super::progress::Choice;
+use super::progress::{Choice, date_or_stand_in, save_unless_boxes_failed};
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::store::{RequestRecord, StoreError};
 use crate::web::AppState;
@@ -206,23 +206,18 @@ async fn save_request(
     let date = form.read_date("request-date", "The date the request was made", &mut boxes);
     let input = RequestInput {
         clock: form.get("request-clock"),
-        date: date.or_else(|| (!boxes.is_empty()).then(|| "0001-01-01".to_owned())),
+        date: date_or_stand_in(date, &boxes),
         requested_by: form.get("request-by"),
         what: form.get("request-what"),
     };
     let today = state.config.today();
-    let result = if boxes.is_empty() {
-        state
-            .store
-            .record_request(&user.actor(), view.plan.id, &input, today)
-            .await
-            .map(|_| ())
-    } else {
+    let actor = user.actor();
+    let save = state.store.record_request(&actor, view.plan.id, &input, today);
+    let result = save_unless_boxes_failed(&boxes, save, || {
         let plan_type = state.plan_types.get(&view.plan.plan_type);
-        Err(StoreError::Invalid(
-            input.parse(&view.plan, plan_type, today).err().unwrap_or_default(),
-        ))
-    };
+        input.parse(&view.plan, plan_type, today).err().unwrap_or_default()
+    })
+    .await;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{}/requests?saved=request", view.plan.id)).into_response()),
         Err(StoreError::Invalid(errors)) => {
