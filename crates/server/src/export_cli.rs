@@ -1,4 +1,4 @@
-//! `goldthread export fhir|csv` and `goldthread import fhir` (issue 13):
+//! `goldthread export fhir|csv|pdf` and `goldthread import fhir` (issue 13):
 //! the same as the API's `GET /plans/{id}/fhir`, `GET /plans/{id}/provision.csv`,
 //! `GET /provision.csv` and `POST /fhir/import`, acting as a named user
 //! (whose access decides what they may export).
@@ -42,6 +42,25 @@ pub enum ExportCommand {
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
     },
+    /// Print a plan as a PDF in its plan type's layout (or on another
+    /// type's form with --form).
+    Pdf {
+        /// The plan's id.
+        plan_id: Uuid,
+        /// Where to write the PDF.
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// The e-mail address of the user printing it: the plan is read
+        /// with their access.
+        #[arg(long = "as")]
+        as_user: String,
+        /// Print on another plan type's form, e.g. PB for a blank sheet.
+        #[arg(long)]
+        form: Option<String>,
+        /// A folder of the organisation's own plan types (*.toml).
+        #[arg(long, env = "GOLDTHREAD_PLAN_TYPES")]
+        plan_types: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -63,7 +82,7 @@ pub enum ImportCommand {
 impl ExportCommand {
     pub fn plan_types(&self) -> Option<PathBuf> {
         match self {
-            ExportCommand::Fhir { plan_types, .. } => plan_types.clone(),
+            ExportCommand::Fhir { plan_types, .. } | ExportCommand::Pdf { plan_types, .. } => plan_types.clone(),
             ExportCommand::Csv { .. } => None,
         }
     }
@@ -149,6 +168,30 @@ pub async fn export(store: &Store, registry: &Registry, command: ExportCommand) 
                 None => store.caseload_csv(&actor).await?,
             };
             write_out(output.as_deref(), &csv)
+        }
+        ExportCommand::Pdf {
+            plan_id,
+            output,
+            as_user,
+            form,
+            ..
+        } => {
+            let actor = actor(store, &as_user).await?;
+            let printed = match crate::export::plan_pdf(store, registry, &actor, plan_id, form.as_deref()).await {
+                Err(crate::export::ExportError::Store(StoreError::NotFound)) => match form {
+                    Some(form) => bail!("no plan with the id {plan_id} that {as_user} may see, or no form {form}"),
+                    None => bail!("no plan with the id {plan_id} that {as_user} may see"),
+                },
+                other => other?,
+            };
+            std::fs::write(&output, &printed.bytes).with_context(|| format!("could not write {}", output.display()))?;
+            println!(
+                "Wrote {} ({} KB) to {}.",
+                printed.file_name,
+                printed.bytes.len().div_ceil(1024),
+                output.display()
+            );
+            Ok(())
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod config;
 pub mod csv_export;
 pub mod demo;
 pub mod export_cli;
+pub mod export;
 pub mod local_time;
 pub mod mail;
 pub mod reminders;

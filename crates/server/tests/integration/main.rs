@@ -24,6 +24,7 @@ mod contract;
 mod crash;
 mod csv_export;
 mod fhir;
+mod documents_pdf;
 mod fuzz;
 mod history;
 mod mail;

@@ -7,6 +7,7 @@ pub mod approval;
 mod audit;
 mod contract;
 mod fhir;
+mod documents;
 mod minutes;
 mod monitoring;
 mod people;
@@ -87,6 +88,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(approval::router())
         .merge(plans::router())
         .merge(transfer::router())
+        .merge(documents::router())
         .merge(plan_types::router())
         .merge(users::router())
         .merge(teams::router())

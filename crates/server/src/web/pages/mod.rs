@@ -23,6 +23,7 @@ pub mod mine;
 mod parties;
 pub mod people;
 pub mod plans;
+pub mod print;
 pub mod reviews;
 pub mod sections;
 mod sign_in;
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .merge(audit::router())
         .merge(people::router())
         .merge(plans::router())
+        .merge(print::router())
         .merge(parties::router())
         .merge(agreements::router())
         .merge(approval::router())

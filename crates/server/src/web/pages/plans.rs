@@ -329,6 +329,7 @@ impl ShowPage {
 }
 
 struct OtherForm {
+    id: String,
     name: String,
     gaps: Vec<goldthread_domain::plan_type::Gap>,
 }
@@ -349,6 +350,7 @@ fn show_page(
             (
                 Some(other),
                 Some(OtherForm {
+                    id: other.id.clone(),
                     name: other.name.clone(),
                     gaps,
                 }),

@@ -31,7 +31,7 @@ use parse::Data;
 use records::{record_page, save_record};
 use remove::{remove_item, remove_page};
 use texts::{save_texts, texts_page};
-pub use views::{Body, SectionView, editable, group_kind, section_views, whose_label};
+pub use views::{Body, ProvisionView, SectionView, editable, group_kind, section_views, whose_label};
 
 use axum::routing::{get, post};
 use axum::{Form, Router};
