@@ -205,7 +205,10 @@ async fn demo_plans_print(backend: Backend) {
             );
             assert!(text.contains("Formal review R2, 30 November 2026"));
             assert!(text.contains("Agreed as"), "agreement details in the signature blocks");
-            assert!(text.contains("Version hash sha256:"), "{text}");
+            assert!(
+                text.contains("Version hash c1:"),
+                "the canonical hash agreed to: {text}"
+            );
         }
     }
 }
