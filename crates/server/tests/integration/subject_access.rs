@@ -402,6 +402,12 @@ async fn subject_access_is_for_administrators_only(backend: Backend) {
         .unwrap();
     assert_eq!(response.status(), 303);
     assert!(crate::helpers::location(&response).starts_with("/sign-in"));
+    // A reason longer than the document allows is refused, naming it.
+    let (status, problem) = admin
+        .get(&format!("/people/{leo}/subject-access?reason={}", "x".repeat(1001)))
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "reason");
     // An administrator asking for someone who does not exist.
     let (status, _, _) = get_bytes(&admin, &format!("/people/{missing}/subject-access")).await;
     assert_eq!(status, 404);

@@ -6,6 +6,7 @@
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use goldthread_domain::error::FieldErrors;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -18,6 +19,9 @@ use crate::web::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(subject_access_export))
 }
+
+/// The longest reason kept.
+const MAX_REASON: usize = 1000;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -47,9 +51,16 @@ async fn subject_access_export(
 ) -> Result<Response, ApiError> {
     // Recorded as an export whatever its outcome (refused to others).
     crate::audit::note_action(subject_access::ACTION);
+    let person_id = parse_id(&id)?;
+    if params.reason.as_deref().is_some_and(|r| r.chars().count() > MAX_REASON) {
+        return Err(ApiError::invalid(FieldErrors::single(
+            "reason",
+            format!("Keep the reason to {MAX_REASON} characters or fewer"),
+        )));
+    }
     let request = subject_access::Request {
         actor: &actor,
-        person_id: parse_id(&id)?,
+        person_id,
         reason: params.reason.as_deref(),
     };
     let archive = subject_access::archive(&state.store, &state.plan_types, &request).await?;
