@@ -98,7 +98,8 @@ enum Command {
         #[command(subcommand)]
         command: PlanCommand,
     },
-    /// Export a plan for another system: FHIR R4 or CSV.
+    /// Export a plan for another system (FHIR R4, CSV, PDF), or everything
+    /// held about a person (subject access).
     Export {
         #[command(subcommand)]
         command: crate::export_cli::ExportCommand,
@@ -685,7 +686,7 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             let config = base_config(local, None, command.plan_types());
             let registry = startup::load_plan_types(&config)?;
             let store = startup::connect(&config).await?;
-            crate::export_cli::export(&store, &registry, command).await?;
+            crate::export_cli::export(&store, &registry, command, database.expose()).await?;
         }
         Command::Import { command } => {
             let config = base_config(local, None, command.plan_types());

@@ -1,4 +1,4 @@
-//! `goldthread export fhir|csv|pdf` and `goldthread import fhir` (issue 13):
+//! `goldthread export fhir|csv|pdf|person` and `goldthread import fhir` (issue 13):
 //! the same as the API's `GET /plans/{id}/fhir`, `GET /plans/{id}/provision.csv`,
 //! `GET /provision.csv` and `POST /fhir/import`, acting as a named user
 //! (whose access decides what they may export).
@@ -61,6 +61,28 @@ pub enum ExportCommand {
         #[arg(long, env = "GOLDTHREAD_PLAN_TYPES")]
         plan_types: Option<PathBuf>,
     },
+    /// Everything held about a person (a subject access request) as a zip:
+    /// JSON of their record and every plan, version, review, note,
+    /// agreement and request, each plan's PDF, the uploaded files, the
+    /// audit entries about them, and a README. Administrators only; the
+    /// export is recorded in the audit log.
+    Person {
+        /// The person's id.
+        person_id: Uuid,
+        /// Where to write the archive (FILE.zip).
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// The e-mail address of the administrator exporting it.
+        #[arg(long = "as")]
+        as_user: String,
+        /// Why (for example the request's reference); kept in the audit log
+        /// and the archive's README.
+        #[arg(long)]
+        reason: Option<String>,
+        /// A folder of the organisation's own plan types (*.toml).
+        #[arg(long, env = "GOLDTHREAD_PLAN_TYPES")]
+        plan_types: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -82,7 +104,9 @@ pub enum ImportCommand {
 impl ExportCommand {
     pub fn plan_types(&self) -> Option<PathBuf> {
         match self {
-            ExportCommand::Fhir { plan_types, .. } | ExportCommand::Pdf { plan_types, .. } => plan_types.clone(),
+            ExportCommand::Fhir { plan_types, .. }
+            | ExportCommand::Pdf { plan_types, .. }
+            | ExportCommand::Person { plan_types, .. } => plan_types.clone(),
             ExportCommand::Csv { .. } => None,
         }
     }
@@ -137,7 +161,14 @@ fn not_seen(error: StoreError, what: &str, email: &str) -> anyhow::Error {
     }
 }
 
-pub async fn export(store: &Store, registry: &Registry, command: ExportCommand) -> anyhow::Result<()> {
+/// `database_url` says where the audit's checkpoint key is (for the entry
+/// a subject-access export writes).
+pub async fn export(
+    store: &Store,
+    registry: &Registry,
+    command: ExportCommand,
+    database_url: &str,
+) -> anyhow::Result<()> {
     match command {
         ExportCommand::Fhir {
             plan_id,
@@ -193,7 +224,83 @@ pub async fn export(store: &Store, registry: &Registry, command: ExportCommand) 
             );
             Ok(())
         }
+        ExportCommand::Person {
+            person_id,
+            output,
+            as_user,
+            reason,
+            ..
+        } => {
+            export_person(
+                store,
+                registry,
+                database_url,
+                person_id,
+                &output,
+                &as_user,
+                reason.as_deref(),
+            )
+            .await
+        }
     }
+}
+
+/// `goldthread export person`: the archive written to `output`, and the
+/// export recorded in the audit log (who, whose record, why), refused or not.
+async fn export_person(
+    store: &Store,
+    registry: &Registry,
+    database_url: &str,
+    person_id: Uuid,
+    output: &Path,
+    as_user: &str,
+    reason: Option<&str>,
+) -> anyhow::Result<()> {
+    use crate::export::subject_access;
+    let actor = actor(store, as_user).await?;
+    let request = subject_access::Request {
+        actor: &actor,
+        person_id,
+        reason,
+    };
+    let made = subject_access::archive(store, registry, &request).await;
+    let outcome = match &made {
+        Ok(_) => crate::audit::Outcome::Allowed,
+        Err(crate::export::ExportError::Store(StoreError::NotFound)) => crate::audit::Outcome::Missing,
+        Err(_) => crate::audit::Outcome::Failed,
+    };
+    let entry = crate::audit::NewEntry {
+        user_id: Some(actor.id),
+        address: Some("command line".to_owned()),
+        action: subject_access::ACTION.to_owned(),
+        person_id: Some(person_id),
+        outcome: Some(outcome),
+        reason: subject_access::clean_reason(reason),
+        detail: "goldthread export person".to_owned(),
+        ..crate::audit::NewEntry::default()
+    };
+    let key = crate::audit::Key::read(&crate::audit::Key::default_path(database_url))
+        .ok()
+        .flatten();
+    // Nothing is handed out that the audit log does not record.
+    store
+        .append_audit(&[&entry], key.as_ref())
+        .await
+        .context("the export could not be recorded in the audit log, so it was not written")?;
+    let archive = match made {
+        Err(crate::export::ExportError::Store(StoreError::NotFound)) => {
+            bail!("no person with the id {person_id} whose record {as_user} may export (administrators only)")
+        }
+        other => other?,
+    };
+    std::fs::write(output, &archive.bytes).with_context(|| format!("could not write {}", output.display()))?;
+    println!(
+        "Wrote everything held about person {person_id} ({} files, {} KB) to {}.",
+        archive.entries,
+        archive.bytes.len().div_ceil(1024),
+        output.display()
+    );
+    Ok(())
 }
 
 pub async fn import(store: &Store, registry: &Registry, command: ImportCommand) -> anyhow::Result<()> {

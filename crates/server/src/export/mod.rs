@@ -5,6 +5,7 @@
 //! see answers exactly like one that does not exist.
 
 pub mod document;
+pub mod subject_access;
 
 use goldthread_domain::plan_type::Registry;
 use goldthread_domain::user::Actor;

@@ -485,6 +485,12 @@ async fn main_pages_pass_axe(backend: Backend) {
     click(&client, "main form button[type=submit]").await;
     errors_shown(&client).await;
     audit.check(&client, "Add a user, with errors").await;
+    client.goto(&format!("{person}/subject-access")).await.unwrap();
+    heading_is(&client, "Export everything held about this person").await;
+    audit.check(&client, "Subject access export").await;
+    click(&client, "main form button[type=submit]").await;
+    errors_shown(&client).await;
+    audit.check(&client, "Subject access export, with errors").await;
     client.close().await.unwrap();
 
     let name = match backend {

@@ -45,6 +45,7 @@ mod reviews;
 mod rules;
 mod sessions;
 mod sign_in_security;
+mod subject_access;
 mod succession_files;
 mod tamper;
 mod teams;

@@ -16,6 +16,7 @@ mod plans;
 mod problem;
 mod requests;
 pub mod reviews;
+pub mod subject_access;
 mod teams;
 mod transfer;
 mod users;
@@ -98,6 +99,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(reviews::router())
         .merge(audit::router())
         .merge(fhir::router())
+        .merge(subject_access::router())
         .split_for_parts();
     document_problems(&mut openapi);
     (router, openapi)

@@ -127,6 +127,7 @@ fn in_words(action: &str) -> String {
         "person.change" => "Changed a person's record",
         "file.download" => "Downloaded a file",
         "export" => "Exported",
+        "subject_access.export" => "Exported everything held about a person (subject access)",
         "search" => "Searched or listed",
         "sign_in.ok" => "Signed in",
         "sign_in.password_ok" => "Password accepted, second step asked",

@@ -27,6 +27,7 @@ pub mod print;
 pub mod reviews;
 pub mod sections;
 mod sign_in;
+mod subject_access;
 mod teams;
 pub mod transfer;
 mod two_factor;
@@ -72,6 +73,7 @@ pub fn router() -> Router<AppState> {
         .merge(progress::router())
         .merge(requests::router())
         .merge(exports::router())
+        .merge(subject_access::router())
         .merge(crate::web::oidc::router())
 }
 
