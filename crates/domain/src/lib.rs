@@ -20,6 +20,7 @@ pub mod monitoring;
 pub mod person;
 pub mod plan;
 pub mod plan_type;
+pub mod retention;
 pub mod review;
 pub mod rules;
 pub mod succession;

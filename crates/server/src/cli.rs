@@ -141,6 +141,11 @@ enum Command {
         #[command(subcommand)]
         command: crate::audit::cli::AuditCommand,
     },
+    /// Retention: remove what is due (or list it with --dry-run), legal holds.
+    Retention {
+        #[command(subcommand)]
+        command: crate::retention::RetentionCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -399,6 +404,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             command: TokenCommand::Revoke { .. },
         } => Some("token.revoke"),
         Command::Plan { .. } => Some("plan.change"),
+        Command::Retention { command } => command.audit_action(),
         _ => None,
     };
     let database = cli.database.clone();
@@ -705,6 +711,12 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
         Command::Audit { command } => {
             let store = startup::connect(&base_config(local, None, None)).await?;
             crate::audit::cli::run(&store, database.expose(), command).await?;
+        }
+        Command::Retention { command } => {
+            let config = base_config(local, None, command.plan_types());
+            crate::store::set_plan_types(startup::load_plan_types(&config)?);
+            let store = startup::connect(&config).await?;
+            crate::retention::run(&store, database.expose(), config.today(), command).await?;
         }
     }
     Ok(())

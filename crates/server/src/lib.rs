@@ -23,6 +23,7 @@ pub mod export_cli;
 pub mod local_time;
 pub mod mail;
 pub mod reminders;
+pub mod retention;
 pub mod startup;
 pub mod store;
 pub mod throttle;

@@ -20,6 +20,8 @@ pub struct Application {
     /// Whether reminders are e-mailed too (yes unless
     /// [`Application::without_reminder_email`]), with links to here.
     reminder_email: Option<crate::reminders::ReminderEmail>,
+    /// The audit checkpoint key, for the retention scheduler's entries.
+    audit_key: Option<crate::audit::Key>,
 }
 
 impl Application {
@@ -39,14 +41,17 @@ impl Application {
         crate::store::set_plan_types(plan_types.clone());
         let today = config.today;
         let public_url = config.public_url.clone();
+        let key_path = crate::audit::Key::default_path(config.database.expose());
         let state = AppState::new(store.clone(), plan_types, config, secret);
         let router = web::router(state);
+        let audit_key = crate::audit::Key::read(&key_path).ok().flatten();
         Ok(Application {
             listener,
             router,
             store,
             today,
             reminder_email: Some(crate::reminders::ReminderEmail { public_url }),
+            audit_key,
         })
     }
 
@@ -73,6 +78,11 @@ impl Application {
             self.reminder_email.clone(),
             move || today.unwrap_or_else(crate::local_time::today),
         ));
+        let retention = tokio::spawn(crate::retention::in_background(
+            self.store.clone(),
+            self.audit_key.clone(),
+            move || today.unwrap_or_else(crate::local_time::today),
+        ));
         let service = self
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -81,6 +91,7 @@ impl Application {
             .await;
         purge.abort();
         reminders.abort();
+        retention.abort();
         served
     }
 }

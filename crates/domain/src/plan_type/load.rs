@@ -382,6 +382,9 @@ fn check(t: &PlanType) -> Result<(), Problem> {
         return problem(at, what);
     }
     crate::monitoring::clocks::check_rules(&t.clocks)?;
+    if let Some(retention) = &t.retention {
+        retention.validate()?;
+    }
     if let Err(message) = t.print.validate() {
         let (at, what) = message.split_once(": ").unwrap_or(("print", message.as_str()));
         return problem(at, what);

@@ -116,6 +116,11 @@ pub struct PlanType {
     /// How plans of the type print (the optional `[print]` table).
     #[serde(default)]
     pub print: PrintLayout,
+    /// How long closed plans of the type are kept (the optional
+    /// `[retention]` table; without it they are kept until one is set),
+    /// see [`crate::retention`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<crate::retention::RetentionRule>,
 }
 
 /// An area of need ("Cognition and Learning", "Housing", …).

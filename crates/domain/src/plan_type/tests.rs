@@ -907,3 +907,37 @@ fn only_types_that_name_setting_groups_group_strengths_by_setting() {
     assert!(!strengths("SH").groups_strengths_by_setting());
     assert!(!strengths("YP").groups_strengths_by_setting());
 }
+
+#[test]
+fn retention_rules_load_and_are_checked() {
+    // Every shipped type says how long its closed plans are kept.
+    for t in Registry::builtin().all() {
+        let rule = t
+            .retention
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} has no [retention]", t.id));
+        assert!(rule.validate().is_ok(), "{}", t.id);
+    }
+    let with = |table: &str| format!("{MINI}\n[retention]\n{table}\n");
+    let t = parse(
+        "test.toml",
+        &with("after_closure = \"18 months\"\nuntil_age = 75\nbasis = \"Looked-after children's records.\""),
+    )
+    .unwrap();
+    let rule = t.retention.unwrap();
+    assert_eq!(
+        rule.describe(),
+        "18 months after closure, and at least until the 75th birthday"
+    );
+
+    let err = error(&with("after_closure = \"6 yrs\"\nbasis = \"x\""));
+    assert_eq!(err.field.as_deref(), Some("retention.after_closure"), "{err}");
+    assert!(err.to_string().contains("\"6 yrs\" is not a period"), "{err}");
+
+    let err = error(&with("basis = \"x\""));
+    assert_eq!(err.field.as_deref(), Some("retention"), "{err}");
+    assert!(err.to_string().contains("give after_closure"), "{err}");
+
+    let err = error(&with("until_age = 0\nbasis = \"x\""));
+    assert_eq!(err.field.as_deref(), Some("retention.until_age"), "{err}");
+}

@@ -10,7 +10,8 @@
 //!   read functions, the sign-in extractors) and picked up by the
 //!   middleware in [`middleware`], which writes one entry per request.
 //! - [`entry_hash`], [`change_hash`]: the canonical encodings hashed; the
-//!   plan and person histories are chained with the second.
+//!   plan and person histories are chained with the second (and, since
+//!   retention, with [`change_hash_v2`] over a [`change_digest`]).
 //! - [`Key`]: the checkpoint signing key (HMAC-SHA-256), kept outside the
 //!   database.
 
@@ -187,6 +188,36 @@ pub fn change_hash(c: &ChangeFields<'_>, prev: &str) -> String {
         c.author_name,
         c.reason,
         c.body,
+        prev
+    ]);
+    sha256_hex(canonical.to_string().as_bytes())
+}
+
+/// The digest stored beside a change written since retention (migration
+/// 0015): SHA-256 over its reason and body. The chain is computed over this
+/// digest ([`change_hash_v2`]) rather than the body, so that retention can
+/// later replace the body and reason by [`REDACTED`] while the chain still
+/// verifies.
+pub fn change_digest(reason: Option<&str>, body: &str) -> String {
+    sha256_hex(serde_json::json!([reason, body]).to_string().as_bytes())
+}
+
+/// The body a redacted change carries instead of its content.
+pub const REDACTED: &str = r#"{"redacted":"retention"}"#;
+
+/// SHA-256 over a change's metadata, the digest of its content
+/// ([`change_digest`]) and the previous change's hash. `c.reason` and
+/// `c.body` are not used (the digest covers them).
+pub fn change_hash_v2(c: &ChangeFields<'_>, digest: &str, prev: &str) -> String {
+    let canonical = serde_json::json!([
+        "v2",
+        c.kind,
+        c.subject,
+        c.seq,
+        c.at,
+        c.author_id,
+        c.author_name,
+        digest,
         prev
     ]);
     sha256_hex(canonical.to_string().as_bytes())

@@ -18,8 +18,8 @@ use super::{Conflict, Result, Store, StoreError, from_millis, now, on_pool, pars
 
 /// Is plan `p` visible to the actor? `$1` is the actor's id, `$2` true for
 /// administrators.
-pub(super) const PLAN_VISIBLE: &str = "($2 OR p.id IN (SELECT plan_id FROM plan_access WHERE user_id = $1) \
-     OR p.id IN (SELECT pa.plan_id FROM plan_access pa JOIN team_members tm ON tm.team_id = pa.team_id WHERE tm.user_id = $1))";
+pub(super) const PLAN_VISIBLE: &str = "(p.removed_at IS NULL AND ($2 OR p.id IN (SELECT plan_id FROM plan_access WHERE user_id = $1) \
+     OR p.id IN (SELECT pa.plan_id FROM plan_access pa JOIN team_members tm ON tm.team_id = pa.team_id WHERE tm.user_id = $1)))";
 
 /// One line of a list of plans.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -560,10 +560,11 @@ impl Store {
     /// Rebuilds every plan's projection from its log; returns how many
     /// plans were rebuilt and how many had drifted. A plan whose log fails
     /// verification (store/chain.rs) is left as it is, and the rebuild
-    /// then fails naming it.
+    /// then fails naming it. Plans removed under retention keep their
+    /// placeholder (their log's content is gone).
     pub async fn rebuild_plan_projections(&self, mut progress: impl FnMut(usize, usize)) -> Result<(usize, usize)> {
         let ids: Vec<String> = on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT id FROM plans ORDER BY id").fetch_all(pool).await?
+            sqlx::query_scalar("SELECT id FROM plans WHERE removed_at IS NULL ORDER BY id").fetch_all(pool).await?
         });
         let mut drifted = 0;
         let mut refused = Vec::new();

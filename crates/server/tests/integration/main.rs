@@ -41,6 +41,7 @@ mod plan_page;
 mod reminder_mail;
 mod requests;
 mod requests_browser;
+mod retention;
 mod reviews;
 mod rules;
 mod sessions;

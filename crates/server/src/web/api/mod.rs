@@ -15,6 +15,7 @@ mod plan_types;
 mod plans;
 mod problem;
 mod requests;
+mod retention;
 pub mod reviews;
 pub mod subject_access;
 mod teams;
@@ -58,7 +59,8 @@ use super::AppState;
         (name = "checks", description = "Checks that help the writer"),
         (name = "monitoring", description = "Doing the plan: planning meetings, progress notes, attendance, ratings, requests that start a clock and the dashboard (SPEC M1–M4, R4)"),
         (name = "reviews", description = "Weekly and formal reviews, items ended, versions compared (SPEC R1–R5)"),
-        (name = "audit", description = "Who read or wrote what, when and from where (SPEC S2; administrators only)")
+        (name = "audit", description = "Who read or wrote what, when and from where (SPEC S2; administrators only)"),
+        (name = "retention", description = "How long closed records are kept, legal holds, and what was removed (SPEC S4; administrators only)")
     )
 )]
 struct ApiDoc;
@@ -98,6 +100,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(minutes::router())
         .merge(reviews::router())
         .merge(audit::router())
+        .merge(retention::router())
         .merge(fhir::router())
         .merge(subject_access::router())
         .split_for_parts();

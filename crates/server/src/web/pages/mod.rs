@@ -5,6 +5,7 @@ mod account;
 pub mod agreements;
 pub mod approval;
 mod audit;
+mod retention;
 pub mod consent;
 pub mod dashboard;
 pub mod dates;
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home))
         .merge(sign_in::router())
         .merge(audit::router())
+        .merge(retention::router())
         .merge(people::router())
         .merge(plans::router())
         .merge(print::router())
