@@ -140,6 +140,30 @@ DROP TRIGGER clock_requests_met_no_change ON clock_requests_met;
 CREATE TRIGGER clock_requests_met_no_change BEFORE UPDATE OR DELETE ON clock_requests_met
 FOR EACH ROW EXECUTE FUNCTION goldthread_append_only_unless_removed();
 
+-- The audit log keeps who, when and what about a removed plan or an
+-- anonymised person, but not the reason they gave (which may say anything
+-- about the person). Entries written from now on carry the reason's
+-- digest, which their hash covers instead of the reason; retention removes
+-- the reason (and only it) of such entries about the plan or person a
+-- recorded event names. Older entries keep their reason.
+ALTER TABLE audit_log ADD COLUMN reason_digest TEXT;
+ALTER TABLE audit_log ADD COLUMN redacted_by TEXT REFERENCES retention_events (id);
+CREATE FUNCTION goldthread_audit_redaction_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.redacted_by IS NULL AND NEW.redacted_by IS NOT NULL AND NEW.reason IS NULL
+        AND OLD.reason_digest IS NOT NULL
+        AND (to_jsonb(OLD) - 'reason' - 'redacted_by') = (to_jsonb(NEW) - 'reason' - 'redacted_by')
+        AND EXISTS (SELECT 1 FROM retention_events e WHERE e.id = NEW.redacted_by
+            AND ((e.kind = 'plan' AND e.subject_id = OLD.plan_id) OR (e.kind = 'person' AND e.subject_id = OLD.person_id))) THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'the audit log is append-only';
+END;
+$$;
+DROP TRIGGER audit_log_append_only ON audit_log;
+CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+FOR EACH ROW EXECUTE FUNCTION goldthread_audit_redaction_only();
+
 -- The one door the application uses (its role has no UPDATE or DELETE on
 -- these tables, see the README's grants): redacts what the recorded event
 -- covers and deletes the removed plan's records of doing. Runs with the
@@ -162,10 +186,14 @@ BEGIN
         DELETE FROM clock_requests WHERE plan_id = ev.subject_id;
         DELETE FROM minutes_sent WHERE plan_id = ev.subject_id;
         DELETE FROM monitoring_records WHERE plan_id = ev.subject_id;
+        UPDATE audit_log SET reason = NULL, redacted_by = ev.id
+        WHERE plan_id = ev.subject_id AND reason IS NOT NULL AND reason_digest IS NOT NULL AND redacted_by IS NULL;
     ELSE
         UPDATE person_changes SET details = '{"redacted":"retention"}', reason = NULL, redacted_by = ev.id
         WHERE person_id = ev.subject_id AND seq <= ev.through_seq AND redacted_by IS NULL;
         GET DIAGNOSTICS n = ROW_COUNT;
+        UPDATE audit_log SET reason = NULL, redacted_by = ev.id
+        WHERE person_id = ev.subject_id AND reason IS NOT NULL AND reason_digest IS NOT NULL AND redacted_by IS NULL;
     END IF;
     RETURN n;
 END;

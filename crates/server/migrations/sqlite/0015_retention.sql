@@ -124,3 +124,23 @@ DROP TRIGGER clock_requests_met_no_delete;
 CREATE TRIGGER clock_requests_met_no_delete BEFORE DELETE ON clock_requests_met
 WHEN NOT EXISTS (SELECT 1 FROM retention_events e WHERE e.kind = 'plan' AND e.subject_id = OLD.plan_id)
 BEGIN SELECT RAISE(ABORT, 'requests met are append-only'); END;
+
+-- The audit log keeps who, when and what about a removed plan or an
+-- anonymised person, but not the reason they gave (which may say anything
+-- about the person). Entries written from now on carry the reason's
+-- digest, which their hash covers instead of the reason; retention removes
+-- the reason (and only it) of such entries about the plan or person a
+-- recorded event names. Older entries keep their reason.
+ALTER TABLE audit_log ADD COLUMN reason_digest TEXT;
+ALTER TABLE audit_log ADD COLUMN redacted_by TEXT REFERENCES retention_events (id);
+DROP TRIGGER audit_log_append_only_update;
+CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+WHEN NOT (OLD.redacted_by IS NULL AND NEW.redacted_by IS NOT NULL AND NEW.reason IS NULL
+    AND OLD.reason_digest IS NOT NULL AND NEW.reason_digest = OLD.reason_digest
+    AND NEW.seq = OLD.seq AND NEW.at = OLD.at AND NEW.user_id IS OLD.user_id AND NEW.address IS OLD.address
+    AND NEW.action = OLD.action AND NEW.person_id IS OLD.person_id AND NEW.plan_id IS OLD.plan_id
+    AND NEW.version IS OLD.version AND NEW.outcome = OLD.outcome AND NEW.detail = OLD.detail
+    AND NEW.prev_hash = OLD.prev_hash AND NEW.hash = OLD.hash
+    AND EXISTS (SELECT 1 FROM retention_events e WHERE e.id = NEW.redacted_by
+        AND ((e.kind = 'plan' AND e.subject_id = OLD.plan_id) OR (e.kind = 'person' AND e.subject_id = OLD.person_id))))
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;

@@ -126,6 +126,15 @@ pub struct Entry {
     pub prev_hash: String,
     /// SHA-256 over this entry's canonical encoding and `prev_hash`.
     pub hash: String,
+    /// Since retention (migration 0015): SHA-256 of the reason
+    /// ([`reason_digest`]), which the hash covers instead of the reason, so
+    /// that retention can remove a reason about a removed plan or an
+    /// anonymised person and the chain still verifies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_digest: Option<String>,
+    /// The retention event that removed the reason, if one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redacted_by: Option<String>,
 }
 
 impl Entry {
@@ -143,6 +152,25 @@ fn sha256_hex(bytes: &[u8]) -> String {
 /// its fields in a fixed order (strings, integers and nulls only, so the
 /// encoding is unique), ending with the previous entry's hash.
 pub fn entry_hash(e: &Entry) -> String {
+    if let Some(digest) = &e.reason_digest {
+        // Since retention: the reason's digest stands in for the reason.
+        let canonical = serde_json::json!([
+            "audit-v2",
+            e.seq,
+            e.at,
+            e.user_id,
+            e.address,
+            e.action,
+            e.person_id,
+            e.plan_id,
+            e.version,
+            e.outcome.as_str(),
+            digest,
+            e.detail,
+            e.prev_hash,
+        ]);
+        return sha256_hex(canonical.to_string().as_bytes());
+    }
     let canonical = serde_json::json!([
         "audit",
         e.seq,
@@ -159,6 +187,12 @@ pub fn entry_hash(e: &Entry) -> String {
         e.prev_hash,
     ]);
     sha256_hex(canonical.to_string().as_bytes())
+}
+
+/// The digest of an audit entry's reason that its hash covers (entries
+/// written since migration 0015).
+pub fn reason_digest(reason: Option<&str>) -> String {
+    sha256_hex(serde_json::json!([reason]).to_string().as_bytes())
 }
 
 /// One stored change of a plan's or a person's history, as hashed.
@@ -520,6 +554,8 @@ mod tests {
             detail: "GET /plans/{id}".into(),
             prev_hash: GENESIS.into(),
             hash: String::new(),
+            reason_digest: None,
+            redacted_by: None,
         };
         e.hash = entry_hash(&e);
         e

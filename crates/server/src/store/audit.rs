@@ -6,7 +6,8 @@ use uuid::Uuid;
 
 use super::{Result, Store, StoreError, now, on_pool, to_millis};
 use crate::audit::{
-    CHECKPOINT_EVERY_ENTRIES, CHECKPOINT_EVERY_MILLIS, Entry, GENESIS, Key, NewEntry, Outcome, Verification, entry_hash,
+    CHECKPOINT_EVERY_ENTRIES, CHECKPOINT_EVERY_MILLIS, Entry, GENESIS, Key, NewEntry, Outcome, Verification,
+    entry_hash, reason_digest,
 };
 
 /// Inserts a checkpoint signed with `$key` over (`$seq`, `$hash`).
@@ -24,8 +25,7 @@ macro_rules! insert_checkpoint {
 }
 
 /// The columns of an entry, in [`EntryRow`]'s order.
-const COLUMNS: &str =
-    "seq, at, user_id, address, action, person_id, plan_id, version, outcome, reason, detail, prev_hash, hash";
+const COLUMNS: &str = "seq, at, user_id, address, action, person_id, plan_id, version, outcome, reason, detail, prev_hash, hash, reason_digest, redacted_by";
 
 type EntryRow = (
     i64,
@@ -41,11 +41,28 @@ type EntryRow = (
     String,
     String,
     String,
+    Option<String>,
+    Option<String>,
 );
 
 fn entry(row: EntryRow) -> Result<Entry> {
-    let (seq, at, user_id, address, action, person_id, plan_id, version, outcome, reason, detail, prev_hash, hash) =
-        row;
+    let (
+        seq,
+        at,
+        user_id,
+        address,
+        action,
+        person_id,
+        plan_id,
+        version,
+        outcome,
+        reason,
+        detail,
+        prev_hash,
+        hash,
+        reason_digest,
+        redacted_by,
+    ) = row;
     Ok(Entry {
         seq,
         at,
@@ -60,6 +77,8 @@ fn entry(row: EntryRow) -> Result<Entry> {
         detail,
         prev_hash,
         hash,
+        reason_digest,
+        redacted_by,
     })
 }
 
@@ -116,11 +135,13 @@ impl Store {
                     detail: new.detail.clone(),
                     prev_hash: prev.clone(),
                     hash: String::new(),
+                    reason_digest: Some(reason_digest(new.reason.as_deref())),
+                    redacted_by: None,
                 };
                 e.hash = entry_hash(&e);
                 sqlx::query(
-                    "INSERT INTO audit_log (seq, at, user_id, address, action, person_id, plan_id, version, outcome, reason, detail, prev_hash, hash) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                    "INSERT INTO audit_log (seq, at, user_id, address, action, person_id, plan_id, version, outcome, reason, detail, prev_hash, hash, reason_digest) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
                 )
                 .bind(e.seq)
                 .bind(e.at)
@@ -135,6 +156,7 @@ impl Store {
                 .bind(&e.detail)
                 .bind(&e.prev_hash)
                 .bind(&e.hash)
+                .bind(&e.reason_digest)
                 .execute(&mut *tx)
                 .await?;
                 prev = e.hash;
@@ -256,6 +278,9 @@ impl Store {
                 .fetch_all(pool)
                 .await?
         });
+        let redactions: Vec<(String, String, String)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, kind, subject_id FROM retention_events").fetch_all(pool).await?
+        });
         let mut next_checkpoint = checkpoints.iter().peekable();
         loop {
             let page = self.audit_after(prev_seq, 2000).await?;
@@ -267,6 +292,33 @@ impl Store {
                 if e.seq != expected {
                     report.problem = Some(format!(
                         "audit entry {expected} is missing (deleted): the log jumps from entry {prev_seq} to entry {}",
+                        e.seq
+                    ));
+                    return Ok(report);
+                }
+                // A reason removed by retention: only where a recorded
+                // retention event covers the entry's plan or person; any
+                // other reason must match its digest.
+                if let Some(event) = &e.redacted_by {
+                    let covered = e.reason.is_none()
+                        && e.reason_digest.is_some()
+                        && redactions.iter().any(|(id, kind, subject)| {
+                            id == event
+                                && ((kind == "plan" && e.plan_id.as_ref() == Some(subject))
+                                    || (kind == "person" && e.person_id.as_ref() == Some(subject)))
+                        });
+                    if !covered {
+                        report.problem = Some(format!(
+                            "audit entry {} is marked redacted, but no recorded retention event covers it",
+                            e.seq
+                        ));
+                        return Ok(report);
+                    }
+                } else if let Some(digest) = &e.reason_digest
+                    && reason_digest(e.reason.as_deref()) != *digest
+                {
+                    report.problem = Some(format!(
+                        "audit entry {} does not match its hash: its reason was altered",
                         e.seq
                     ));
                     return Ok(report);

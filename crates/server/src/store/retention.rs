@@ -28,10 +28,13 @@
 //! event records it, the earlier changes are redacted as above, their
 //! photos and access rows are deleted, and the person is hidden.
 //!
-//! The audit log keeps who/when/what of earlier reads and writes (it never
-//! held plan content); each removal and anonymisation is itself written to
-//! it (`retention.plan_removed`, `retention.person_anonymised`, naming the
-//! event).
+//! The audit log keeps who/when/what of earlier reads and writes; the
+//! reasons people gave in entries about the removed plan or the anonymised
+//! person (written since migration 0015, whose hash covers the reason's
+//! digest) are removed by the same event, and verification accepts that
+//! only where the event covers the entry. Each removal and anonymisation is
+//! itself written to it (`retention.plan_removed`,
+//! `retention.person_anonymised`, naming the event).
 
 use goldthread_domain::person::PersonDetails;
 use goldthread_domain::plan::{Change, ChangeRecord, Plan, PlanDetails, PlanStatus};
@@ -493,6 +496,14 @@ impl Store {
                     let sql = format!("DELETE FROM {table} WHERE plan_id = $1");
                     sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(&plan_id).execute(&mut *tx).await?;
                 }
+                sqlx::query(
+                    "UPDATE audit_log SET reason = NULL, redacted_by = $1 \
+                     WHERE plan_id = $2 AND reason IS NOT NULL AND reason_digest IS NOT NULL AND redacted_by IS NULL",
+                )
+                .bind(event_id.to_string())
+                .bind(&plan_id)
+                .execute(&mut *tx)
+                .await?;
             }
             // Copies sent and their e-mails (which may hold the plan's text).
             let messages: Vec<Option<String>> =
@@ -637,6 +648,14 @@ impl Store {
                 .bind(event_id.to_string())
                 .bind(&person_id)
                 .bind(version)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE audit_log SET reason = NULL, redacted_by = $1 \
+                     WHERE person_id = $2 AND reason IS NOT NULL AND reason_digest IS NOT NULL AND redacted_by IS NULL",
+                )
+                .bind(event_id.to_string())
+                .bind(&person_id)
                 .execute(&mut *tx)
                 .await?;
             }

@@ -14,7 +14,7 @@ use time::Date;
 
 use crate::both;
 use crate::cli::goldthread;
-use crate::helpers::{Api, Backend, TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{Api, Backend, TestApp, spawn_app, spawn_app_with, spawn_instance_with};
 
 const SECRET_TEXT: &str = "Loves his dog Biscuit-7731";
 
@@ -118,13 +118,17 @@ async fn due_is_removed_and_nothing_else(backend: Backend) {
     // A dry run seven years on lists Leo's plan (and Leo), changes nothing.
     let dry = store.retention_run(&admin(), years_on(7), true, None).await.unwrap();
     let listed: Vec<String> = dry.plans.iter().map(|p| p.plan_id.to_string()).collect();
-    assert_eq!(listed, [leo.clone()], "only the due plan: {dry:?}");
+    assert_eq!(listed, std::slice::from_ref(&leo), "only the due plan: {dry:?}");
     assert_eq!(dry.people.len(), 1);
     assert!(dry.events.is_empty());
     let (status, leo_after_dry) = api.get(&format!("/plans/{leo}")).await;
     assert_eq!(status, 200);
     assert_eq!(leo_after_dry, leo_before, "a dry run changes nothing");
     assert_eq!(scalar(store, "SELECT COUNT(*) FROM retention_events").await, 0);
+
+    // The audit holds the reason Leo's worker gave…
+    let audit_reasons = format!("SELECT COUNT(*) FROM audit_log WHERE plan_id = '{leo}' AND reason LIKE '%Leo%'");
+    assert!(scalar(store, &audit_reasons).await > 0);
 
     // The real run.
     let report = store.retention_run(&admin(), years_on(7), false, None).await.unwrap();
@@ -167,6 +171,20 @@ async fn due_is_removed_and_nothing_else(backend: Backend) {
         .await,
         0,
         "reasons are redacted too"
+    );
+    // …and after: the audit keeps who, when and what, not the reason.
+    assert_eq!(
+        scalar(store, &audit_reasons).await,
+        0,
+        "the audit's reasons about Leo are removed"
+    );
+    assert!(
+        scalar(
+            store,
+            &format!("SELECT COUNT(*) FROM audit_log WHERE plan_id = '{leo}' AND action = 'plan.change'")
+        )
+        .await
+            > 0
     );
     // Who and when stay.
     assert_eq!(
@@ -219,10 +237,12 @@ async fn drop_history_triggers(app: &TestApp) {
         Backend::Sqlite => &[
             "DROP TRIGGER plan_changes_append_only_update",
             "DROP TRIGGER person_changes_append_only_update",
+            "DROP TRIGGER audit_log_append_only_update",
         ],
         Backend::Postgres => &[
             "ALTER TABLE plan_changes DISABLE TRIGGER plan_changes_append_only",
             "ALTER TABLE person_changes DISABLE TRIGGER person_changes_append_only",
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only",
         ],
     };
     for sql in statements {
@@ -266,6 +286,29 @@ async fn tampering_with_a_redacted_row_is_found(backend: Backend) {
 
     drop_history_triggers(&app).await;
     let plan = |seq: i64| format!("plan {leo}: change {seq}");
+
+    // A reason put back into a redacted audit entry.
+    let audit_seq = scalar(
+        store,
+        &format!("SELECT MIN(seq) FROM audit_log WHERE plan_id = '{leo}' AND redacted_by IS NOT NULL"),
+    )
+    .await;
+    run(
+        store,
+        &format!("UPDATE audit_log SET reason = 'Leo said so' WHERE seq = {audit_seq}"),
+    )
+    .await;
+    let found = store.verify_audit(None).await.unwrap().problem.expect("found");
+    assert!(
+        found.starts_with(&format!("audit entry {audit_seq} is marked redacted")),
+        "{found}"
+    );
+    run(
+        store,
+        &format!("UPDATE audit_log SET reason = NULL WHERE seq = {audit_seq}"),
+    )
+    .await;
+    assert_eq!(store.verify_audit(None).await.unwrap().problem, None);
 
     // Who made a redacted change, altered.
     run(
@@ -482,3 +525,36 @@ async fn page_and_api_for_administrators_only(backend: Backend) {
     verifies(&app).await;
 }
 both!(page_and_api_for_administrators_only);
+
+/// The scheduler inside `serve` runs at start and then every hour: an
+/// instance whose "today" is seven years on removes the closed plan.
+async fn the_scheduler_removes_what_is_due(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, api) = app.api_user("priya@example.org", "practitioner").await;
+    let (leo, _) = sh_plan(&app, &api, "Leo", true).await;
+    let (mia, _) = sh_plan(&app, &api, "Mia", false).await;
+    let _later = spawn_instance_with(&app, |config| config.today = Some(years_on(7))).await;
+    let mut status = 200;
+    for _ in 0..100 {
+        status = api.get(&format!("/plans/{leo}")).await.0;
+        if status == 404 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, 404, "the scheduler removed the due plan");
+    assert_eq!(api.get(&format!("/plans/{mia}")).await.0, 200);
+    // The person is anonymised right after, in the same round.
+    let events = "SELECT COUNT(*) FROM retention_events WHERE run_by_name = 'scheduler'";
+    let mut n = 0;
+    for _ in 0..100 {
+        n = scalar(&app.store, events).await;
+        if n == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(n, 2, "the plan removed and the person anonymised");
+    verifies(&app).await;
+}
+both!(the_scheduler_removes_what_is_due);
