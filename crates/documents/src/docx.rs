@@ -78,8 +78,16 @@ impl Colours {
 
 /// What goes into the body or a table cell, in order.
 enum Piece {
-    Paragraph(w::Paragraph),
-    Table(w::Table),
+    Paragraph(Box<w::Paragraph>),
+    Table(Box<w::Table>),
+}
+
+fn tbl(t: w::Table) -> Piece {
+    Piece::Table(Box::new(t))
+}
+
+fn para(p: w::Paragraph) -> Piece {
+    Piece::Paragraph(Box::new(p))
 }
 
 /// Text as typed: each line on its own line, in one run.
@@ -180,8 +188,8 @@ fn cell(width: usize, pieces: Vec<Piece>) -> w::TableCell {
     }
     for piece in pieces {
         cell = match piece {
-            Piece::Paragraph(p) => cell.add_paragraph(p),
-            Piece::Table(t) => cell.add_table(t),
+            Piece::Paragraph(p) => cell.add_paragraph(*p),
+            Piece::Table(t) => cell.add_table(*t),
         };
     }
     cell
@@ -210,11 +218,9 @@ fn fields(rows: &[Pair], width: usize, size: usize) -> w::Table {
             w::TableRow::new(vec![
                 cell(
                     grid[0],
-                    vec![Piece::Paragraph(
-                        w::Paragraph::new().add_run(run(&pair.label).bold().size(size)),
-                    )],
+                    vec![para(w::Paragraph::new().add_run(run(&pair.label).bold().size(size)))],
                 ),
-                cell(grid[1], vec![Piece::Paragraph(value)]),
+                cell(grid[1], vec![para(value)]),
             ])
             .cant_split()
         })
@@ -263,7 +269,7 @@ struct Writer {
 
 impl Writer {
     fn push(&mut self, p: w::Paragraph) {
-        self.body.push(Piece::Paragraph(p));
+        self.body.push(para(p));
     }
 
     fn table(&mut self, table: &Table) {
@@ -281,7 +287,7 @@ impl Writer {
                 .map(|(c, &width)| {
                     cell(
                         width,
-                        vec![Piece::Paragraph(
+                        vec![para(
                             w::Paragraph::new()
                                 .add_run(run(&c.label).bold().size(SMALL))
                                 .keep_next(true),
@@ -296,8 +302,7 @@ impl Writer {
         for row in &table.rows {
             rows.extend(self.row(row, &grid, main));
         }
-        self.body
-            .push(Piece::Table(fixed_table(rows, grid).set_borders(borders(RULE))));
+        self.body.push(tbl(fixed_table(rows, grid).set_borders(borders(RULE))));
         if let Some(footer) = &table.footer {
             self.push(
                 w::Paragraph::new()
@@ -328,7 +333,7 @@ impl Writer {
                 {
                     p = p.add_run(w::Run::new().add_text(" ").size(SMALL)).add_run(added);
                 }
-                cell(width, vec![Piece::Paragraph(p.keep_next(ended))])
+                cell(width, vec![para(p.keep_next(ended))])
             })
             .collect();
         let mut rows = vec![w::TableRow::new(cells).cant_split()];
@@ -337,9 +342,7 @@ impl Writer {
                 w::TableRow::new(vec![
                     cell(
                         grid.iter().sum(),
-                        vec![Piece::Paragraph(
-                            w::Paragraph::new().add_run(run(words).bold().size(SMALL)),
-                        )],
+                        vec![para(w::Paragraph::new().add_run(run(words).bold().size(SMALL)))],
                     )
                     .grid_span(grid.len()),
                 ])
@@ -374,7 +377,7 @@ impl Writer {
 
     fn review(&mut self, review: &ReviewRecord) {
         self.push(heading(3, &review.title));
-        self.body.push(Piece::Table(fields(&review.facts, TEXT_WIDTH, BODY)));
+        self.body.push(tbl(fields(&review.facts, TEXT_WIDTH, BODY)));
         for answer in &review.answers {
             self.answer(Some(&answer.label), &answer.value);
         }
@@ -393,7 +396,7 @@ impl Writer {
             w::TableRow::new(vec![
                 cell(
                     grid[0],
-                    vec![Piece::Paragraph(keep(
+                    vec![para(keep(
                         w::Paragraph::new()
                             .add_run(run(&s.name).bold())
                             .add_run(run(&format!("   {}", s.role)).color(MUTED)),
@@ -401,7 +404,7 @@ impl Writer {
                 ),
                 cell(
                     grid[1],
-                    vec![Piece::Paragraph(keep(
+                    vec![para(keep(
                         w::Paragraph::new()
                             .align(w::AlignmentType::Right)
                             .add_run(run(&s.status).bold().color(self.colours.accent.clone())),
@@ -419,11 +422,11 @@ impl Writer {
                 cell(
                     width,
                     vec![
-                        Piece::Paragraph(keep(w::Paragraph::new().line_spacing(spacing(360, 0)))),
-                        Piece::Paragraph(keep(
+                        para(keep(w::Paragraph::new().line_spacing(spacing(360, 0)))),
+                        para(keep(
                             w::Paragraph::new().add_run(run(&"_".repeat(width / 125)).color(MUTED)),
                         )),
-                        Piece::Paragraph(under),
+                        para(under),
                     ],
                 )
             };
@@ -433,11 +436,7 @@ impl Writer {
         } else {
             rows.push(
                 w::TableRow::new(vec![
-                    cell(
-                        TEXT_WIDTH,
-                        vec![Piece::Table(fields(&s.details, TEXT_WIDTH - 240, SMALL))],
-                    )
-                    .grid_span(2),
+                    cell(TEXT_WIDTH, vec![tbl(fields(&s.details, TEXT_WIDTH - 240, SMALL))]).grid_span(2),
                 ])
                 .cant_split(),
             );
@@ -446,8 +445,7 @@ impl Writer {
             use w::TableBorderPosition::*;
             borders(RULE).clear(InsideH).clear(InsideV)
         };
-        self.body
-            .push(Piece::Table(fixed_table(rows, grid).set_borders(outline)));
+        self.body.push(tbl(fixed_table(rows, grid).set_borders(outline)));
         self.push(w::Paragraph::new().line_spacing(spacing(0, 60)));
     }
 
@@ -455,7 +453,7 @@ impl Writer {
         match block {
             Block::Paragraph { label, text } => self.answer(label.as_deref(), text),
             Block::Fields { rows } => {
-                self.body.push(Piece::Table(fields(rows, TEXT_WIDTH, BODY)));
+                self.body.push(tbl(fields(rows, TEXT_WIDTH, BODY)));
                 self.push(w::Paragraph::new().line_spacing(spacing(0, 60)));
             }
             Block::List { label, items } => {
@@ -511,7 +509,7 @@ impl Writer {
                     .line_spacing(spacing(0, 120)),
             );
         }
-        self.body.push(Piece::Table(fields(&d.facts, TEXT_WIDTH, BODY)));
+        self.body.push(tbl(fields(&d.facts, TEXT_WIDTH, BODY)));
         self.push(w::Paragraph::new().line_spacing(spacing(0, 120)));
         for note in &d.notes {
             let edge = w::TableCellBorders::with_empty().set(
@@ -519,19 +517,15 @@ impl Writer {
                     .color(accent.clone())
                     .size(24),
             );
-            let box_ = cell(
-                TEXT_WIDTH,
-                vec![Piece::Paragraph(w::Paragraph::new().add_run(run(note)))],
-            )
-            .set_borders(edge)
-            .shading(w::Shading::new().fill(self.colours.note.clone()));
-            self.body.push(Piece::Table(
-                w::Table::without_borders(vec![w::TableRow::new(vec![box_])])
+            let box_ = cell(TEXT_WIDTH, vec![para(w::Paragraph::new().add_run(run(note)))])
+                .set_borders(edge)
+                .shading(w::Shading::new().fill(self.colours.note.clone()));
+            self.body
+                .push(tbl(w::Table::without_borders(vec![w::TableRow::new(vec![box_])])
                     .set_grid(vec![TEXT_WIDTH])
                     .width(TEXT_WIDTH, w::WidthType::Dxa)
                     .layout(w::TableLayoutType::Fixed)
-                    .margins(w::TableCellMargins::new().margin(140, 160, 140, 160)),
-            ));
+                    .margins(w::TableCellMargins::new().margin(140, 160, 140, 160))));
             self.push(w::Paragraph::new().line_spacing(spacing(0, 60)));
         }
     }
@@ -631,8 +625,8 @@ pub fn render(document: &Document) -> Result<Vec<u8>, DocxError> {
     docx = header_and_footer(docx, document, &accent);
     for piece in writer.body {
         docx = match piece {
-            Piece::Paragraph(p) => docx.add_paragraph(p),
-            Piece::Table(t) => docx.add_table(t),
+            Piece::Paragraph(p) => docx.add_paragraph(*p),
+            Piece::Table(t) => docx.add_table(*t),
         };
     }
     let mut out = Cursor::new(Vec::new());
