@@ -1,4 +1,4 @@
-//! `goldthread export fhir|csv|pdf|person` and `goldthread import fhir` (issue 13):
+//! `goldthread export fhir|csv|pdf|docx|person` and `goldthread import fhir` (issue 13):
 //! the same as the API's `GET /plans/{id}/fhir`, `GET /plans/{id}/provision.csv`,
 //! `GET /provision.csv` and `POST /fhir/import`, acting as a named user
 //! (whose access decides what they may export).
@@ -13,6 +13,7 @@ use goldthread_domain::plan_type::Registry;
 use goldthread_domain::user::Actor;
 use uuid::Uuid;
 
+use crate::export::Format;
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, Subcommand)]
@@ -51,6 +52,25 @@ pub enum ExportCommand {
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
         /// The e-mail address of the user printing it: the plan is read
+        /// with their access.
+        #[arg(long = "as")]
+        as_user: String,
+        /// Print on another plan type's form, e.g. PB for a blank sheet.
+        #[arg(long)]
+        form: Option<String>,
+        /// A folder of the organisation's own plan types (*.toml).
+        #[arg(long, env = "GOLDTHREAD_PLAN_TYPES")]
+        plan_types: Option<PathBuf>,
+    },
+    /// Write a plan as a Word file (DOCX) in its plan type's layout (or on
+    /// another type's form with --form), from the same document as the PDF.
+    Docx {
+        /// The plan's id.
+        plan_id: Uuid,
+        /// Where to write the DOCX.
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// The e-mail address of the user exporting it: the plan is read
         /// with their access.
         #[arg(long = "as")]
         as_user: String,
@@ -106,6 +126,7 @@ impl ExportCommand {
         match self {
             ExportCommand::Fhir { plan_types, .. }
             | ExportCommand::Pdf { plan_types, .. }
+            | ExportCommand::Docx { plan_types, .. }
             | ExportCommand::Person { plan_types, .. } => plan_types.clone(),
             ExportCommand::Csv { .. } => None,
         }
@@ -206,24 +227,14 @@ pub async fn export(
             as_user,
             form,
             ..
-        } => {
-            let actor = actor(store, &as_user).await?;
-            let printed = match crate::export::plan_pdf(store, registry, &actor, plan_id, form.as_deref()).await {
-                Err(crate::export::ExportError::Store(StoreError::NotFound)) => match form {
-                    Some(form) => bail!("no plan with the id {plan_id} that {as_user} may see, or no form {form}"),
-                    None => bail!("no plan with the id {plan_id} that {as_user} may see"),
-                },
-                other => other?,
-            };
-            std::fs::write(&output, &printed.bytes).with_context(|| format!("could not write {}", output.display()))?;
-            println!(
-                "Wrote {} ({} KB) to {}.",
-                printed.file_name,
-                printed.bytes.len().div_ceil(1024),
-                output.display()
-            );
-            Ok(())
-        }
+        } => print_to_file(store, registry, plan_id, &output, &as_user, form, Format::Pdf).await,
+        ExportCommand::Docx {
+            plan_id,
+            output,
+            as_user,
+            form,
+            ..
+        } => print_to_file(store, registry, plan_id, &output, &as_user, form, Format::Docx).await,
         ExportCommand::Person {
             person_id,
             output,
@@ -243,6 +254,35 @@ pub async fn export(
             .await
         }
     }
+}
+
+/// `export pdf` and `export docx`: the plan read with the user's access,
+/// written to `output`.
+async fn print_to_file(
+    store: &Store,
+    registry: &Registry,
+    plan_id: Uuid,
+    output: &Path,
+    as_user: &str,
+    form: Option<String>,
+    format: Format,
+) -> anyhow::Result<()> {
+    let actor = actor(store, as_user).await?;
+    let printed = match crate::export::plan_printed(store, registry, &actor, plan_id, form.as_deref(), format).await {
+        Err(crate::export::ExportError::Store(StoreError::NotFound)) => match form {
+            Some(form) => bail!("no plan with the id {plan_id} that {as_user} may see, or no form {form}"),
+            None => bail!("no plan with the id {plan_id} that {as_user} may see"),
+        },
+        other => other?,
+    };
+    std::fs::write(output, &printed.bytes).with_context(|| format!("could not write {}", output.display()))?;
+    println!(
+        "Wrote {} ({} KB) to {}.",
+        printed.file_name,
+        printed.bytes.len().div_ceil(1024),
+        output.display()
+    );
+    Ok(())
 }
 
 /// `goldthread export person`: the archive written to `output`, and the

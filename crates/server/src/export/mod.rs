@@ -1,6 +1,7 @@
-//! Documents out (issue 13, SPEC D1): a plan printed as a PDF in its plan
-//! type's layout, or on another type's form. Every door (the plan page's
-//! button, the API, `goldthread export pdf`) comes through [`plan_pdf`], so
+//! Documents out (issue 13, SPEC D1): a plan printed as a PDF or a Word
+//! file (DOCX) in its plan type's layout, or on another type's form, both
+//! from one document model. Every door (the plan page's button and link,
+//! the API, `goldthread export pdf|docx`) comes through [`plan_printed`], so
 //! access is checked where the plan is read and a plan the caller may not
 //! see answers exactly like one that does not exist.
 
@@ -39,6 +40,57 @@ pub async fn plan_pdf(
     plan_id: Uuid,
     form: Option<&str>,
 ) -> Result<Printed, ExportError> {
+    plan_printed(store, registry, actor, plan_id, form, Format::Pdf).await
+}
+
+/// The same plan as a Word file (DOCX), from the same document model as
+/// [`plan_pdf`], so the two say the same.
+pub async fn plan_docx(
+    store: &Store,
+    registry: &Registry,
+    actor: &Actor,
+    plan_id: Uuid,
+    form: Option<&str>,
+) -> Result<Printed, ExportError> {
+    plan_printed(store, registry, actor, plan_id, form, Format::Docx).await
+}
+
+/// What a plan is printed as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Pdf,
+    Docx,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Docx => "docx",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Pdf => "application/pdf",
+            Format::Docx => DOCX_CONTENT_TYPE,
+        }
+    }
+}
+
+/// The media type of a Word (Office Open XML) document.
+pub const DOCX_CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// The plan read with the actor's access, its document built once, and
+/// that document written in `format`.
+pub async fn plan_printed(
+    store: &Store,
+    registry: &Registry,
+    actor: &Actor,
+    plan_id: Uuid,
+    form: Option<&str>,
+    format: Format,
+) -> Result<Printed, ExportError> {
     let plan = store.plan(actor, plan_id).await?;
     let person = store.person(actor, plan.person_id).await?;
     let own = registry.get(&plan.plan_type);
@@ -54,12 +106,15 @@ pub async fn plan_pdf(
         form: layout,
         today: crate::local_time::today(),
     });
-    let file_name = file_name(&document.person, &layout.id, plan.number, "pdf");
+    let file_name = file_name(&document.person, &layout.id, plan.number, format.extension());
     // Laying out pages is CPU work: off the threads that serve requests.
-    let bytes = tokio::task::spawn_blocking(move || goldthread_documents::render(&document))
-        .await
-        .map_err(|e| ExportError::Render(e.to_string()))?
-        .map_err(|e| ExportError::Render(e.to_string()))?;
+    let bytes = tokio::task::spawn_blocking(move || match format {
+        Format::Pdf => goldthread_documents::render(&document).map_err(|e| e.to_string()),
+        Format::Docx => goldthread_documents::docx::render(&document).map_err(|e| e.to_string()),
+    })
+    .await
+    .map_err(|e| ExportError::Render(e.to_string()))?
+    .map_err(ExportError::Render)?;
     Ok(Printed { file_name, bytes })
 }
 

@@ -16,7 +16,7 @@ use crate::helpers::{Api, Backend, Browser, TestApp, fresh_database, spawn_on_ur
 
 /// Text with every run of white space made one space, so that words
 /// wrapped across lines still read as one phrase.
-fn squash(text: &str) -> String {
+pub fn squash(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -56,7 +56,7 @@ fn pdf_info(pdf: &[u8]) -> std::collections::HashMap<String, String> {
 }
 
 /// Each phrase found in `text` after the one before it.
-fn assert_in_order(text: &str, phrases: &[String], what: &str) {
+pub fn assert_in_order(text: &str, phrases: &[String], what: &str) {
     let mut from = 0;
     for phrase in phrases {
         let at = text[from..]
@@ -68,7 +68,7 @@ fn assert_in_order(text: &str, phrases: &[String], what: &str) {
 
 /// The headings of a plan type's form, in order, as printed (a heading
 /// shared by consecutive sections once).
-fn form_headings(plan_type: &str) -> Vec<String> {
+pub fn form_headings(plan_type: &str) -> Vec<String> {
     let form = Registry::shipped().get(plan_type).expect("a shipped type");
     let mut headings: Vec<String> = Vec::new();
     for section in &form.sections {
@@ -79,7 +79,7 @@ fn form_headings(plan_type: &str) -> Vec<String> {
     headings.into_iter().map(|h| squash(&h)).collect()
 }
 
-async fn get_pdf(api: &Api, path: &str) -> (u16, String, Vec<u8>) {
+pub async fn get_pdf(api: &Api, path: &str) -> (u16, String, Vec<u8>) {
     let response = api
         .client
         .get(format!("{}/api/v1{path}", api.base))
@@ -98,7 +98,7 @@ async fn get_pdf(api: &Api, path: &str) -> (u16, String, Vec<u8>) {
 
 /// The demo organisation, an administrator's API client, and what keeps
 /// the database alive.
-async fn demo(backend: Backend) -> (TestApp, Api, Option<tempfile::TempDir>) {
+pub async fn demo(backend: Backend) -> (TestApp, Api, Option<tempfile::TempDir>) {
     let (url, dir) = fresh_database(backend).await;
     let app = spawn_on_url(backend, url).await;
     assert!(goldthread::demo::load_if_empty(&app.store).await.unwrap());
@@ -106,7 +106,7 @@ async fn demo(backend: Backend) -> (TestApp, Api, Option<tempfile::TempDir>) {
     (app, api, dir)
 }
 
-async fn token_for(app: &TestApp, email: &str) -> Api {
+pub async fn token_for(app: &TestApp, email: &str) -> Api {
     let user = app.store.user_by_email(email).await.unwrap().unwrap();
     let token = goldthread::auth::new_api_token();
     app.store
@@ -116,7 +116,7 @@ async fn token_for(app: &TestApp, email: &str) -> Api {
     app.api_with_token(&token)
 }
 
-async fn demo_plans(api: &Api) -> Vec<Value> {
+pub async fn demo_plans(api: &Api) -> Vec<Value> {
     let (status, list) = api.get("/plans?limit=50").await;
     assert_eq!(status, 200, "{list}");
     let mut plans = Vec::new();

@@ -1,5 +1,6 @@
-//! `GET /api/v1/plans/{id}/pdf`: the plan printed in its plan type's
-//! layout (issue 13; see `crate::export`).
+//! `GET /api/v1/plans/{id}/pdf` and `GET /api/v1/plans/{id}/docx`: the plan
+//! printed in its plan type's layout, as a PDF or a Word file from the same
+//! document model (issue 13; see `crate::export`).
 
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -12,7 +13,9 @@ use crate::export::ExportError;
 use crate::web::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(plan_pdf))
+    OpenApiRouter::new()
+        .routes(routes!(plan_pdf))
+        .routes(routes!(plan_docx))
 }
 
 impl From<ExportError> for ApiError {
@@ -47,4 +50,24 @@ async fn plan_pdf(
 ) -> Result<Response, ApiError> {
     let printed = crate::export::plan_pdf(&state.store, &state.plan_types, &actor, parse_id(&id)?, None).await?;
     Ok(crate::web::pages::print::pdf_response(printed))
+}
+
+/// The plan as a Word file (DOCX) in its plan type's layout, from the same
+/// document as the PDF: the form's headings in order (Word's heading
+/// styles), tables of outcomes, steps and provision, review markers with
+/// their dates, ended items struck through and labelled in words, reviews,
+/// signature blocks with the agreements' details; the person's name and
+/// plan number in every page's header, the confidentiality line and page
+/// numbers in its footer. The golden thread is given in words.
+#[utoipa::path(get, path = "/plans/{id}/docx", tag = "plans", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The plan as a Word file",
+            content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>),
+        (status = 404, description = "Not found, or not yours to see", body = Problem)))]
+async fn plan_docx(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let printed = crate::export::plan_docx(&state.store, &state.plan_types, &actor, parse_id(&id)?, None).await?;
+    Ok(crate::web::pages::print::docx_response(printed))
 }
