@@ -1101,6 +1101,9 @@ pub struct Generated {
 /// How many people are written per transaction.
 const BATCH: u64 = 500;
 
+/// How many threads make batches.
+const MAKERS: usize = 2;
+
 /// Makes sure generated people `0..people` exist, adding those missing
 /// (and their practitioners); `progress(done, to_do)` is told after each
 /// batch. Generation runs on a blocking thread beside the writer.
@@ -1136,23 +1139,34 @@ pub async fn generate(
     let to_do = missing.len() as u64;
     progress(0, to_do);
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<anyhow::Result<BulkRows>>(2);
-    let types_for_thread = types.clone();
     let detail = format!("goldthread demo --people {people}");
-    let maker = tokio::task::spawn_blocking(move || {
-        for chunk in missing.chunks(BATCH as usize) {
-            let mut rows = BulkRows::default();
-            let made = chunk.iter().try_for_each(|i| {
-                let person = generate_person(*i, &types_for_thread, &password_hash)
-                    .with_context(|| format!("generating person {i}"))?;
-                rows.add(&person, &types_for_thread, &detail)?;
-                Ok::<_, anyhow::Error>(())
-            });
-            let failed = made.is_err();
-            if sender.blocking_send(made.map(|()| rows)).is_err() || failed {
-                return;
+    // Batches are made on two threads (the machine's cores), each taking
+    // every other batch, and written as they come.
+    let batches: Vec<Vec<u64>> = missing.chunks(BATCH as usize).map(<[u64]>::to_vec).collect();
+    let mut makers = Vec::new();
+    for worker in 0..MAKERS {
+        let sender = sender.clone();
+        let types = types.clone();
+        let detail = detail.clone();
+        let password_hash = password_hash.clone();
+        let mine: Vec<Vec<u64>> = batches.iter().skip(worker).step_by(MAKERS).cloned().collect();
+        makers.push(tokio::task::spawn_blocking(move || {
+            for chunk in mine {
+                let mut rows = BulkRows::default();
+                let made = chunk.iter().try_for_each(|i| {
+                    let person = generate_person(*i, &types, &password_hash)
+                        .with_context(|| format!("generating person {i}"))?;
+                    rows.add(&person, &types, &detail)?;
+                    Ok::<_, anyhow::Error>(())
+                });
+                let failed = made.is_err();
+                if sender.blocking_send(made.map(|()| rows)).is_err() || failed {
+                    return;
+                }
             }
-        }
-    });
+        }));
+    }
+    drop(sender);
     let mut done = 0;
     while let Some(rows) = receiver.recv().await {
         let rows = rows?;
@@ -1160,6 +1174,8 @@ pub async fn generate(
         done += rows.count as u64;
         progress(done, to_do);
     }
-    maker.await?;
+    for maker in makers {
+        maker.await?;
+    }
     Ok(Generated { added: done, existing })
 }
