@@ -239,7 +239,7 @@ impl BulkRows {
         self.plan_access
             .push((plan_id.clone(), p.creator.id.to_string(), "creator", created_at));
         if p.log.len() > 1 {
-            let mut users: Vec<Uuid> = plan.users_with_access().into_iter().collect();
+            let mut users: Vec<Uuid> = plan.users_with_access().collect();
             users.sort();
             users.dedup();
             for user in users {
