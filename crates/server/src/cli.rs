@@ -111,8 +111,14 @@ enum Command {
     },
     /// Create or upgrade the database schema and exit.
     Migrate,
-    /// Load the fictional example organisation into an empty database.
-    Demo,
+    /// Load the fictional example organisation into an empty database;
+    /// with --people N, also a county's worth of fictional people and
+    /// plans (idempotent: run again, only missing people are added).
+    Demo {
+        /// Make sure this many generated people (each with a plan) exist.
+        #[arg(long)]
+        people: Option<u64>,
+    },
     /// Rebuild every plan's current state from its history, and the dashboard's index.
     RebuildProjections,
     /// Check every agreement recorded on a plan against its history: which
@@ -660,13 +666,17 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             let store = startup::connect(&base_config(local, None, None)).await?;
             println!("The {} database is up to date.", store.backend());
         }
-        Command::Demo => {
+        Command::Demo { people: None } => {
             let store = startup::connect(&base_config(local, None, None)).await?;
             if crate::demo::load_if_empty(&store).await? {
                 println!("Loaded the example organisation.\n{}", crate::demo::SIGN_IN_HELP);
             } else {
                 bail!("the database already has users; the example organisation is only loaded into an empty database");
             }
+        }
+        Command::Demo { people: Some(people) } => {
+            let store = startup::connect(&base_config(local, None, None)).await?;
+            crate::demo::county_cli::run(&store, database.expose(), people).await?;
         }
         Command::RebuildProjections => {
             let store = startup::connect(&base_config(local, None, None)).await?;

@@ -12,6 +12,8 @@
 
 mod agreements;
 mod amir_pb;
+pub mod county;
+pub mod county_cli;
 mod jade_sh;
 mod kai_yp;
 mod leo_msp;

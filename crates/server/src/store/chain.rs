@@ -44,6 +44,42 @@ macro_rules! previous_hash {
 }
 pub(crate) use previous_hash;
 
+/// The digest (of the reason and body) and the hash of change `seq` of a
+/// plan's (`kind` "plan") or person's ("person") history, written by
+/// `actor` at `at` (milliseconds), chained to `prev` over the digest (so a
+/// recorded retention event can later redact the body): the one
+/// computation behind [`insert_plan_change!`], [`insert_person_change!`]
+/// and the bulk path (store/bulk.rs).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn chained_hash(
+    kind: &str,
+    subject: &str,
+    seq: i64,
+    at: i64,
+    actor: &goldthread_domain::user::Actor,
+    reason: Option<&str>,
+    body: &str,
+    prev: &str,
+) -> (String, String) {
+    let author_id = actor.id.to_string();
+    let digest = change_digest(reason, body);
+    let hash = change_hash_v2(
+        &ChangeFields {
+            kind,
+            subject,
+            seq,
+            at,
+            author_id: Some(&author_id),
+            author_name: &actor.name,
+            reason,
+            body,
+        },
+        &digest,
+        prev,
+    );
+    (digest, hash)
+}
+
 /// Appends one change to a plan's history in the transaction `$tx`,
 /// chained to the one before. `$reason` is `Option<&str>`, `$change` the
 /// change's JSON text.
@@ -57,21 +93,7 @@ macro_rules! insert_plan_change {
         let reason: Option<&str> = $reason;
         let change: &str = $change;
         let prev = $crate::store::chain::previous_hash!($tx, "plan_changes", "plan_id", &plan_id, seq);
-        let digest = $crate::audit::change_digest(reason, change);
-        let hash = $crate::audit::change_hash_v2(
-            &$crate::audit::ChangeFields {
-                kind: "plan",
-                subject: &plan_id,
-                seq,
-                at,
-                author_id: Some(&author_id),
-                author_name: &actor.name,
-                reason,
-                body: change,
-            },
-            &digest,
-            &prev,
-        );
+        let (digest, hash) = $crate::store::chain::chained_hash("plan", &plan_id, seq, at, actor, reason, change, &prev);
         sqlx::query(
             "INSERT INTO plan_changes (plan_id, seq, at, author_id, author_name, reason, change, hash, digest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
@@ -101,21 +123,7 @@ macro_rules! insert_person_change {
         let reason: Option<&str> = $reason;
         let details: &str = $details;
         let prev = $crate::store::chain::previous_hash!($tx, "person_changes", "person_id", &person_id, seq);
-        let digest = $crate::audit::change_digest(reason, details);
-        let hash = $crate::audit::change_hash_v2(
-            &$crate::audit::ChangeFields {
-                kind: "person",
-                subject: &person_id,
-                seq,
-                at,
-                author_id: Some(&author_id),
-                author_name: &actor.name,
-                reason,
-                body: details,
-            },
-            &digest,
-            &prev,
-        );
+        let (digest, hash) = $crate::store::chain::chained_hash("person", &person_id, seq, at, actor, reason, details, &prev);
         sqlx::query(
             "INSERT INTO person_changes (person_id, seq, at, author_id, author_name, reason, details, hash, digest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )

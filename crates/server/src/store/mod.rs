@@ -11,6 +11,7 @@
 
 pub mod agreements;
 mod audit;
+pub mod bulk;
 pub(crate) mod chain;
 mod copies;
 mod fhir;

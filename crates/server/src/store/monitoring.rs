@@ -68,6 +68,23 @@ pub(super) fn region_of(plan: &Plan) -> Region {
     }
 }
 
+/// What the dashboard's index holds for one plan, from the plan, its
+/// meetings and its requests: the one derivation behind every writer of
+/// the index (here and the bulk path, store/bulk.rs).
+pub(super) fn dashboard_index(
+    plan: &Plan,
+    plan_types: &Registry,
+    meetings: &[Meeting],
+    requests: &[goldthread_domain::monitoring::requests::PlanRequest],
+) -> goldthread_domain::monitoring::index::PlanIndex {
+    let plan_type = plan_types.get(&plan.plan_type);
+    let mut index = index_plan(plan, plan_type, meetings, &CALENDAR, region_of(plan));
+    index
+        .due
+        .extend(request_items(plan, plan_type, requests, &CALENDAR, region_of(plan)));
+    index
+}
+
 /// Everything recorded while carrying out one plan, each list in date
 /// order (then in the order recorded).
 #[derive(Debug, Clone, Default)]
@@ -127,7 +144,7 @@ pub struct DashboardRows {
     pub quarter: Vec<DueItem>,
 }
 
-fn kind_str(kind: DueKind) -> &'static str {
+pub(super) fn kind_str(kind: DueKind) -> &'static str {
     match kind {
         DueKind::Review => "review",
         DueKind::Action => "action",
@@ -148,7 +165,7 @@ fn parse_kind(kind: &str) -> Result<DueKind> {
     })
 }
 
-fn iso(date: Date) -> String {
+pub(super) fn iso(date: Date) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     date.format(&format).expect("a date formats")
 }
@@ -404,9 +421,7 @@ impl Store {
                     .into_iter()
                     .map(|row| Ok(super::requests::decode(plan_id, row)?.plan_request()))
                     .collect::<Result<Vec<_>>>()?;
-                let plan_type = plan_types.get(&plan.plan_type);
-                let mut index = index_plan(&plan, plan_type, &meetings, &CALENDAR, region_of(&plan));
-                index.due.extend(request_items(&plan, plan_type, &requests, &CALENDAR, region_of(&plan)));
+                let index = dashboard_index(&plan, &plan_types, &meetings, &requests);
                 sqlx::query("DELETE FROM dashboard_due WHERE plan_id = $1")
                     .bind(plan_id.to_string())
                     .execute(&mut *tx)

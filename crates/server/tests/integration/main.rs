@@ -23,6 +23,7 @@ mod content;
 mod contract;
 mod crash;
 mod csv_export;
+mod demo_scale;
 mod documents_docx;
 mod documents_pdf;
 mod fhir;

@@ -1,0 +1,450 @@
+//! The bulk path (issue 14): many people, each with their plans, their
+//! histories and what was recorded while carrying the plans out, written
+//! in a few large transactions with multi-row INSERTs.
+//!
+//! It writes exactly the rows the normal path writes, derived the same
+//! way: every plan's log was built change by change through
+//! [`goldthread_domain::plan::Plan::check`] and `apply` by the caller (see
+//! `demo/county`); here each change is hashed into its chain with
+//! [`super::chain::chained_hash`] (the function behind
+//! `insert_plan_change!`), the plan's projection is the state its log
+//! replays to, plan access is the creator's grant and the parties'
+//! grants as `append_changes` leaves them, and the dashboard's index comes
+//! from [`super::monitoring::dashboard_index`], the derivation behind
+//! `refresh_dashboard`. `goldthread verify` and `goldthread
+//! rebuild-projections` on the result find nothing to correct.
+//!
+//! [`BulkRows::add`] does the CPU work (serialising, hashing, indexing)
+//! and can run on another thread than [`Store::write_bulk`], which only
+//! inserts.
+
+use goldthread_domain::monitoring::meetings::Meeting;
+use goldthread_domain::person::PersonDetails;
+use goldthread_domain::plan::{ChangeRecord, Plan};
+use goldthread_domain::plan_type::Registry;
+use goldthread_domain::user::{Actor, Role};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use super::chain::chained_hash;
+use super::monitoring::{dashboard_index, iso, kind_str};
+use super::{Result, Store, StoreError, on_pool, to_millis};
+use crate::audit::{Key, NewEntry, Outcome};
+
+/// A person to write, with everything about them.
+#[derive(Debug, Clone)]
+pub struct BulkPerson {
+    pub id: Uuid,
+    pub details: PersonDetails,
+    /// Who added them (they may see them).
+    pub created_by: Actor,
+    pub created_at: OffsetDateTime,
+    pub plans: Vec<BulkPlan>,
+}
+
+/// A plan: its whole log (every change already checked and applied to
+/// build `plan`), who started it and its monitoring records.
+#[derive(Debug, Clone)]
+pub struct BulkPlan {
+    /// The plan as its log leaves it.
+    pub plan: Plan,
+    pub log: Vec<ChangeRecord>,
+    pub creator: Actor,
+    pub records: Vec<BulkRecord>,
+}
+
+/// One row of `monitoring_records`, already checked by the domain's parse
+/// of its input against the plan.
+#[derive(Debug, Clone)]
+pub struct BulkRecord {
+    pub id: Uuid,
+    /// `meeting`, `note`, `attendance` or `rating`.
+    pub kind: &'static str,
+    pub on: Date,
+    /// The record as stored (JSON).
+    pub record: String,
+    pub recorded_by: Actor,
+    pub recorded_at: OffsetDateTime,
+    /// The meeting, for the dashboard's index.
+    pub meeting: Option<Meeting>,
+}
+
+/// A user to add unless one with the e-mail address exists.
+#[derive(Debug, Clone)]
+pub struct BulkUser {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub created_at: i64,
+}
+
+type PersonRow = (String, String, String, String, String, String, i64);
+type ChangeRow = (String, i64, i64, String, String, Option<String>, String, String, String);
+type AccessRow = (String, String, i64);
+type PlanRow = (String, String, String, i64, String, String, i64, String, i64, i64);
+type PlanAccessRow = (String, String, &'static str, i64);
+type RecordRow = (String, String, &'static str, String, String, String, String, i64);
+type DueRow = (
+    String,
+    String,
+    &'static str,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    bool,
+    Option<String>,
+);
+type DashPlanRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    bool,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The rows of many people, ready to insert.
+#[derive(Debug, Default)]
+pub struct BulkRows {
+    people: Vec<PersonRow>,
+    person_changes: Vec<ChangeRow>,
+    person_access: Vec<AccessRow>,
+    plans: Vec<PlanRow>,
+    plan_changes: Vec<ChangeRow>,
+    plan_access: Vec<PlanAccessRow>,
+    records: Vec<RecordRow>,
+    due: Vec<DueRow>,
+    dashboard_plans: Vec<DashPlanRow>,
+    audit: Vec<NewEntry>,
+    /// How many people.
+    pub count: usize,
+}
+
+/// The author of a change as recorded (only the id and name are kept).
+fn author_of(record: &ChangeRecord) -> Result<Actor> {
+    Ok(Actor {
+        id: record
+            .author_id
+            .ok_or_else(|| StoreError::corrupt("a generated change without an author"))?,
+        name: record.author_name.clone(),
+        email: String::new(),
+        role: Role::Practitioner,
+    })
+}
+
+impl BulkRows {
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Adds a person's rows: serialises, chains and indexes as the normal
+    /// path does. `detail` goes into the audit entries.
+    pub fn add(&mut self, person: &BulkPerson, plan_types: &Registry, detail: &str) -> Result<()> {
+        let person_id = person.id.to_string();
+        let at = to_millis(person.created_at);
+        let json = serde_json::to_string(&person.details).expect("details serialize");
+        let author = &person.created_by;
+        let (digest, hash) = chained_hash("person", &person_id, 1, at, author, None, &json, crate::audit::GENESIS);
+        self.people.push((
+            person_id.clone(),
+            json.clone(),
+            person.details.family_name.to_lowercase(),
+            person.details.given_name.to_lowercase(),
+            person.details.search_text(),
+            author.id.to_string(),
+            at,
+        ));
+        self.person_changes.push((
+            person_id.clone(),
+            1,
+            at,
+            author.id.to_string(),
+            author.name.clone(),
+            None,
+            json,
+            hash,
+            digest,
+        ));
+        self.person_access.push((person_id.clone(), author.id.to_string(), at));
+        self.audit.push(NewEntry {
+            user_id: Some(author.id),
+            address: Some("command line".to_owned()),
+            action: "person.change".to_owned(),
+            person_id: Some(person.id),
+            version: Some(1),
+            outcome: Some(Outcome::Allowed),
+            detail: detail.to_owned(),
+            ..Default::default()
+        });
+        for p in &person.plans {
+            self.add_plan(p, plan_types, detail)?;
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    fn add_plan(&mut self, p: &BulkPlan, plan_types: &Registry, detail: &str) -> Result<()> {
+        let plan = &p.plan;
+        let plan_id = plan.id.to_string();
+        if p.log.len() as i64 != plan.version {
+            return Err(StoreError::corrupt(format!(
+                "plan {plan_id}: its log is not its version"
+            )));
+        }
+        let created_at = to_millis(p.log[0].at);
+        let mut prev = crate::audit::GENESIS.to_owned();
+        for record in &p.log {
+            let change = serde_json::to_string(&record.change).expect("change serializes");
+            let at = to_millis(record.at);
+            let author = author_of(record)?;
+            let (digest, hash) = chained_hash(
+                "plan",
+                &plan_id,
+                record.seq,
+                at,
+                &author,
+                record.reason.as_deref(),
+                &change,
+                &prev,
+            );
+            self.plan_changes.push((
+                plan_id.clone(),
+                record.seq,
+                at,
+                author.id.to_string(),
+                author.name,
+                record.reason.clone(),
+                change,
+                hash.clone(),
+                digest,
+            ));
+            prev = hash;
+        }
+        let updated_at = to_millis(plan.updated_at);
+        self.plans.push((
+            plan_id.clone(),
+            plan.person_id.to_string(),
+            plan.plan_type.clone(),
+            i64::from(plan.number),
+            plan.details.title.clone(),
+            plan.status.as_str().to_owned(),
+            plan.version,
+            serde_json::to_string(plan).expect("plan serializes"),
+            created_at,
+            updated_at,
+        ));
+        // The creator's grant, then the parties' as the last save left them.
+        self.plan_access
+            .push((plan_id.clone(), p.creator.id.to_string(), "creator", created_at));
+        if p.log.len() > 1 {
+            let mut users: Vec<Uuid> = plan.users_with_access().collect();
+            users.sort();
+            users.dedup();
+            for user in users {
+                self.plan_access
+                    .push((plan_id.clone(), user.to_string(), "party", updated_at));
+            }
+        }
+        let mut meetings = Vec::new();
+        for r in &p.records {
+            self.records.push((
+                r.id.to_string(),
+                plan_id.clone(),
+                r.kind,
+                iso(r.on),
+                r.record.clone(),
+                r.recorded_by.id.to_string(),
+                r.recorded_by.name.clone(),
+                to_millis(r.recorded_at),
+            ));
+            if let Some(m) = &r.meeting {
+                meetings.push(m.clone());
+            }
+        }
+        let index = dashboard_index(plan, plan_types, &meetings, &[]);
+        for item in &index.due {
+            self.due.push((
+                plan_id.clone(),
+                item.key.clone(),
+                kind_str(item.kind),
+                item.label.clone(),
+                item.agency.clone(),
+                iso(item.due),
+                item.done_on.map(iso),
+                item.closed,
+                item.owner.map(|u| u.to_string()),
+            ));
+        }
+        if index.agreement.is_some() || index.safety_plan.is_some() || index.weekly.is_some() {
+            self.dashboard_plans.push((
+                plan_id.clone(),
+                index.agreement.as_ref().map(|(on, _)| iso(*on)),
+                index
+                    .agreement
+                    .as_ref()
+                    .map(|(_, who)| serde_json::to_string(who).expect("names serialize")),
+                index.safety_plan.is_some(),
+                index.safety_plan.flatten().map(iso),
+                index.weekly.map(|(from, _)| iso(from)),
+                index.weekly.and_then(|(_, last)| last).map(iso),
+            ));
+        }
+        self.audit.push(NewEntry {
+            user_id: Some(p.creator.id),
+            address: Some("command line".to_owned()),
+            action: "plan.change".to_owned(),
+            person_id: Some(plan.person_id),
+            plan_id: Some(plan.id),
+            version: Some(plan.version),
+            outcome: Some(Outcome::Allowed),
+            detail: detail.to_owned(),
+            ..Default::default()
+        });
+        Ok(())
+    }
+}
+
+/// Inserts `$rows` into `$head` (`INSERT INTO t (a, b) `) in chunks of
+/// `$chunk` rows per statement (the same text each time, so it is
+/// prepared once), binding each row's fields with `$push`.
+macro_rules! insert_rows {
+    ($tx:ident, $head:expr, $tail:expr, $rows:expr, $chunk:expr, |$b:ident, $r:ident| $push:block) => {
+        for chunk in $rows.chunks($chunk) {
+            let mut qb = sqlx::QueryBuilder::new($head);
+            qb.push_values(chunk, |mut $b, $r| $push);
+            qb.push($tail);
+            qb.build().execute(&mut *$tx).await?;
+        }
+    };
+}
+
+/// How many rows one INSERT carries (SQLite allows 32,766 bound values,
+/// PostgreSQL 65,535).
+const CHUNK: usize = 400;
+
+impl Store {
+    /// Adds the users whose e-mail address is not taken yet, in one
+    /// transaction; returns how many were added.
+    pub async fn add_users_bulk(&self, users: &[BulkUser]) -> Result<u64> {
+        let mut added = 0;
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for chunk in users.chunks(CHUNK) {
+                let mut qb = sqlx::QueryBuilder::new(
+                    "INSERT INTO users (id, email, name, role, password_hash, active, created_at) ",
+                );
+                qb.push_values(chunk, |mut b, u| {
+                    b.push_bind(u.id.to_string())
+                        .push_bind(&u.email)
+                        .push_bind(&u.name)
+                        .push_bind(u.role.as_str())
+                        .push_bind(&u.password_hash)
+                        .push_bind(true)
+                        .push_bind(u.created_at);
+                });
+                qb.push(" ON CONFLICT (email) DO NOTHING");
+                added += qb.build().execute(&mut *tx).await?.rows_affected();
+            }
+            tx.commit().await?;
+        });
+        Ok(added)
+    }
+
+    /// Which of these people exist already.
+    pub async fn existing_people(&self, ids: &[Uuid]) -> Result<std::collections::HashSet<Uuid>> {
+        let mut found = std::collections::HashSet::new();
+        for chunk in ids.chunks(CHUNK) {
+            let rows: Vec<String> = on_pool!(self, pool => {
+                let mut qb = sqlx::QueryBuilder::new("SELECT id FROM people WHERE id IN (");
+                let mut list = qb.separated(", ");
+                for id in chunk {
+                    list.push_bind(id.to_string());
+                }
+                qb.push(")");
+                qb.build_query_scalar().fetch_all(pool).await?
+            });
+            for id in rows {
+                found.insert(super::parse_uuid(&id)?);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Writes the rows of many people in one transaction, then their audit
+    /// entries (chained and, with `key`, checkpointed as every entry is).
+    pub async fn write_bulk(&self, rows: &BulkRows, key: Option<&Key>) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let sqlite = matches!(self, Store::Sqlite(_));
+        on_pool!(self, pool => {
+            let mut conn = pool.acquire().await?;
+            if sqlite {
+                // A large page cache for this writer: the indexes of the
+                // histories grow to hundreds of megabytes.
+                sqlx::query("PRAGMA cache_size = -262144").execute(&mut *conn).await?;
+            }
+            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+            insert_rows!(tx,
+                "INSERT INTO people (id, details, family_name, given_name, search_text, version, created_by, created_at, updated_at) ",
+                "", rows.people, CHUNK, |b, r| {
+                b.push_bind(&r.0).push_bind(&r.1).push_bind(&r.2).push_bind(&r.3).push_bind(&r.4)
+                    .push_bind(1_i64).push_bind(&r.5).push_bind(r.6).push_bind(r.6);
+            });
+            insert_rows!(tx,
+                "INSERT INTO person_changes (person_id, seq, at, author_id, author_name, reason, details, hash, digest) ",
+                "", rows.person_changes, CHUNK, |b, r| {
+                b.push_bind(&r.0).push_bind(r.1).push_bind(r.2).push_bind(&r.3).push_bind(&r.4)
+                    .push_bind(&r.5).push_bind(&r.6).push_bind(&r.7).push_bind(&r.8);
+            });
+            insert_rows!(tx, "INSERT INTO person_access (person_id, user_id, granted_at) ", "",
+                rows.person_access, CHUNK, |b, r| {
+                b.push_bind(&r.0).push_bind(&r.1).push_bind(r.2);
+            });
+            insert_rows!(tx,
+                "INSERT INTO plans (id, person_id, plan_type, number, title, status, version, state, created_at, updated_at) ",
+                "", rows.plans, 64, |b, r| {
+                b.push_bind(&r.0).push_bind(&r.1).push_bind(&r.2).push_bind(r.3).push_bind(&r.4)
+                    .push_bind(&r.5).push_bind(r.6).push_bind(&r.7).push_bind(r.8).push_bind(r.9);
+            });
+            insert_rows!(tx,
+                "INSERT INTO plan_changes (plan_id, seq, at, author_id, author_name, reason, change, hash, digest) ",
+                "", rows.plan_changes, CHUNK, |b, r| {
+                b.push_bind(&r.0).push_bind(r.1).push_bind(r.2).push_bind(&r.3).push_bind(&r.4)
+                    .push_bind(&r.5).push_bind(&r.6).push_bind(&r.7).push_bind(&r.8);
+            });
+            insert_rows!(tx, "INSERT INTO plan_access (plan_id, user_id, source, granted_at) ", "",
+                rows.plan_access, CHUNK, |b, r| {
+                b.push_bind(&r.0).push_bind(&r.1).push_bind(r.2).push_bind(r.3);
+            });
+            insert_rows!(tx,
+                "INSERT INTO monitoring_records (id, plan_id, kind, on_date, record, recorded_by, recorded_by_name, recorded_at) ",
+                "", rows.records, CHUNK, |b, r| {
+                b.push_bind(&r.0).push_bind(&r.1).push_bind(r.2).push_bind(&r.3).push_bind(&r.4)
+                    .push_bind(&r.5).push_bind(&r.6).push_bind(r.7);
+            });
+            insert_rows!(tx,
+                "INSERT INTO dashboard_due (plan_id, item_key, kind, label, agency, due, done_on, closed, owner_id) ",
+                "", rows.due, CHUNK, |b, r| {
+                b.push_bind(&r.0).push_bind(&r.1).push_bind(r.2).push_bind(&r.3).push_bind(&r.4)
+                    .push_bind(&r.5).push_bind(&r.6).push_bind(r.7).push_bind(&r.8);
+            });
+            insert_rows!(tx,
+                "INSERT INTO dashboard_plans (plan_id, agreement_asked_on, still_to_agree, safety_plan, safety_checked_on, weekly_from, last_weekly_review) ",
+                "", rows.dashboard_plans, CHUNK, |b, r| {
+                b.push_bind(&r.0).push_bind(&r.1).push_bind(&r.2).push_bind(r.3).push_bind(&r.4)
+                    .push_bind(&r.5).push_bind(&r.6);
+            });
+            tx.commit().await?;
+        });
+        let entries: Vec<&NewEntry> = rows.audit.iter().collect();
+        for chunk in entries.chunks(4096) {
+            self.append_audit(chunk, key).await?;
+        }
+        Ok(())
+    }
+}
