@@ -88,8 +88,9 @@ async fn a_request_and_the_managers_dashboard(backend: Backend) {
 
     // The team's manager sees it on the team's dashboard.
     click(&client, "form[action='/sign-out'] button").await;
-    loaded(&client).await;
-    client.goto(&app.url("/sign-in")).await.unwrap();
+    // Wait for the sign-out to land (it replaces the session cookie) before
+    // opening the sign-in form, whose token belongs to the new session.
+    heading_is(&client, "Sign in to Goldthread").await;
     sign_in(&client, "grace@example.org").await;
     client.goto(&app.url(&format!("/dashboard?team={t}"))).await.unwrap();
     heading_is(&client, "Early help: team dashboard").await;
@@ -104,8 +105,9 @@ async fn a_request_and_the_managers_dashboard(backend: Backend) {
 
     // The administrator's team page shows who manages the team.
     click(&client, "form[action='/sign-out'] button").await;
-    loaded(&client).await;
-    client.goto(&app.url("/sign-in")).await.unwrap();
+    // Wait for the sign-out to land (it replaces the session cookie) before
+    // opening the sign-in form, whose token belongs to the new session.
+    heading_is(&client, "Sign in to Goldthread").await;
     sign_in(&client, "admin@example.org").await;
     client.goto(&app.url(&format!("/teams/{t}"))).await.unwrap();
     heading_is(&client, "Early help").await;
@@ -114,8 +116,9 @@ async fn a_request_and_the_managers_dashboard(backend: Backend) {
 
     // Priya marks it met.
     click(&client, "form[action='/sign-out'] button").await;
-    loaded(&client).await;
-    client.goto(&app.url("/sign-in")).await.unwrap();
+    // Wait for the sign-out to land (it replaces the session cookie) before
+    // opening the sign-in form, whose token belongs to the new session.
+    heading_is(&client, "Sign in to Goldthread").await;
     sign_in(&client, "priya@example.org").await;
     client.goto(&app.url(&format!("/plans/{p}/requests"))).await.unwrap();
     loaded(&client).await;

@@ -444,10 +444,11 @@ pub(crate) async fn submit(client: &Client) {
     click(client, "main form[method=post] button[type=submit]").await;
 }
 
-/// Waits until the page's main text contains `what`.
+/// Waits (up to 30 s: the whole suite loads both cores) until the page's
+/// main text contains `what`.
 async fn shows(client: &Client, what: &str) -> String {
     let mut seen = String::new();
-    for _ in 0..100 {
+    for _ in 0..300 {
         if let Ok(main) = client.find(Locator::Css("main")).await {
             seen = main.text().await.unwrap_or_default();
             if seen.contains(what) {
