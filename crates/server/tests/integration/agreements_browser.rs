@@ -21,13 +21,7 @@ use crate::helpers::{Backend, spawn_app};
 const CLAIRE_PASSWORD: &str = "plum kettle harbour lantern";
 
 async fn token_for(app: &crate::helpers::TestApp, email: &str) -> crate::helpers::Api {
-    let user = app.store.user_by_email(email).await.unwrap().unwrap();
-    let token = goldthread::auth::new_api_token();
-    app.store
-        .create_api_token(user.id, "test", &goldthread::auth::token_hash(&token))
-        .await
-        .unwrap();
-    app.api_with_token(&token)
+    app.api_for(email).await
 }
 
 async fn change(api: &crate::helpers::Api, id: &str, change: Value, reason: Option<&str>) -> Value {

@@ -9,30 +9,12 @@ use crate::cli::goldthread;
 use crate::helpers::{Api, Backend, TestApp, spawn_app};
 
 async fn demo_api(app: &TestApp, email: &str) -> Api {
-    let user = app.store.user_by_email(email).await.unwrap().unwrap();
-    let token = goldthread::auth::new_api_token();
-    app.store
-        .create_api_token(user.id, "csv", &goldthread::auth::token_hash(&token))
-        .await
-        .unwrap();
-    app.api_with_token(&token)
+    app.api_for(email).await
 }
 
 async fn get_csv(api: &Api, path: &str) -> (u16, String, String) {
-    let response = api
-        .client
-        .get(format!("{}/api/v1{path}", api.base))
-        .bearer_auth(&api.token)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, content_type, response.text().await.unwrap())
+    let (status, content_type, body) = api.get_bytes(path).await;
+    (status, content_type, String::from_utf8(body).unwrap())
 }
 
 fn read(csv_text: &str) -> Vec<Vec<String>> {

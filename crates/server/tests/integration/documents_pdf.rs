@@ -80,20 +80,7 @@ pub fn form_headings(plan_type: &str) -> Vec<String> {
 }
 
 pub async fn get_pdf(api: &Api, path: &str) -> (u16, String, Vec<u8>) {
-    let response = api
-        .client
-        .get(format!("{}/api/v1{path}", api.base))
-        .bearer_auth(&api.token)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, content_type, response.bytes().await.unwrap().to_vec())
+    api.get_bytes(path).await
 }
 
 /// The demo organisation, an administrator's API client, and what keeps
@@ -107,13 +94,7 @@ pub async fn demo(backend: Backend) -> (TestApp, Api, Option<tempfile::TempDir>)
 }
 
 pub async fn token_for(app: &TestApp, email: &str) -> Api {
-    let user = app.store.user_by_email(email).await.unwrap().unwrap();
-    let token = goldthread::auth::new_api_token();
-    app.store
-        .create_api_token(user.id, "test", &goldthread::auth::token_hash(&token))
-        .await
-        .unwrap();
-    app.api_with_token(&token)
+    app.api_for(email).await
 }
 
 pub async fn demo_plans(api: &Api) -> Vec<Value> {

@@ -15,31 +15,13 @@ use crate::helpers::{Api, Backend, TestApp, spawn_app};
 
 /// A token for a demo account.
 async fn demo_api(app: &TestApp, email: &str) -> Api {
-    let user = app.store.user_by_email(email).await.unwrap().unwrap();
-    let token = goldthread::auth::new_api_token();
-    app.store
-        .create_api_token(user.id, "fhir", &goldthread::auth::token_hash(&token))
-        .await
-        .unwrap();
-    app.api_with_token(&token)
+    app.api_for(email).await
 }
 
 /// `GET /plans/{id}/fhir`: status, content type and the Bundle.
 async fn export(api: &Api, id: &str) -> (u16, String, Value) {
-    let response = api
-        .client
-        .get(format!("{}/api/v1/plans/{id}/fhir", api.base))
-        .bearer_auth(&api.token)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    let text = response.text().await.unwrap();
+    let (status, content_type, body) = api.get_bytes(&format!("/plans/{id}/fhir")).await;
+    let text = String::from_utf8(body).unwrap();
     (
         status,
         content_type,

@@ -215,6 +215,17 @@ impl TestApp {
         }
     }
 
+    /// An API client with a new token of the existing user `email`.
+    pub async fn api_for(&self, email: &str) -> Api {
+        let user = self.store.user_by_email(email).await.unwrap().unwrap();
+        let token = goldthread::auth::new_api_token();
+        self.store
+            .create_api_token(user.id, "test", &goldthread::auth::token_hash(&token))
+            .await
+            .unwrap();
+        self.api_with_token(&token)
+    }
+
     /// A browser-like client (cookies, no redirects followed) signed in.
     pub async fn signed_in(&self, email: &str) -> Browser {
         let browser = Browser::new(&self.address);
@@ -237,6 +248,25 @@ pub struct Api {
 }
 
 impl Api {
+    /// A GET of the API as bytes: status, content type, body (for files:
+    /// PDF, DOCX, CSV, zip, FHIR).
+    pub async fn get_bytes(&self, path: &str) -> (u16, String, Vec<u8>) {
+        let response = self
+            .client
+            .get(format!("{}/api/v1{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (status, content_type, response.bytes().await.unwrap().to_vec())
+    }
+
     pub async fn get(&self, path: &str) -> (u16, Value) {
         let response = self
             .client

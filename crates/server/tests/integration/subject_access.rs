@@ -26,13 +26,7 @@ async fn demo(backend: Backend) -> (TestApp, Option<tempfile::TempDir>) {
 }
 
 async fn token_for(app: &TestApp, email: &str) -> Api {
-    let user = app.store.user_by_email(email).await.unwrap().unwrap();
-    let token = goldthread::auth::new_api_token();
-    app.store
-        .create_api_token(user.id, "test", &goldthread::auth::token_hash(&token))
-        .await
-        .unwrap();
-    app.api_with_token(&token)
+    app.api_for(email).await
 }
 
 /// Leo Martin's id.
@@ -49,20 +43,7 @@ async fn leo(api: &Api) -> String {
 
 /// A GET of the API's bytes: status, content type, body.
 async fn get_bytes(api: &Api, path: &str) -> (u16, String, Vec<u8>) {
-    let response = api
-        .client
-        .get(format!("{}/api/v1{path}", api.base))
-        .bearer_auth(&api.token)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, content_type, response.bytes().await.unwrap().to_vec())
+    api.get_bytes(path).await
 }
 
 /// An opened archive: every file by its path.
