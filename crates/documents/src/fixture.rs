@@ -251,6 +251,35 @@ pub fn large() -> Document {
     }
 }
 
+/// The large plan as another person's: a different name and plan number,
+/// and different words in every row, so that a benchmark printing a
+/// rotation of these measures a print of a plan not printed just before.
+pub fn large_variant(n: usize) -> Document {
+    const NAMES: [&str; 8] = [
+        "Leo Martin",
+        "Amara Okafor",
+        "Jordan Blake",
+        "Priya Nair",
+        "Callum Reid",
+        "Sofia Kowalski",
+        "Ethan Hughes",
+        "Maya Thompson",
+    ];
+    const ACTIVITIES: [&str; 8] = ["bus", "train", "bicycle", "tram", "ferry", "coach", "taxi", "minibus"];
+    let mut document = large();
+    document.person = NAMES[n % NAMES.len()].to_owned();
+    document.plan_number = format!("Plan number {}", 1000 + n);
+    let json = serde_json::to_string(&document).expect("a document serialises");
+    let json = json
+        .replace("bus", ACTIVITIES[n % ACTIVITIES.len()])
+        .replace("2027", &(2027 + n / ACTIVITIES.len()).to_string())
+        .replace(
+            "Friday",
+            ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"][n % 5],
+        );
+    serde_json::from_str(&json).expect("the same shape")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

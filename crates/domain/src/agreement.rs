@@ -318,53 +318,99 @@ pub fn latest(plan: &Plan, party_id: Uuid) -> Option<&Given> {
         .find(|g| g.agreement.party_id == party_id)
 }
 
+/// Where the parties stand against the plan as it is now. The plan's
+/// content hash, which every standing compares with, is computed once for
+/// all of them: it is the costly part (the canonical form of the whole
+/// plan), and a page asks for every party's standing.
+pub struct Standings<'a> {
+    plan: &'a Plan,
+    current: String,
+}
+
+impl<'a> Standings<'a> {
+    pub fn of(plan: &'a Plan) -> Self {
+        Standings {
+            plan,
+            current: plan.content_hash(),
+        }
+    }
+
+    /// The plan they stand against.
+    pub fn plan(&self) -> &'a Plan {
+        self.plan
+    }
+
+    /// The plan's content hash now.
+    pub fn content_hash(&self) -> &str {
+        &self.current
+    }
+
+    /// Where a party stands against the current version.
+    pub fn standing(&self, party_id: Uuid) -> PartyStanding {
+        let plan = self.plan;
+        let Some(given) = latest(plan, party_id) else {
+            return PartyStanding::NotYetAgreed;
+        };
+        let a = &given.agreement;
+        match &a.response {
+            Response::Declined { reason } => PartyStanding::Declined {
+                version: a.version,
+                reason: reason.clone(),
+            },
+            _ if a.content_hash == self.current => PartyStanding::Agreed {
+                version: a.version,
+                on: a.on,
+            },
+            _ => PartyStanding::AgreedEarlier {
+                version: a.version,
+                on: a.on,
+                part_changed: given.part_hash != part_hash(plan, party_id),
+            },
+        }
+    }
+
+    /// The rule: every required party (at least one) has agreed the
+    /// current version.
+    pub fn all_required_agreed(&self) -> bool {
+        let required = &self.plan.agreements.required;
+        !required.is_empty()
+            && required
+                .iter()
+                .all(|id| matches!(self.standing(*id), PartyStanding::Agreed { .. }))
+    }
+
+    /// Required parties to ask (again): never agreed, declined, or whose
+    /// part changed since they agreed.
+    pub fn to_ask(&self) -> Vec<Uuid> {
+        self.plan
+            .agreements
+            .required
+            .iter()
+            .copied()
+            .filter(|id| match self.standing(*id) {
+                PartyStanding::Agreed { .. } => false,
+                PartyStanding::AgreedEarlier { part_changed, .. } => part_changed,
+                PartyStanding::NotYetAgreed | PartyStanding::Declined { .. } => true,
+            })
+            .collect()
+    }
+}
+
 /// Where a party stands against the current version.
 pub fn standing(plan: &Plan, party_id: Uuid) -> PartyStanding {
-    let Some(given) = latest(plan, party_id) else {
-        return PartyStanding::NotYetAgreed;
-    };
-    let a = &given.agreement;
-    match &a.response {
-        Response::Declined { reason } => PartyStanding::Declined {
-            version: a.version,
-            reason: reason.clone(),
-        },
-        _ if a.content_hash == plan.content_hash() => PartyStanding::Agreed {
-            version: a.version,
-            on: a.on,
-        },
-        _ => PartyStanding::AgreedEarlier {
-            version: a.version,
-            on: a.on,
-            part_changed: given.part_hash != part_hash(plan, party_id),
-        },
-    }
+    Standings::of(plan).standing(party_id)
 }
 
 /// The rule: every required party (at least one) has agreed the current
 /// version.
 pub fn all_required_agreed(plan: &Plan) -> bool {
-    !plan.agreements.required.is_empty()
-        && plan
-            .agreements
-            .required
-            .iter()
-            .all(|id| matches!(standing(plan, *id), PartyStanding::Agreed { .. }))
+    !plan.agreements.required.is_empty() && Standings::of(plan).all_required_agreed()
 }
 
 /// Required parties to ask (again): never agreed, declined, or whose part
 /// changed since they agreed.
 pub fn to_ask(plan: &Plan) -> Vec<Uuid> {
-    plan.agreements
-        .required
-        .iter()
-        .copied()
-        .filter(|id| match standing(plan, *id) {
-            PartyStanding::Agreed { .. } => false,
-            PartyStanding::AgreedEarlier { part_changed, .. } => part_changed,
-            PartyStanding::NotYetAgreed | PartyStanding::Declined { .. } => true,
-        })
-        .collect()
+    Standings::of(plan).to_ask()
 }
 
 #[cfg(test)]

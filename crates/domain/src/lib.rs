@@ -17,6 +17,7 @@ pub mod fhir;
 pub mod merge;
 pub mod money;
 pub mod monitoring;
+pub mod name_search;
 pub mod person;
 pub mod plan;
 pub mod plan_type;

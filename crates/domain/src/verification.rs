@@ -213,11 +213,19 @@ pub struct PartyAgreement {
 
 /// Every party of the plan and where they stand.
 pub fn parties(plan: &Plan) -> Vec<PartyAgreement> {
-    let ask = crate::agreement::to_ask(plan);
+    parties_of(&crate::agreement::Standings::of(plan))
+}
+
+/// [`parties`] from standings already worked out.
+pub fn parties_of(standings: &crate::agreement::Standings<'_>) -> Vec<PartyAgreement> {
+    let plan = standings.plan();
+    let ask = standings.to_ask();
     plan.parties
         .iter()
         .map(|p| {
-            let (kind, version, on, reason) = match standing(plan, p.id) {
+            let standing = standings.standing(p.id);
+            let words = words_of(&standing);
+            let (kind, version, on, reason) = match standing {
                 PartyStanding::NotYetAgreed => (StandingKind::NotYetAgreed, None, None, None),
                 PartyStanding::Agreed { version, on } => (StandingKind::Agreed, Some(version), Some(on), None),
                 PartyStanding::AgreedEarlier { version, on, .. } => {
@@ -237,7 +245,7 @@ pub fn parties(plan: &Plan) -> Vec<PartyAgreement> {
                 on,
                 reason,
                 asked: ask.contains(&p.id),
-                words: standing_words(plan, p.id),
+                words,
             }
         })
         .collect()
@@ -246,8 +254,12 @@ pub fn parties(plan: &Plan) -> Vec<PartyAgreement> {
 /// Where each party stands, in words for a page: "Agreed version 6 on 20
 /// January 2027".
 pub fn standing_words(plan: &Plan, party_id: Uuid) -> String {
+    words_of(&standing(plan, party_id))
+}
+
+fn words_of(standing: &PartyStanding) -> String {
     use crate::plan::format_date;
-    match standing(plan, party_id) {
+    match standing.clone() {
         PartyStanding::NotYetAgreed => "Not yet agreed".into(),
         PartyStanding::Agreed { version, on } => format!("Agreed version {version} on {}", format_date(on)),
         PartyStanding::AgreedEarlier {

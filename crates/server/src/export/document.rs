@@ -572,6 +572,7 @@ fn grouped(hash: &str) -> String {
 /// One signature block per party: the latest response with its details
 /// (who, how, when, the version and its hash), or lines to sign on.
 fn signatures(plan: &Plan) -> Vec<Block> {
+    let standings = agreement::Standings::of(plan);
     plan.parties
         .iter()
         .map(|party| {
@@ -579,7 +580,7 @@ fn signatures(plan: &Plan) -> Vec<Block> {
             if let Some(agency) = &party.agency {
                 role.push_str(&format!(", {agency}"));
             }
-            let status = match agreement::standing(plan, party.id) {
+            let status = match standings.standing(party.id) {
                 PartyStanding::NotYetAgreed => "Not yet agreed".to_owned(),
                 PartyStanding::Agreed { .. } => "Agreed".to_owned(),
                 PartyStanding::AgreedEarlier { version, .. } => format!("Agreed version {version}, not this one"),

@@ -121,11 +121,20 @@ impl Store {
     }
 
     async fn tell(&self, actor: &Actor, before: &Plan, after: &Plan) -> Result<()> {
-        use goldthread_domain::agreement::{PartyStanding, standing};
+        use goldthread_domain::agreement::{PartyStanding, Standings};
         let link = format!("/plans/{}/mine", after.id);
+        // Each plan's content hash once, not once per party, and only when
+        // there is a party to tell.
+        let anyone = after.parties.iter().any(|p| p.user_id.is_some_and(|u| u != actor.id));
+        let (before_now, after_now) = (
+            anyone.then(|| Standings::of(before)),
+            anyone.then(|| Standings::of(after)),
+        );
         let title = &after.details.title;
         for party in &after.parties {
-            let Some(user) = party.user_id.filter(|u| *u != actor.id) else {
+            let (Some(user), Some(before_now), Some(after_now)) =
+                (party.user_id.filter(|u| *u != actor.id), &before_now, &after_now)
+            else {
                 continue;
             };
             let required = after.agreements.required.contains(&party.id);
@@ -133,9 +142,9 @@ impl Store {
             let newly_asked = required
                 && (!before.agreements.required.contains(&party.id)
                     || before.party(party.id).and_then(|p| p.user_id) != Some(user))
-                && !matches!(standing(after, party.id), PartyStanding::Agreed { .. });
-            let was_current = matches!(standing(before, party.id), PartyStanding::Agreed { .. });
-            let now_earlier = matches!(standing(after, party.id), PartyStanding::AgreedEarlier { .. });
+                && !matches!(after_now.standing(party.id), PartyStanding::Agreed { .. });
+            let was_current = matches!(before_now.standing(party.id), PartyStanding::Agreed { .. });
+            let now_earlier = matches!(after_now.standing(party.id), PartyStanding::AgreedEarlier { .. });
             if newly_asked {
                 let text = format!("You have been asked to agree to \"{title}\"");
                 self.notify(user, Some(after.id), &text, Some(&link)).await?;

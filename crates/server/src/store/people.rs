@@ -1,6 +1,7 @@
 //! People (SPEC P1). The current record is a projection of the person's
 //! append-only history in `person_changes`.
 
+use goldthread_domain::name_search;
 use goldthread_domain::person::{Person, PersonDetails};
 use goldthread_domain::user::Actor;
 use sqlx::AssertSqlSafe;
@@ -17,6 +18,19 @@ pub(super) const PERSON_VISIBLE: &str = "(pe.removed_at IS NULL AND ($2 OR EXIST
         p.id IN (SELECT plan_id FROM plan_access WHERE user_id = $1) \
         OR p.id IN (SELECT pa.plan_id FROM plan_access pa JOIN team_members tm ON tm.team_id = pa.team_id WHERE tm.user_id = $1))) \
      OR EXISTS (SELECT 1 FROM person_team_access ta JOIN team_members tm ON tm.team_id = ta.team_id WHERE ta.person_id = pe.id AND tm.user_id = $1)))";
+
+/// The ids of the people a non-administrator `$1` may see, gathered from
+/// the user's side (their caseload and teams) so that a list need not test
+/// every person in a county. Lists use it only to narrow what
+/// [`PERSON_VISIBLE`], the rule, then checks.
+const VISIBLE_PERSON_IDS: &str = "SELECT a.person_id FROM person_access a WHERE a.user_id = $1 \
+     UNION SELECT p.person_id FROM plan_access pa JOIN plans p ON p.id = pa.plan_id WHERE pa.user_id = $1 \
+     UNION SELECT p.person_id FROM team_members tm JOIN plan_access pa ON pa.team_id = tm.team_id JOIN plans p ON p.id = pa.plan_id WHERE tm.user_id = $1 \
+     UNION SELECT ta.person_id FROM team_members tm JOIN person_team_access ta ON ta.team_id = tm.team_id WHERE tm.user_id = $1";
+
+/// Candidates proposed by a search index beyond which a search does not
+/// look: enough for any real name, bounded for a one-letter typo.
+const MAX_CANDIDATES: i64 = 1000;
 
 /// One line of a list of people.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -221,7 +235,9 @@ impl Store {
     }
 
     /// People the actor may see whose name matches `query` (all when
-    /// empty), by family name, at most `limit` from `offset`.
+    /// empty): by any part of the name, forgiving a typo
+    /// ([`name_search`]), best match first, then by family name; at most
+    /// `limit` from `offset`, with how many matched.
     pub async fn search_people(
         &self,
         actor: &Actor,
@@ -229,17 +245,57 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<PersonSummary>, i64)> {
-        let pattern = like_pattern(query);
-        let filter = format!("{PERSON_VISIBLE} AND pe.search_text LIKE $3 ESCAPE '\\'");
+        // Administrators see everyone; anyone else's list starts from
+        // their own caseload rather than testing every person.
+        let scope = if actor.is_admin() {
+            PERSON_VISIBLE.to_owned()
+        } else {
+            format!("pe.id IN ({VISIBLE_PERSON_IDS}) AND {PERSON_VISIBLE}")
+        };
+        let query = name_search::normalise(query);
+        if query.is_empty() {
+            return self.list_people(actor, &scope, limit, offset).await;
+        }
+        let candidates = self.name_candidates(actor, &scope, &query).await?;
+        let mut found: Vec<(f64, PersonSummary)> = candidates
+            .into_iter()
+            .filter_map(|(id, details, text)| {
+                let score = name_search::score(&query, &text)?;
+                Some(summary(&id, &details).map(|person| (score, person)))
+            })
+            .collect::<Result<_>>()?;
+        found.sort_by(|(a, x), (b, y)| {
+            b.total_cmp(a)
+                .then_with(|| x.family_name.cmp(&y.family_name))
+                .then_with(|| x.given_name.cmp(&y.given_name))
+                .then_with(|| x.id.cmp(&y.id))
+        });
+        let total = found.len() as i64;
+        let page = found
+            .into_iter()
+            .skip(offset.max(0) as usize)
+            .take(limit.max(0) as usize)
+            .map(|(_, person)| person)
+            .collect();
+        Ok((page, total))
+    }
+
+    /// Everyone in `scope`, by family name.
+    async fn list_people(
+        &self,
+        actor: &Actor,
+        scope: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<PersonSummary>, i64)> {
         let list_sql = format!(
-            "SELECT pe.id, pe.details FROM people pe WHERE {filter} ORDER BY pe.family_name, pe.given_name, pe.id LIMIT $4 OFFSET $5"
+            "SELECT pe.id, pe.details FROM people pe WHERE {scope} ORDER BY pe.family_name, pe.given_name, pe.id LIMIT $3 OFFSET $4"
         );
-        let count_sql = format!("SELECT COUNT(*) FROM people pe WHERE {filter}");
+        let count_sql = format!("SELECT COUNT(*) FROM people pe WHERE {scope}");
         let (rows, total): (Vec<(String, String)>, i64) = on_pool!(self, pool => {
             let rows = sqlx::query_as(AssertSqlSafe(list_sql.as_str()))
                 .bind(actor.id.to_string())
                 .bind(actor.is_admin())
-                .bind(&pattern)
                 .bind(limit)
                 .bind(offset)
                 .fetch_all(pool)
@@ -247,25 +303,94 @@ impl Store {
             let total = sqlx::query_scalar(AssertSqlSafe(count_sql.as_str()))
                 .bind(actor.id.to_string())
                 .bind(actor.is_admin())
-                .bind(&pattern)
                 .fetch_one(pool)
                 .await?;
             (rows, total)
         });
         let people = rows
-            .into_iter()
-            .map(|(id, json)| {
-                let details = parse_details(&json)?;
-                Ok(PersonSummary {
-                    id: parse_uuid(&id)?,
-                    given_name: details.given_name,
-                    family_name: details.family_name,
-                    known_as: details.known_as,
-                    date_of_birth: details.date_of_birth,
-                    setting: details.setting,
-                })
-            })
+            .iter()
+            .map(|(id, json)| summary(id, json))
             .collect::<Result<Vec<_>>>()?;
         Ok((people, total))
     }
+
+    /// People in `scope` the search index proposes for `query`: (id,
+    /// details, search text): those holding any of the query's trigrams,
+    /// from SQLite's FTS5 trigram index (best first by its rank) or
+    /// PostgreSQL's pg_trgm index (by word similarity). A query too short
+    /// for trigrams is a plain substring.
+    async fn name_candidates(&self, actor: &Actor, scope: &str, query: &str) -> Result<Vec<(String, String, String)>> {
+        let pattern = like_pattern(query);
+        let trigrams = name_search::inner_trigrams(query);
+        let rows = match self {
+            Store::Sqlite(pool) if !trigrams.is_empty() => {
+                let terms = trigrams
+                    .iter()
+                    .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+                    .collect::<Vec<_>>()
+                    .join(" OR ");
+                let sql = format!(
+                    "SELECT pe.id, pe.details, pe.search_text FROM people_search s \
+                     JOIN people_search_ids i ON i.n = s.rowid JOIN people pe ON pe.id = i.person_id \
+                     WHERE people_search MATCH $3 AND {scope} ORDER BY s.rank LIMIT $4"
+                );
+                sqlx::query_as(AssertSqlSafe(sql))
+                    .bind(actor.id.to_string())
+                    .bind(actor.is_admin())
+                    .bind(terms)
+                    .bind(MAX_CANDIDATES)
+                    .fetch_all(pool)
+                    .await?
+            }
+            Store::Sqlite(pool) => {
+                let sql = format!(
+                    "SELECT pe.id, pe.details, pe.search_text FROM people pe \
+                     WHERE pe.search_text LIKE $3 ESCAPE '\\' AND {scope} ORDER BY pe.family_name LIMIT $4"
+                );
+                sqlx::query_as(AssertSqlSafe(sql))
+                    .bind(actor.id.to_string())
+                    .bind(actor.is_admin())
+                    .bind(pattern)
+                    .bind(MAX_CANDIDATES)
+                    .fetch_all(pool)
+                    .await?
+            }
+            Store::Postgres(pool) => {
+                // Any of the query's trigrams (letters and digits only, so
+                // nothing to escape), or the query itself when too short.
+                let patterns: Vec<String> = if trigrams.is_empty() {
+                    vec![pattern]
+                } else {
+                    trigrams.iter().map(|t| format!("%{t}%")).collect()
+                };
+                let sql = format!(
+                    "SELECT pe.id, pe.details, pe.search_text FROM people pe \
+                     WHERE pe.search_text LIKE ANY($3) AND {scope} \
+                     ORDER BY word_similarity($4, pe.search_text) DESC LIMIT $5"
+                );
+                sqlx::query_as(AssertSqlSafe(sql))
+                    .bind(actor.id.to_string())
+                    .bind(actor.is_admin())
+                    .bind(patterns)
+                    .bind(query)
+                    .bind(MAX_CANDIDATES)
+                    .fetch_all(pool)
+                    .await?
+            }
+        };
+        Ok(rows)
+    }
+}
+
+/// One line of a list from a person's row.
+fn summary(id: &str, json: &str) -> Result<PersonSummary> {
+    let details = parse_details(json)?;
+    Ok(PersonSummary {
+        id: parse_uuid(id)?,
+        given_name: details.given_name,
+        family_name: details.family_name,
+        known_as: details.known_as,
+        date_of_birth: details.date_of_birth,
+        setting: details.setting,
+    })
 }

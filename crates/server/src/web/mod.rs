@@ -11,6 +11,7 @@ pub mod assets;
 pub mod error;
 pub mod format;
 pub mod oidc;
+pub mod page_cache;
 pub mod pages;
 pub mod session;
 pub mod sign_in_gate;
@@ -46,6 +47,8 @@ pub struct AppState {
     pub token_seen: Arc<std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>>,
     /// The audit log's group-commit writer (crate::audit).
     pub audit: crate::audit::Auditor,
+    /// Plan pages already built, by everything they were built from.
+    pub pages: page_cache::PageCache,
 }
 
 impl AppState {
@@ -58,6 +61,7 @@ impl AppState {
             config: Arc::new(config),
             secret: Arc::new(secret),
             token_seen: Arc::default(),
+            pages: page_cache::PageCache::default(),
         }
     }
 

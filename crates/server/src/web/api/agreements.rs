@@ -52,14 +52,15 @@ pub struct AgreementsReport {
 
 /// The report for a plan, shared by the API, the pages and the CLI.
 pub fn report(plan: &Plan, statement: Option<&str>, agreements: Vec<Verification>) -> AgreementsReport {
+    let standings = goldthread_domain::agreement::Standings::of(plan);
     AgreementsReport {
         plan_id: plan.id,
         status: plan.status,
         version: plan.agreements.content_version,
-        content_hash: plan.content_hash(),
+        content_hash: standings.content_hash().to_owned(),
         statement: statement.map(str::to_owned),
-        all_required_agreed: goldthread_domain::agreement::all_required_agreed(plan),
-        parties: goldthread_domain::verification::parties(plan),
+        all_required_agreed: standings.all_required_agreed(),
+        parties: goldthread_domain::verification::parties_of(&standings),
         all_hold: agreements.iter().all(|a| a.holds),
         agreements,
     }

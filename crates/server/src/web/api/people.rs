@@ -89,7 +89,8 @@ async fn delete_photo(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct SearchParams {
-    /// Part of a name (first, last or known as); empty for everyone.
+    /// Any part of a name (first, last or known as), forgiving a typo
+    /// ("Elis" finds Ellis); empty for everyone.
     q: Option<String>,
     /// How many to return (1–200, default 50).
     #[param(minimum = 1, maximum = 200)]
@@ -99,7 +100,8 @@ struct SearchParams {
     offset: Option<i64>,
 }
 
-/// People you may see, by family name.
+/// People you may see: all by family name, or those whose name matches
+/// `q`, best match first.
 #[utoipa::path(get, path = "/people", tag = "people", params(SearchParams),
     responses((status = 200, description = "OK", body = Page<PersonSummary>), (status = 401, description = "No valid API token", body = Problem)))]
 async fn list_people(

@@ -55,11 +55,12 @@ pub struct AgreementBlock {
 
 impl AgreementBlock {
     pub fn of(plan: &Plan, user_id: Uuid, writable: bool) -> AgreementBlock {
+        let standings = goldthread_domain::agreement::Standings::of(plan);
         AgreementBlock {
-            parties: goldthread_domain::verification::parties(plan),
+            parties: goldthread_domain::verification::parties_of(&standings),
             version: plan.agreements.content_version,
-            content_hash: plan.content_hash(),
-            all_required_agreed: goldthread_domain::agreement::all_required_agreed(plan),
+            content_hash: standings.content_hash().to_owned(),
+            all_required_agreed: standings.all_required_agreed(),
             writable,
             own_party: plan.parties.iter().find(|p| p.user_id == Some(user_id)).map(|p| p.id),
             approval: super::approval::ApprovalPart::of(plan),

@@ -491,11 +491,36 @@ async fn show(
     Query(query): Query<SavedQuery>,
 ) -> Result<Response, PageError> {
     let view = load_view(&state, &user, &id).await?;
+    let links = state.store.plan_links(&user.actor(), &view.plan).await?;
+    // Every input of the page (see web::page_cache); a banner after a save
+    // is shown once, so such a page is never kept.
+    let key = (query.saved.is_none() && query.transferred.is_none()).then(|| {
+        format!(
+            "plan {} v{} person v{} writable {} user {} {:?} {:?} session {} today {} links {:?}",
+            view.plan.id,
+            view.plan.version,
+            view.person.version,
+            view.writable,
+            user.user.id,
+            user.user.name,
+            user.user.role,
+            user.csrf,
+            crate::local_time::today(),
+            links,
+        )
+    });
+    if let Some(page) = key.as_deref().and_then(|k| state.pages.get(k)) {
+        return Ok(axum::response::Html(page).into_response());
+    }
     let mut page = show_page(&state, &user, view, None, None)?;
     page.saved = saved_banner(&query, &page.sections);
     page.transferred = query.transferred.is_some() && page.links.from.is_some();
-    page.review_block = Some(super::reviews::block(&state, &user, &page.view).await?);
-    render(&page)
+    page.review_block = Some(super::reviews::block_with(&state, &user, &page.view, links));
+    let html = axum::body::Bytes::from(page.render()?);
+    if let Some(key) = key {
+        state.pages.put(key, html.clone());
+    }
+    Ok(axum::response::Html(html).into_response())
 }
 
 #[derive(Template)]

@@ -105,10 +105,20 @@ pub struct ReviewBlock {
 
 /// The plan page's review block.
 pub async fn block(state: &AppState, user: &CurrentUser, view: &PlanView) -> Result<ReviewBlock, PageError> {
+    let links = state.store.plan_links(&user.actor(), &view.plan).await?;
+    Ok(block_with(state, user, view, links))
+}
+
+/// [`block`] with the plans before and after already read.
+pub fn block_with(
+    state: &AppState,
+    user: &CurrentUser,
+    view: &PlanView,
+    links: crate::store::PlanLinks,
+) -> ReviewBlock {
     let plan = &view.plan;
-    let links = state.store.plan_links(&user.actor(), plan).await?;
     let rules = state.plan_types.get(&plan.plan_type).map(|t| &t.reviews);
-    Ok(ReviewBlock {
+    ReviewBlock {
         open: plan.reviews.open().map(|r| (r.id, review_title(r))),
         safety_plan_last_checked: plan.reviews.safety_plan_last_checked().map(format_date),
         weekly: rules.is_some_and(|r| r.weekly),
@@ -116,7 +126,7 @@ pub async fn block(state: &AppState, user: &CurrentUser, view: &PlanView) -> Res
         count: plan.reviews.reviews.len(),
         previous: links.previous,
         next: links.next,
-    })
+    }
 }
 
 /// "Formal review R2, 12 March 2027" or "Weekly support review, 1 February 2027".
