@@ -123,6 +123,10 @@ fn messages(diagnostics: &[SourceDiagnostic]) -> String {
         .join("; ")
 }
 
+/// How many prints a memoised result of typst's may go unused before it
+/// is dropped (see the end of [`render_with`]).
+const KEEP_FOR_PRINTS: usize = 3;
+
 /// The document laid out on A4 pages, as a tagged PDF with its text
 /// selectable.
 pub fn render(document: &Document) -> Result<Vec<u8>, RenderError> {
@@ -145,9 +149,11 @@ pub fn render_with(template: &str, document: &Document) -> Result<Vec<u8>, Rende
         ..PdfOptions::default()
     };
     let pdf = typst_pdf::pdf(&paged, &options).map_err(|errors| RenderError::Pdf(messages(&errors)))?;
-    // Typst memoises layouts for incremental recompiling; a server prints
-    // a different plan each time, so keep nothing: memory stays flat and
-    // every print (and the benchmark) pays the full cost.
-    typst::comemo::evict(0);
+    // Typst memoises its work. What plans share (the template's code and
+    // styles, the fonts' shaping of common words, headings and labels) is
+    // reused by the next print; what only one plan used is dropped once
+    // it has gone unused for KEEP_FOR_PRINTS prints, so memory stays
+    // bounded by a few plans' worth.
+    typst::comemo::evict(KEEP_FOR_PRINTS);
     Ok(pdf)
 }

@@ -404,7 +404,21 @@ pub fn standing(plan: &Plan, party_id: Uuid) -> PartyStanding {
 /// The rule: every required party (at least one) has agreed the current
 /// version.
 pub fn all_required_agreed(plan: &Plan) -> bool {
-    !plan.agreements.required.is_empty() && Standings::of(plan).all_required_agreed()
+    // Asked after every change (settle_status): first what needs no hash.
+    // Someone required has not agreed anything, or declined, or two of
+    // them agreed different contents: not all agreed this one.
+    let required = &plan.agreements.required;
+    let mut agreed = required.iter().map(|id| match latest(plan, *id) {
+        Some(g) if !matches!(g.agreement.response, Response::Declined { .. }) => Some(&g.agreement.content_hash),
+        _ => None,
+    });
+    let Some(Some(first)) = agreed.next() else {
+        return false;
+    };
+    if !agreed.all(|hash| hash == Some(first)) {
+        return false;
+    }
+    Standings::of(plan).all_required_agreed()
 }
 
 /// Required parties to ask (again): never agreed, declined, or whose part
