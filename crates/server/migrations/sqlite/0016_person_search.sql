@@ -32,4 +32,4 @@ END;
 
 -- Plans shared with a team, found from the team (see store/people.rs,
 -- VISIBLE_PERSON_IDS).
-CREATE INDEX plan_access_by_team ON plan_access (team_id) WHERE team_id IS NOT NULL;
+CREATE INDEX plan_access_by_team ON plan_access (team_id);

@@ -374,6 +374,17 @@ impl Store {
         Ok(found)
     }
 
+    /// Refreshes the database's statistics after a bulk load, so that its
+    /// query planner knows a county's tables are large and a caseload
+    /// small (without them PostgreSQL chose to scan every person for a
+    /// practitioner's search).
+    pub async fn analyze(&self) -> Result<()> {
+        on_pool!(self, pool => {
+            sqlx::query("ANALYZE").execute(pool).await?;
+        });
+        Ok(())
+    }
+
     /// Writes the rows of many people in one transaction, then their audit
     /// entries (chained and, with `key`, checkpointed as every entry is).
     pub async fn write_bulk(&self, rows: &BulkRows, key: Option<&Key>) -> Result<()> {

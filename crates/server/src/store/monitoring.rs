@@ -518,26 +518,35 @@ impl Store {
                 Some(team_id.to_string())
             }
         };
-        let in_scope = "(($3 IS NULL AND p.id IN (SELECT plan_id FROM plan_access WHERE user_id = $1)) \
-             OR ($3 IS NOT NULL AND (p.id IN (SELECT pa.plan_id FROM plan_access pa JOIN team_members tm ON tm.user_id = pa.user_id WHERE tm.team_id = $3) \
-             OR p.id IN (SELECT plan_id FROM plan_access WHERE team_id = $3))))";
+        // The plans in scope (the user's or the team's caseload), made
+        // first and joined from, so that neither database considers testing
+        // every plan in a county; PLAN_VISIBLE is then checked on each.
+        let scope = match team {
+            None => {
+                "WITH scope AS MATERIALIZED (SELECT DISTINCT plan_id FROM plan_access WHERE user_id = $1 AND $3 IS NULL) "
+            }
+            Some(_) => {
+                "WITH scope AS MATERIALIZED (SELECT pa.plan_id FROM plan_access pa JOIN team_members tm ON tm.user_id = pa.user_id WHERE tm.team_id = $3 \
+                 UNION SELECT plan_id FROM plan_access WHERE team_id = $3) "
+            }
+        };
         let monday = goldthread_domain::monitoring::dashboard::week_start(today);
         let sunday = monday + time::Duration::days(6);
         let quarter_start = today - time::Duration::days(91);
         let plans_sql = format!(
-            "SELECT p.id, p.person_id, pe.details, p.plan_type, p.title FROM plans p JOIN people pe ON pe.id = p.person_id \
-             WHERE {PLAN_VISIBLE} AND {in_scope} AND p.status NOT IN ('superseded', 'closed') ORDER BY pe.family_name, pe.given_name, p.id"
+            "{scope}SELECT p.id, p.person_id, pe.details, p.plan_type, p.title FROM scope s JOIN plans p ON p.id = s.plan_id \
+             JOIN people pe ON pe.id = p.person_id WHERE {PLAN_VISIBLE} AND p.status NOT IN ('superseded', 'closed') ORDER BY pe.family_name, pe.given_name, p.id"
         );
         let due_sql = format!(
-            "SELECT d.plan_id, pe.details, d.kind, d.label, d.agency, d.due, d.done_on, d.closed \
-             FROM dashboard_due d JOIN plans p ON p.id = d.plan_id JOIN people pe ON pe.id = p.person_id \
-             WHERE {PLAN_VISIBLE} AND {in_scope} AND ((d.done_on IS NULL AND NOT d.closed AND d.due <= $4) \
+            "{scope}SELECT d.plan_id, pe.details, d.kind, d.label, d.agency, d.due, d.done_on, d.closed \
+             FROM scope s JOIN dashboard_due d ON d.plan_id = s.plan_id JOIN plans p ON p.id = d.plan_id JOIN people pe ON pe.id = p.person_id \
+             WHERE {PLAN_VISIBLE} AND ((d.done_on IS NULL AND NOT d.closed AND d.due <= $4) \
              OR (d.kind IN ('review', 'meeting_action', 'clock') AND d.due > $5 AND d.due <= $6)) ORDER BY d.due, d.plan_id, d.item_key"
         );
         let flags_sql = format!(
-            "SELECT d.plan_id, pe.details, d.agreement_asked_on, d.still_to_agree, d.safety_plan, d.safety_checked_on, d.weekly_from, d.last_weekly_review \
-             FROM dashboard_plans d JOIN plans p ON p.id = d.plan_id JOIN people pe ON pe.id = p.person_id \
-             WHERE {PLAN_VISIBLE} AND {in_scope} ORDER BY d.plan_id"
+            "{scope}SELECT d.plan_id, pe.details, d.agreement_asked_on, d.still_to_agree, d.safety_plan, d.safety_checked_on, d.weekly_from, d.last_weekly_review \
+             FROM scope s JOIN dashboard_plans d ON d.plan_id = s.plan_id JOIN plans p ON p.id = d.plan_id JOIN people pe ON pe.id = p.person_id \
+             WHERE {PLAN_VISIBLE} ORDER BY d.plan_id"
         );
         type PlanRow = (String, String, String, String, String);
         type DueRow = (

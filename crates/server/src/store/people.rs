@@ -245,18 +245,11 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<PersonSummary>, i64)> {
-        // Administrators see everyone; anyone else's list starts from
-        // their own caseload rather than testing every person.
-        let scope = if actor.is_admin() {
-            PERSON_VISIBLE.to_owned()
-        } else {
-            format!("pe.id IN ({VISIBLE_PERSON_IDS}) AND {PERSON_VISIBLE}")
-        };
         let query = name_search::normalise(query);
         if query.is_empty() {
-            return self.list_people(actor, &scope, limit, offset).await;
+            return self.list_people(actor, limit, offset).await;
         }
-        let candidates = self.name_candidates(actor, &scope, &query).await?;
+        let candidates = self.name_candidates(actor, &query).await?;
         let mut found: Vec<(f64, PersonSummary)> = candidates
             .into_iter()
             .filter_map(|(id, details, text)| {
@@ -280,18 +273,13 @@ impl Store {
         Ok((page, total))
     }
 
-    /// Everyone in `scope`, by family name.
-    async fn list_people(
-        &self,
-        actor: &Actor,
-        scope: &str,
-        limit: i64,
-        offset: i64,
-    ) -> Result<(Vec<PersonSummary>, i64)> {
+    /// Everyone the actor may see, by family name.
+    async fn list_people(&self, actor: &Actor, limit: i64, offset: i64) -> Result<(Vec<PersonSummary>, i64)> {
+        let (with, from) = people_source(actor);
         let list_sql = format!(
-            "SELECT pe.id, pe.details FROM people pe WHERE {scope} ORDER BY pe.family_name, pe.given_name, pe.id LIMIT $3 OFFSET $4"
+            "{with}SELECT pe.id, pe.details FROM {from} WHERE {PERSON_VISIBLE} ORDER BY pe.family_name, pe.given_name, pe.id LIMIT $3 OFFSET $4"
         );
-        let count_sql = format!("SELECT COUNT(*) FROM people pe WHERE {scope}");
+        let count_sql = format!("{with}SELECT COUNT(*) FROM {from} WHERE {PERSON_VISIBLE}");
         let (rows, total): (Vec<(String, String)>, i64) = on_pool!(self, pool => {
             let rows = sqlx::query_as(AssertSqlSafe(list_sql.as_str()))
                 .bind(actor.id.to_string())
@@ -314,12 +302,28 @@ impl Store {
         Ok((people, total))
     }
 
-    /// People in `scope` the search index proposes for `query`: (id,
-    /// details, search text): those holding any of the query's trigrams,
+    /// People in `scope` who might match `query`: (id, details, search
+    /// text). For anyone but an administrator, everyone in their caseload;
+    /// for administrators, those holding any of the query's trigrams,
     /// from SQLite's FTS5 trigram index (best first by its rank) or
     /// PostgreSQL's pg_trgm index (by word similarity). A query too short
     /// for trigrams is a plain substring.
-    async fn name_candidates(&self, actor: &Actor, scope: &str, query: &str) -> Result<Vec<(String, String, String)>> {
+    async fn name_candidates(&self, actor: &Actor, query: &str) -> Result<Vec<(String, String, String)>> {
+        let scope = PERSON_VISIBLE;
+        if !actor.is_admin() {
+            // A caseload is small next to a county: every name in it is
+            // scored, rather than asking the index about every person.
+            let (with, from) = people_source(actor);
+            let sql = format!("{with}SELECT pe.id, pe.details, pe.search_text FROM {from} WHERE {scope}");
+            let rows = on_pool!(self, pool => {
+                sqlx::query_as(AssertSqlSafe(sql))
+                    .bind(actor.id.to_string())
+                    .bind(actor.is_admin())
+                    .fetch_all(pool)
+                    .await?
+            });
+            return Ok(rows);
+        }
         let pattern = like_pattern(query);
         let trigrams = name_search::inner_trigrams(query);
         let rows = match self {
@@ -379,6 +383,22 @@ impl Store {
             }
         };
         Ok(rows)
+    }
+}
+
+/// Where a list of the people the actor may see starts: `(WITH clause,
+/// FROM clause)`. Administrators see everyone; anyone else's list starts
+/// from their own caseload (made first, so that neither database considers
+/// testing every person in a county), and [`PERSON_VISIBLE`] is still
+/// checked on each.
+fn people_source(actor: &Actor) -> (String, &'static str) {
+    if actor.is_admin() {
+        (String::new(), "people pe")
+    } else {
+        (
+            format!("WITH visible AS MATERIALIZED ({VISIBLE_PERSON_IDS}) "),
+            "visible v JOIN people pe ON pe.id = v.person_id",
+        )
     }
 }
 

@@ -1177,5 +1177,6 @@ pub async fn generate(
     for maker in makers {
         maker.await?;
     }
+    store.analyze().await?;
     Ok(Generated { added: done, existing })
 }
