@@ -172,12 +172,7 @@ impl Store {
     /// file if it is missing, and brings the schema up to date.
     pub async fn connect(url: &str) -> Result<Store> {
         let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            // The access rules are written `$2 OR …` (administrator or not)
-            // and `$3 IS NULL` (whose dashboard): only a plan made for the
-            // values at hand drops the branch that does not apply, so never
-            // fall back to a generic plan (issue 14: the dashboard at
-            // 100,000 people went from 23 to … requests/s).
-            let options = PgConnectOptions::from_str(url)?.options([("plan_cache_mode", "force_custom_plan")]);
+            let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
