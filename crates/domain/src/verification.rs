@@ -259,20 +259,20 @@ pub fn standing_words(plan: &Plan, party_id: Uuid) -> String {
 
 fn words_of(standing: &PartyStanding) -> String {
     use crate::plan::format_date;
-    match standing.clone() {
+    match standing {
         PartyStanding::NotYetAgreed => "Not yet agreed".into(),
-        PartyStanding::Agreed { version, on } => format!("Agreed version {version} on {}", format_date(on)),
+        PartyStanding::Agreed { version, on } => format!("Agreed version {version} on {}", format_date(*on)),
         PartyStanding::AgreedEarlier {
             version,
             on,
             part_changed: true,
         } => format!(
             "Agreed an earlier version (version {version} on {}); their part has changed, so they are asked again",
-            format_date(on)
+            format_date(*on)
         ),
         PartyStanding::AgreedEarlier { version, on, .. } => format!(
             "Agreed an earlier version (version {version} on {}); their own part has not changed",
-            format_date(on)
+            format_date(*on)
         ),
         PartyStanding::Declined { version, reason } => format!("Declined version {version}: {reason}"),
     }

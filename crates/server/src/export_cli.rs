@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use goldthread_domain::error::FieldErrors;
 use goldthread_domain::plan_type::Registry;
 use goldthread_domain::user::Actor;
@@ -45,42 +45,10 @@ pub enum ExportCommand {
     },
     /// Print a plan as a PDF in its plan type's layout (or on another
     /// type's form with --form).
-    Pdf {
-        /// The plan's id.
-        plan_id: Uuid,
-        /// Where to write the PDF.
-        #[arg(short = 'o', long = "output")]
-        output: PathBuf,
-        /// The e-mail address of the user printing it: the plan is read
-        /// with their access.
-        #[arg(long = "as")]
-        as_user: String,
-        /// Print on another plan type's form, e.g. PB for a blank sheet.
-        #[arg(long)]
-        form: Option<String>,
-        /// A folder of the organisation's own plan types (*.toml).
-        #[arg(long, env = "GOLDTHREAD_PLAN_TYPES")]
-        plan_types: Option<PathBuf>,
-    },
+    Pdf(PrintArgs),
     /// Write a plan as a Word file (DOCX) in its plan type's layout (or on
     /// another type's form with --form), from the same document as the PDF.
-    Docx {
-        /// The plan's id.
-        plan_id: Uuid,
-        /// Where to write the DOCX.
-        #[arg(short = 'o', long = "output")]
-        output: PathBuf,
-        /// The e-mail address of the user exporting it: the plan is read
-        /// with their access.
-        #[arg(long = "as")]
-        as_user: String,
-        /// Print on another plan type's form, e.g. PB for a blank sheet.
-        #[arg(long)]
-        form: Option<String>,
-        /// A folder of the organisation's own plan types (*.toml).
-        #[arg(long, env = "GOLDTHREAD_PLAN_TYPES")]
-        plan_types: Option<PathBuf>,
-    },
+    Docx(PrintArgs),
     /// Everything held about a person (a subject access request) as a zip:
     /// JSON of their record and every plan, version, review, note,
     /// agreement and request, each plan's PDF, the uploaded files, the
@@ -121,13 +89,31 @@ pub enum ImportCommand {
     },
 }
 
+/// What printing a plan needs, as a PDF or a DOCX.
+#[derive(Debug, Args)]
+pub struct PrintArgs {
+    /// The plan's id.
+    plan_id: Uuid,
+    /// Where to write the file.
+    #[arg(short = 'o', long = "output")]
+    output: PathBuf,
+    /// The e-mail address of the user printing it: the plan is read with
+    /// their access.
+    #[arg(long = "as")]
+    as_user: String,
+    /// Print on another plan type's form, e.g. PB for a blank sheet.
+    #[arg(long)]
+    form: Option<String>,
+    /// A folder of the organisation's own plan types (*.toml).
+    #[arg(long, env = "GOLDTHREAD_PLAN_TYPES")]
+    plan_types: Option<PathBuf>,
+}
+
 impl ExportCommand {
     pub fn plan_types(&self) -> Option<PathBuf> {
         match self {
-            ExportCommand::Fhir { plan_types, .. }
-            | ExportCommand::Pdf { plan_types, .. }
-            | ExportCommand::Docx { plan_types, .. }
-            | ExportCommand::Person { plan_types, .. } => plan_types.clone(),
+            ExportCommand::Fhir { plan_types, .. } | ExportCommand::Person { plan_types, .. } => plan_types.clone(),
+            ExportCommand::Pdf(print) | ExportCommand::Docx(print) => print.plan_types.clone(),
             ExportCommand::Csv { .. } => None,
         }
     }
@@ -221,20 +207,8 @@ pub async fn export(
             };
             write_out(output.as_deref(), &csv)
         }
-        ExportCommand::Pdf {
-            plan_id,
-            output,
-            as_user,
-            form,
-            ..
-        } => print_to_file(store, registry, plan_id, &output, &as_user, form, Format::Pdf).await,
-        ExportCommand::Docx {
-            plan_id,
-            output,
-            as_user,
-            form,
-            ..
-        } => print_to_file(store, registry, plan_id, &output, &as_user, form, Format::Docx).await,
+        ExportCommand::Pdf(print) => print_to_file(store, registry, print, Format::Pdf).await,
+        ExportCommand::Docx(print) => print_to_file(store, registry, print, Format::Docx).await,
         ExportCommand::Person {
             person_id,
             output,
@@ -258,16 +232,15 @@ pub async fn export(
 
 /// `export pdf` and `export docx`: the plan read with the user's access,
 /// written to `output`.
-async fn print_to_file(
-    store: &Store,
-    registry: &Registry,
-    plan_id: Uuid,
-    output: &Path,
-    as_user: &str,
-    form: Option<String>,
-    format: Format,
-) -> anyhow::Result<()> {
-    let actor = actor(store, as_user).await?;
+async fn print_to_file(store: &Store, registry: &Registry, print: PrintArgs, format: Format) -> anyhow::Result<()> {
+    let PrintArgs {
+        plan_id,
+        output,
+        as_user,
+        form,
+        ..
+    } = print;
+    let actor = actor(store, &as_user).await?;
     let printed = match crate::export::plan_printed(store, registry, &actor, plan_id, form.as_deref(), format).await {
         Err(crate::export::ExportError::Store(StoreError::NotFound)) => match form {
             Some(form) => bail!("no plan with the id {plan_id} that {as_user} may see, or no form {form}"),
@@ -275,7 +248,7 @@ async fn print_to_file(
         },
         other => other?,
     };
-    std::fs::write(output, &printed.bytes).with_context(|| format!("could not write {}", output.display()))?;
+    std::fs::write(&output, &printed.bytes).with_context(|| format!("could not write {}", output.display()))?;
     println!(
         "Wrote {} ({} KB) to {}.",
         printed.file_name,

@@ -125,18 +125,13 @@ impl Store {
         let link = format!("/plans/{}/mine", after.id);
         // Each plan's content hash once, not once per party, and only when
         // there is a party to tell.
-        let anyone = after.parties.iter().any(|p| p.user_id.is_some_and(|u| u != actor.id));
-        let (before_now, after_now) = (
-            anyone.then(|| Standings::of(before)),
-            anyone.then(|| Standings::of(after)),
-        );
+        let standings = std::cell::OnceCell::new();
         let title = &after.details.title;
         for party in &after.parties {
-            let (Some(user), Some(before_now), Some(after_now)) =
-                (party.user_id.filter(|u| *u != actor.id), &before_now, &after_now)
-            else {
+            let Some(user) = party.user_id.filter(|u| *u != actor.id) else {
                 continue;
             };
+            let (before_now, after_now) = standings.get_or_init(|| (Standings::of(before), Standings::of(after)));
             let required = after.agreements.required.contains(&party.id);
             // Asked now, or just joined (an invitation accepted) while asked.
             let newly_asked = required
