@@ -59,7 +59,7 @@ pub use notifications::Notification;
 pub use outbox::{MAX_ATTEMPTS, OutboxMessage};
 pub use people::{PersonChange, PersonSummary};
 pub use photos::{MAX_PHOTO_BYTES, photo_type, reencode_photo};
-pub use plans::{FollowUp, PlanFilter, PlanSummary, Resolution};
+pub use plans::{FollowUp, PlanFilter, PlanStamp, PlanSummary, Resolution};
 pub use reminders::Reminder;
 pub use requests::RequestRecord;
 pub use retention::{Hold, HoldTarget, RetentionEvent, RetentionItem, RunReport, anonymised_details};
@@ -213,6 +213,21 @@ impl Store {
         Ok(())
     }
 
+    /// Waits for this database's turn to save a plan, in the order asked.
+    ///
+    /// SQLite lets one writer in at a time; the others wait in its busy
+    /// handler, which sleeps and retries (up to 100 ms a try) with no
+    /// order, so under many concurrent saves some waited seconds while
+    /// later ones went first. Saves of plans therefore queue here, first
+    /// come first served, and find the database free. PostgreSQL locks
+    /// rows and queues writers itself: there is nothing to wait for.
+    pub(crate) async fn plan_save_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        match self {
+            Store::Sqlite(pool) => Some(sqlite_write_turns(pool).lock_owned().await),
+            Store::Postgres(_) => None,
+        }
+    }
+
     pub fn backend(&self) -> &'static str {
         match self {
             Store::Sqlite(_) => "sqlite",
@@ -245,6 +260,16 @@ impl Store {
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await)
     }
+}
+
+/// One queue of plan saves per SQLite database file (see
+/// [`Store::plan_save_turn`]), shared by every pool opened on it.
+fn sqlite_write_turns(pool: &SqlitePool) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+    type Turns = std::collections::HashMap<std::path::PathBuf, std::sync::Arc<tokio::sync::Mutex<()>>>;
+    static TURNS: std::sync::LazyLock<std::sync::Mutex<Turns>> = std::sync::LazyLock::new(Default::default);
+    let file = pool.connect_options().get_filename().to_path_buf();
+    let mut turns = TURNS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    turns.entry(file).or_default().clone()
 }
 
 /// Milliseconds since the Unix epoch, as stored.

@@ -68,6 +68,79 @@ pub(super) fn region_of(plan: &Plan) -> Region {
     }
 }
 
+/// Rewrites a plan's rows of the dashboard's index in the transaction
+/// `$tx`, from `$plan` as it now stands (`&Plan`) and its meetings and
+/// requests: by [`Store::refresh_dashboard`], and by a save of the plan in
+/// its own transaction, so the index never lags behind a save.
+macro_rules! write_dashboard_index {
+    ($tx:ident, $plan_id:expr, $plan:expr, $plan_types:expr) => {{
+        let plan_id: uuid::Uuid = $plan_id;
+        let plan: &goldthread_domain::plan::Plan = $plan;
+        let plan_types: &goldthread_domain::plan_type::Registry = $plan_types;
+        let records: Vec<String> = sqlx::query_scalar(
+            "SELECT record FROM monitoring_records WHERE plan_id = $1 AND kind = 'meeting'",
+        )
+        .bind(plan_id.to_string())
+        .fetch_all(&mut *$tx)
+        .await?;
+        let meetings = records
+            .iter()
+            .map(|r| serde_json::from_str::<goldthread_domain::monitoring::meetings::Meeting>(r).map_err(|e| $crate::store::StoreError::corrupt(format!("meeting: {e}"))))
+            .collect::<$crate::store::Result<Vec<_>>>()?;
+        let request_sql = format!("{} WHERE r.plan_id = $1 ORDER BY r.requested_on, r.id", $crate::store::requests::SELECT);
+        let request_rows: Vec<$crate::store::requests::Row> = sqlx::query_as(sqlx::AssertSqlSafe(request_sql.as_str()))
+            .bind(plan_id.to_string())
+            .fetch_all(&mut *$tx)
+            .await?;
+        let requests = request_rows
+            .into_iter()
+            .map(|row| Ok($crate::store::requests::decode(plan_id, row)?.plan_request()))
+            .collect::<$crate::store::Result<Vec<_>>>()?;
+        let index = $crate::store::monitoring::dashboard_index(plan, plan_types, &meetings, &requests);
+        sqlx::query("DELETE FROM dashboard_due WHERE plan_id = $1")
+            .bind(plan_id.to_string())
+            .execute(&mut *$tx)
+            .await?;
+        sqlx::query("DELETE FROM dashboard_plans WHERE plan_id = $1")
+            .bind(plan_id.to_string())
+            .execute(&mut *$tx)
+            .await?;
+        for item in &index.due {
+            sqlx::query(
+                "INSERT INTO dashboard_due (plan_id, item_key, kind, label, agency, due, done_on, closed, owner_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(plan_id.to_string())
+            .bind(&item.key)
+            .bind($crate::store::monitoring::kind_str(item.kind))
+            .bind(&item.label)
+            .bind(&item.agency)
+            .bind($crate::store::monitoring::iso(item.due))
+            .bind(item.done_on.map($crate::store::monitoring::iso))
+            .bind(item.closed)
+            .bind(item.owner.map(|u| u.to_string()))
+            .execute(&mut *$tx)
+            .await?;
+        }
+        if index.agreement.is_some() || index.safety_plan.is_some() || index.weekly.is_some() {
+            sqlx::query(
+                "INSERT INTO dashboard_plans (plan_id, agreement_asked_on, still_to_agree, safety_plan, safety_checked_on, weekly_from, last_weekly_review) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(plan_id.to_string())
+            .bind(index.agreement.as_ref().map(|(on, _)| $crate::store::monitoring::iso(*on)))
+            .bind(index.agreement.as_ref().map(|(_, who)| serde_json::to_string(who).expect("names serialize")))
+            .bind(index.safety_plan.is_some())
+            .bind(index.safety_plan.flatten().map($crate::store::monitoring::iso))
+            .bind(index.weekly.map(|(from, _)| $crate::store::monitoring::iso(from)))
+            .bind(index.weekly.and_then(|(_, last)| last).map($crate::store::monitoring::iso))
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+pub(crate) use write_dashboard_index;
+
 /// What the dashboard's index holds for one plan, from the plan, its
 /// meetings and its requests: the one derivation behind every writer of
 /// the index (here and the bulk path, store/bulk.rs).
@@ -402,66 +475,7 @@ impl Store {
                     return Ok(());
                 };
                 let plan: Plan = serde_json::from_str(&state).map_err(|e| StoreError::corrupt(format!("plan state: {e}")))?;
-                let records: Vec<String> = sqlx::query_scalar(
-                    "SELECT record FROM monitoring_records WHERE plan_id = $1 AND kind = 'meeting'",
-                )
-                .bind(plan_id.to_string())
-                .fetch_all(&mut *tx)
-                .await?;
-                let meetings = records
-                    .iter()
-                    .map(|r| serde_json::from_str::<Meeting>(r).map_err(|e| StoreError::corrupt(format!("meeting: {e}"))))
-                    .collect::<Result<Vec<_>>>()?;
-                let request_sql = format!("{} WHERE r.plan_id = $1 ORDER BY r.requested_on, r.id", super::requests::SELECT);
-                let request_rows: Vec<super::requests::Row> = sqlx::query_as(AssertSqlSafe(request_sql.as_str()))
-                    .bind(plan_id.to_string())
-                    .fetch_all(&mut *tx)
-                    .await?;
-                let requests = request_rows
-                    .into_iter()
-                    .map(|row| Ok(super::requests::decode(plan_id, row)?.plan_request()))
-                    .collect::<Result<Vec<_>>>()?;
-                let index = dashboard_index(&plan, &plan_types, &meetings, &requests);
-                sqlx::query("DELETE FROM dashboard_due WHERE plan_id = $1")
-                    .bind(plan_id.to_string())
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("DELETE FROM dashboard_plans WHERE plan_id = $1")
-                    .bind(plan_id.to_string())
-                    .execute(&mut *tx)
-                    .await?;
-                for item in &index.due {
-                    sqlx::query(
-                        "INSERT INTO dashboard_due (plan_id, item_key, kind, label, agency, due, done_on, closed, owner_id) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    )
-                    .bind(plan_id.to_string())
-                    .bind(&item.key)
-                    .bind(kind_str(item.kind))
-                    .bind(&item.label)
-                    .bind(&item.agency)
-                    .bind(iso(item.due))
-                    .bind(item.done_on.map(iso))
-                    .bind(item.closed)
-                    .bind(item.owner.map(|u| u.to_string()))
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                if index.agreement.is_some() || index.safety_plan.is_some() || index.weekly.is_some() {
-                    sqlx::query(
-                        "INSERT INTO dashboard_plans (plan_id, agreement_asked_on, still_to_agree, safety_plan, safety_checked_on, weekly_from, last_weekly_review) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
-                    .bind(plan_id.to_string())
-                    .bind(index.agreement.as_ref().map(|(on, _)| iso(*on)))
-                    .bind(index.agreement.as_ref().map(|(_, who)| serde_json::to_string(who).expect("names serialize")))
-                    .bind(index.safety_plan.is_some())
-                    .bind(index.safety_plan.flatten().map(iso))
-                    .bind(index.weekly.map(|(from, _)| iso(from)))
-                    .bind(index.weekly.and_then(|(_, last)| last).map(iso))
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                write_dashboard_index!(tx, plan_id, &plan, &plan_types);
                 tx.commit().await?;
                 Ok::<_, StoreError>(())
             }

@@ -14,12 +14,28 @@ use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use super::chain::insert_plan_change;
+use super::people::PERSON_VISIBLE;
 use super::{Conflict, Result, Store, StoreError, from_millis, now, on_pool, parse_uuid, to_millis};
 
 /// Is plan `p` visible to the actor? `$1` is the actor's id, `$2` true for
 /// administrators.
 pub(super) const PLAN_VISIBLE: &str = "(p.removed_at IS NULL AND ($2 OR p.id IN (SELECT plan_id FROM plan_access WHERE user_id = $1) \
      OR p.id IN (SELECT pa.plan_id FROM plan_access pa JOIN team_members tm ON tm.team_id = pa.team_id WHERE tm.user_id = $1)))";
+
+/// What identifies the state of a plan page's plan (see
+/// [`Store::plan_stamp`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanStamp {
+    pub id: Uuid,
+    pub version: i64,
+    pub person_id: Uuid,
+    pub person_version: i64,
+    /// May the actor change it ([`Store::may_change_plan`])?
+    pub writable: bool,
+    pub plan_type: String,
+    pub number: u32,
+    pub status: PlanStatus,
+}
 
 /// One line of a list of plans.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -243,6 +259,45 @@ impl Store {
         Ok(plan)
     }
 
+    /// What a plan page is built from, without reading the plan itself:
+    /// its version and its person's, whether the actor may change it, and
+    /// its place in its series. `None` exactly when [`Store::plan`] or
+    /// [`Store::person`] would say not found; the read is audited as theirs
+    /// is. For keeping built pages (web::page_cache): the plan is read in
+    /// full only when the page has to be built.
+    pub async fn plan_stamp(&self, actor: &Actor, id: Uuid) -> Result<PlanStamp> {
+        let sql = format!(
+            "SELECT p.version, p.person_id, pe.version, \
+             ($2 OR EXISTS (SELECT 1 FROM plan_access WHERE plan_id = p.id AND user_id = $1)), \
+             p.plan_type, p.number, p.status \
+             FROM plans p JOIN people pe ON pe.id = p.person_id WHERE p.id = $3 AND {PLAN_VISIBLE} AND {PERSON_VISIBLE}"
+        );
+        type Row = (i64, String, i64, bool, String, i64, String);
+        let row: Option<Row> = on_pool!(self, pool => {
+            sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                .bind(actor.id.to_string())
+                .bind(actor.is_admin())
+                .bind(id.to_string())
+                .fetch_optional(pool)
+                .await?
+        });
+        let (version, person_id, person_version, granted, plan_type, number, status) =
+            row.ok_or(StoreError::NotFound)?;
+        let person_id = parse_uuid(&person_id)?;
+        crate::audit::note_plan(id, person_id, version);
+        crate::audit::note_person(person_id, person_version);
+        Ok(PlanStamp {
+            id,
+            version,
+            person_id,
+            person_version,
+            writable: actor.can_write() && granted,
+            plan_type,
+            number: u32::try_from(number).map_err(StoreError::corrupt)?,
+            status: PlanStatus::parse(&status).ok_or_else(|| StoreError::corrupt(format!("plan status {status}")))?,
+        })
+    }
+
     /// Plans the actor may see, most recently changed first.
     pub async fn list_plans(&self, actor: &Actor, filter: &PlanFilter) -> Result<(Vec<PlanSummary>, i64)> {
         // A plan type no plan can have (PostgreSQL cannot even compare
@@ -411,6 +466,9 @@ impl Store {
         }
         let reason = reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
         let audit_reason = reason.clone();
+        // In turn with other saves (SQLite).
+        let index_types = super::monitoring::plan_types();
+        let turn = self.plan_save_turn().await;
         let saved: Plan = on_pool!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
@@ -432,7 +490,7 @@ impl Store {
                 let mut plan = current.clone();
                 let mut records = Vec::new();
                 if let Some(record) =
-                    merge_change(id, &log, base_version, reason.clone(), change, resolution, actor, plan_type)?
+                    merge_change(id, &log, &current, base_version, reason.clone(), change, resolution, actor, plan_type)?
                 {
                     plan.apply(&record)
                         .map_err(|e| StoreError::Invalid(FieldErrors::single("change", e.to_string())))?;
@@ -445,7 +503,7 @@ impl Store {
                         let mut log = log.clone();
                         log.extend(records.iter().cloned());
                         let base = if on_latest { plan.version } else { base_version };
-                        if let Some(record) = merge_change(id, &log, base, reason, second, resolution, actor, plan_type)? {
+                        if let Some(record) = merge_change(id, &log, &plan, base, reason, second, resolution, actor, plan_type)? {
                             plan.apply(&record)
                                 .map_err(|e| StoreError::Invalid(FieldErrors::single("change", e.to_string())))?;
                             records.push(record);
@@ -515,14 +573,16 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
+                // The dashboard's index follows every change, in the same
+                // transaction (store/monitoring.rs).
+                super::monitoring::write_dashboard_index!(tx, id, &plan, &index_types);
                 tx.commit().await?;
                 Ok(plan)
             }
             .await
         })?;
+        drop(turn);
         crate::audit::note_written(saved.version, audit_reason.as_deref());
-        // The dashboard's index follows every change (store/monitoring.rs).
-        self.refresh_dashboard_after_save(id).await;
         // Who is told about it (store/agreements.rs).
         self.after_change(actor, &visible, &saved).await;
         Ok(saved)
@@ -631,6 +691,7 @@ pub struct Resolution {
 fn merge_change(
     id: Uuid,
     log: &[ChangeRecord],
+    current: &Plan,
     base_version: i64,
     reason: Option<String>,
     change: Change,
@@ -638,11 +699,15 @@ fn merge_change(
     actor: &Actor,
     plan_type: Option<&goldthread_domain::plan_type::PlanType>,
 ) -> Result<Option<ChangeRecord>> {
+    // `current` is `log` replayed: an earlier version is replayed only when
+    // asked for (usually the editor saw the latest, and nothing is).
     let at_version = |version: i64| {
+        if version >= current.version {
+            return Ok(current.clone());
+        }
         let version = usize::try_from(version).unwrap_or(0).clamp(1, log.len());
         Plan::replay(id, &log[..version]).map_err(StoreError::corrupt)
     };
-    let current = at_version(log.len() as i64)?;
     let base = at_version(base_version)?;
     let seen = match resolution {
         Some(r) if r.seen_version >= base_version && r.seen_version <= current.version => {
@@ -650,9 +715,9 @@ fn merge_change(
         }
         _ => None,
     };
-    let merged = match merge::rebase(&base, &current, &change, seen.as_ref().map(|(p, k)| (p, *k))) {
+    let merged = match merge::rebase(&base, current, &change, seen.as_ref().map(|(p, k)| (p, *k))) {
         Ok(merged) => merged,
-        Err(merge::Unresolved(fields)) => return Err(conflict(&current, log, base_version, fields)),
+        Err(merge::Unresolved(fields)) => return Err(conflict(current, log, base_version, fields)),
     };
     let Some(merged) = merged else {
         return Ok(None);
@@ -662,7 +727,7 @@ fn merge_change(
     // reason (after it is checked: a long text quoted must not be refused).
     let mut reason = reason;
     if let Some((_, keep)) = seen {
-        let resolved = merge::merge(&base, &current, &change, keep).conflicts;
+        let resolved = merge::merge(&base, current, &change, keep).conflicts;
         if !resolved.is_empty() {
             let note = merge::resolution_note(&resolved, keep);
             reason = Some(match reason {

@@ -179,6 +179,19 @@ impl Store {
     /// of plans of its type (the previous one superseded by this one), as
     /// far as the actor may see them.
     pub async fn plan_links(&self, actor: &Actor, plan: &Plan) -> Result<PlanLinks> {
+        self.plan_links_of(actor, plan.person_id, &plan.plan_type, plan.number, plan.status)
+            .await
+    }
+
+    /// [`Store::plan_links`] from what places a plan in its series.
+    pub async fn plan_links_of(
+        &self,
+        actor: &Actor,
+        person_id: Uuid,
+        plan_type: &str,
+        number: u32,
+        status: PlanStatus,
+    ) -> Result<PlanLinks> {
         let sql = format!(
             "SELECT p.id, p.number, p.status FROM plans p WHERE p.person_id = $3 AND p.plan_type = $4 \
              AND (p.number = $5 OR p.number = $6) AND {PLAN_VISIBLE}"
@@ -187,21 +200,22 @@ impl Store {
             sqlx::query_as(AssertSqlSafe(sql.as_str()))
                 .bind(actor.id.to_string())
                 .bind(actor.is_admin())
-                .bind(plan.person_id.to_string())
-                .bind(&plan.plan_type)
-                .bind(i64::from(plan.number) - 1)
-                .bind(i64::from(plan.number) + 1)
+                .bind(person_id.to_string())
+                .bind(plan_type)
+                .bind(i64::from(number) - 1)
+                .bind(i64::from(number) + 1)
                 .fetch_all(pool)
                 .await?
         });
+        let this_number = number;
         let mut links = PlanLinks::default();
-        for (id, number, status) in rows {
+        for (id, number, row_status) in rows {
             let entry = Some((parse_uuid(&id)?, number as u32));
-            if number < i64::from(plan.number) {
-                if status == PlanStatus::Superseded.as_str() {
+            if number < i64::from(this_number) {
+                if row_status == PlanStatus::Superseded.as_str() {
                     links.previous = entry;
                 }
-            } else if plan.status == PlanStatus::Superseded {
+            } else if status == PlanStatus::Superseded {
                 links.next = entry;
             }
         }

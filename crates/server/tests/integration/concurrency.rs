@@ -128,3 +128,47 @@ async fn a_stale_form_keeps_what_was_typed(backend: Backend) {
     assert!(person_now["known_as"].is_null());
 }
 both!(a_stale_form_keeps_what_was_typed);
+
+/// Sixteen saves of one plan at once, all based on the version the editors
+/// saw (on SQLite they queue in turn, `Store::plan_save_turn`): every one
+/// is kept, each on its own version, and the dashboard's index, written in
+/// the save's own transaction, holds every one of them.
+async fn many_saves_at_once_are_all_kept(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, priya) = app.api_user("priya@example.org", "practitioner").await;
+    let plan = priya.plan("Jade", "SH").await;
+    let id = plan["id"].as_str().unwrap().to_owned();
+    let base = plan["version"].as_i64().unwrap();
+    let path = format!("/plans/{id}/changes");
+    let saves = (0..16).map(|n| {
+        priya.post(
+            &path,
+            json!({"base_version": base, "change": {"type": "item_added", "item": {
+                "kind": "provision", "id": uuid::Uuid::new_v4(),
+                "what": format!("Phone the housing office about the deposit ({n})"), "until": "2027-01-15"}}}),
+        )
+    });
+    let answers = futures_util::future::join_all(saves).await;
+    for (status, body) in &answers {
+        assert_eq!(*status, 201, "{body}");
+    }
+    let mut versions: Vec<i64> = answers.iter().map(|(_, b)| b["version"].as_i64().unwrap()).collect();
+    versions.sort();
+    assert_eq!(
+        versions,
+        (base + 1..=base + 16).collect::<Vec<_>>(),
+        "each on its own version"
+    );
+    let (_, plan) = priya.get(&format!("/plans/{id}")).await;
+    assert_eq!(plan["content"]["provision"].as_array().unwrap().len(), 16, "none lost");
+    // Counted by touching them: the same on both databases.
+    let indexed = app
+        .store
+        .execute_unchecked(&format!(
+            "UPDATE dashboard_due SET closed = closed WHERE plan_id = '{id}' AND kind = 'action'"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(indexed, 16, "the dashboard's index holds every action saved");
+}
+both!(many_saves_at_once_are_all_kept);

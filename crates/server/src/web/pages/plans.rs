@@ -490,17 +490,25 @@ async fn show(
     Path(id): Path<String>,
     Query(query): Query<SavedQuery>,
 ) -> Result<Response, PageError> {
-    let view = load_view(&state, &user, &id).await?;
-    let links = state.store.plan_links(&user.actor(), &view.plan).await?;
+    // What the page is built from, without reading the plan itself: a
+    // page kept for exactly these inputs is sent as it is (the read still
+    // checked and audited by plan_stamp).
+    let actor = user.actor();
+    let stamp = state.store.plan_stamp(&actor, parse_id(&id)?).await?;
+    let links = state
+        .store
+        .plan_links_of(&actor, stamp.person_id, &stamp.plan_type, stamp.number, stamp.status)
+        .await?;
     // Every input of the page (see web::page_cache); a banner after a save
     // is shown once, so such a page is never kept.
-    let key = (query.saved.is_none() && query.transferred.is_none()).then(|| {
+    let keep = query.saved.is_none() && query.transferred.is_none();
+    let key = |plan_version: i64, person_version: i64, writable: bool| {
         format!(
             "plan {} v{} person v{} writable {} user {} {:?} {:?} session {} today {} links {:?}",
-            view.plan.id,
-            view.plan.version,
-            view.person.version,
-            view.writable,
+            stamp.id,
+            plan_version,
+            person_version,
+            writable,
             user.user.id,
             user.user.name,
             user.user.role,
@@ -508,10 +516,18 @@ async fn show(
             crate::local_time::today(),
             links,
         )
-    });
-    if let Some(page) = key.as_deref().and_then(|k| state.pages.get(k)) {
+    };
+    if keep
+        && let Some(page) = state
+            .pages
+            .get(&key(stamp.version, stamp.person_version, stamp.writable))
+    {
         return Ok(axum::response::Html(page).into_response());
     }
+    let view = load_view(&state, &user, &id).await?;
+    // Kept under what it was built from (a save in between gives a newer
+    // page under a newer key, never an older one under a newer key).
+    let key = keep.then(|| key(view.plan.version, view.person.version, view.writable));
     let mut page = show_page(&state, &user, view, None, None)?;
     page.saved = saved_banner(&query, &page.sections);
     page.transferred = query.transferred.is_some() && page.links.from.is_some();
