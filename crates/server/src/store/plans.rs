@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::chain::insert_plan_change;
 use super::people::PERSON_VISIBLE;
+use super::teams::PLAN_WRITABLE;
 use super::{Conflict, Result, Store, StoreError, from_millis, now, on_pool, parse_uuid, to_millis};
 
 /// Is plan `p` visible to the actor? `$1` is the actor's id, `$2` true for
@@ -261,15 +262,13 @@ impl Store {
 
     /// What a plan page is built from, without reading the plan itself:
     /// its version and its person's, whether the actor may change it, and
-    /// its place in its series. `None` exactly when [`Store::plan`] or
-    /// [`Store::person`] would say not found; the read is audited as theirs
+    /// its place in its series. Not found exactly when [`Store::plan`] or
+    /// [`Store::person`] would say so; the read is audited as theirs
     /// is. For keeping built pages (web::page_cache): the plan is read in
     /// full only when the page has to be built.
     pub async fn plan_stamp(&self, actor: &Actor, id: Uuid) -> Result<PlanStamp> {
         let sql = format!(
-            "SELECT p.version, p.person_id, pe.version, \
-             ($2 OR EXISTS (SELECT 1 FROM plan_access WHERE plan_id = p.id AND user_id = $1)), \
-             p.plan_type, p.number, p.status \
+            "SELECT p.version, p.person_id, pe.version, ({PLAN_WRITABLE}), p.plan_type, p.number, p.status \
              FROM plans p JOIN people pe ON pe.id = p.person_id WHERE p.id = $3 AND {PLAN_VISIBLE} AND {PERSON_VISIBLE}"
         );
         type Row = (i64, String, i64, bool, String, i64, String);
@@ -294,7 +293,7 @@ impl Store {
             writable: actor.can_write() && granted,
             plan_type,
             number: u32::try_from(number).map_err(StoreError::corrupt)?,
-            status: PlanStatus::parse(&status).ok_or_else(|| StoreError::corrupt(format!("plan status {status}")))?,
+            status: PlanStatus::parse(&status).ok_or_else(|| StoreError::corrupt(&status))?,
         })
     }
 

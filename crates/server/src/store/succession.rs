@@ -207,12 +207,11 @@ impl Store {
                 .fetch_all(pool)
                 .await?
         });
-        let this_number = number;
         let mut links = PlanLinks::default();
-        for (id, number, row_status) in rows {
-            let entry = Some((parse_uuid(&id)?, number as u32));
-            if number < i64::from(this_number) {
-                if row_status == PlanStatus::Superseded.as_str() {
+        for (id, other_number, other_status) in rows {
+            let entry = Some((parse_uuid(&id)?, other_number as u32));
+            if other_number < i64::from(number) {
+                if other_status == PlanStatus::Superseded.as_str() {
                     links.previous = entry;
                 }
             } else if status == PlanStatus::Superseded {

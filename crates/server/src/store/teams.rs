@@ -39,7 +39,8 @@ pub struct TeamMember {
 
 /// Plan `$3` may be changed by the actor (`$1`, `$2` true for
 /// administrators): access of their own, not only through a team.
-const PLAN_WRITABLE: &str = "SELECT ($2 OR EXISTS (SELECT 1 FROM plan_access WHERE plan_id = $3 AND user_id = $1))";
+pub(super) const PLAN_WRITABLE: &str =
+    "SELECT ($2 OR EXISTS (SELECT 1 FROM plan_access WHERE plan_id = $3 AND user_id = $1))";
 
 /// Person `$3` may be changed by the actor: they added the person, or may
 /// change one of the person's plans.
