@@ -322,6 +322,7 @@ pub fn latest(plan: &Plan, party_id: Uuid) -> Option<&Given> {
 /// content hash, which every standing compares with, is computed once for
 /// all of them: it is the costly part (the canonical form of the whole
 /// plan), and a page asks for every party's standing.
+#[derive(Debug, Clone)]
 pub struct Standings<'a> {
     plan: &'a Plan,
     current: String,

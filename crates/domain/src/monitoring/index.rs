@@ -112,6 +112,21 @@ pub fn index_plan(
     calendar: &BankHolidays,
     region: Region,
 ) -> PlanIndex {
+    index_plan_with(plan, plan_type, meetings, calendar, region, None)
+}
+
+/// [`index_plan`], given where the parties stand against the plan if that
+/// is already known (the plan's content hash is the costly part: a save
+/// works it out once, before its turn to write).
+pub fn index_plan_with(
+    plan: &Plan,
+    plan_type: Option<&PlanType>,
+    meetings: &[Meeting],
+    calendar: &BankHolidays,
+    region: Region,
+    standings: Option<&crate::agreement::Standings<'_>>,
+) -> PlanIndex {
+    debug_assert!(standings.is_none_or(|s| std::ptr::eq(s.plan(), plan)));
     let mut index = PlanIndex::default();
     let owner = plan_owner(plan);
     let active = plan.status.is_active();
@@ -241,7 +256,11 @@ pub fn index_plan(
         return index;
     }
 
-    let to_ask: Vec<String> = crate::agreement::to_ask(plan)
+    let to_ask = match standings {
+        Some(standings) => standings.to_ask(),
+        None => crate::agreement::to_ask(plan),
+    };
+    let to_ask: Vec<String> = to_ask
         .into_iter()
         .filter_map(|id| plan.party(id).map(|p| p.name.clone()))
         .collect();

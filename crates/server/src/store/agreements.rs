@@ -9,7 +9,7 @@
 //! on screen, and write their views in their own section, even with
 //! read-only access.
 
-use goldthread_domain::agreement::Response;
+use goldthread_domain::agreement::{Response, Standings};
 use goldthread_domain::error::FieldErrors;
 use goldthread_domain::plan::{Change, PartyRole, Plan};
 use goldthread_domain::plan_type::{PlanType, Section, SectionKind, WrittenBy};
@@ -115,13 +115,30 @@ impl Store {
     /// Lead Professional when someone declines. Failing to tell is logged,
     /// never undoes the save.
     pub(super) async fn after_change(&self, actor: &Actor, before: &Plan, after: &Plan) {
-        if let Err(e) = self.tell(actor, before, after).await {
+        if let Err(e) = self.tell(actor, before, after, None).await {
             tracing::warn!(plan = %after.id, error = %e, "could not record notifications");
         }
     }
 
-    async fn tell(&self, actor: &Actor, before: &Plan, after: &Plan) -> Result<()> {
-        use goldthread_domain::agreement::{PartyStanding, Standings};
+    /// [`Store::after_change`] with where the parties stood before and
+    /// stand after, already worked out.
+    pub(super) async fn after_save(&self, actor: &Actor, before: &Standings<'_>, after: &Standings<'_>) {
+        if let Err(e) = self
+            .tell(actor, before.plan(), after.plan(), Some((before, after)))
+            .await
+        {
+            tracing::warn!(plan = %after.plan().id, error = %e, "could not record notifications");
+        }
+    }
+
+    async fn tell(
+        &self,
+        actor: &Actor,
+        before: &Plan,
+        after: &Plan,
+        known: Option<(&Standings<'_>, &Standings<'_>)>,
+    ) -> Result<()> {
+        use goldthread_domain::agreement::PartyStanding;
         let link = format!("/plans/{}/mine", after.id);
         // Each plan's content hash once, not once per party, and only when
         // there is a party to tell.
@@ -131,7 +148,10 @@ impl Store {
             let Some(user) = party.user_id.filter(|u| *u != actor.id) else {
                 continue;
             };
-            let (before_now, after_now) = standings.get_or_init(|| (Standings::of(before), Standings::of(after)));
+            let (before_now, after_now) = standings.get_or_init(|| match known {
+                Some((before, after)) => (before.clone(), after.clone()),
+                None => (Standings::of(before), Standings::of(after)),
+            });
             let required = after.agreements.required.contains(&party.id);
             // Asked now, or just joined (an invitation accepted) while asked.
             let newly_asked = required

@@ -103,6 +103,8 @@ impl Store {
     /// row is locked first, so that batches of several instances queue up
     /// and form one chain. Writes a signed checkpoint when one is due.
     pub async fn append_audit(&self, entries: &[&NewEntry], key: Option<&Key>) -> Result<Vec<i64>> {
+        // In turn with saves of plans (SQLite).
+        let _turn = self.write_turn().await;
         let at = to_millis(now());
         let postgres = matches!(self, Store::Postgres(_));
         on_pool!(self, pool => {

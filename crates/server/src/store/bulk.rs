@@ -265,7 +265,7 @@ impl BulkRows {
                 meetings.push(m.clone());
             }
         }
-        let index = dashboard_index(plan, plan_types, &meetings, &[]);
+        let index = dashboard_index(plan, plan_types, &meetings, &[], None);
         for item in &index.due {
             self.due.push((
                 plan_id.clone(),

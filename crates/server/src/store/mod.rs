@@ -213,15 +213,18 @@ impl Store {
         Ok(())
     }
 
-    /// Waits for this database's turn to save a plan, in the order asked.
+    /// Waits for this database's turn to write, in the order asked: saves
+    /// of plans and the audit log's batches.
     ///
     /// SQLite lets one writer in at a time; the others wait in its busy
     /// handler, which sleeps and retries (up to 100 ms a try) with no
     /// order, so under many concurrent saves some waited seconds while
-    /// later ones went first. Saves of plans therefore queue here, first
-    /// come first served, and find the database free. PostgreSQL locks
-    /// rows and queues writers itself: there is nothing to wait for.
-    pub(crate) async fn plan_save_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+    /// later ones went first, and the audit log's batch (which every read
+    /// waits for) could wait behind a stream of saves. They therefore queue
+    /// here, first come first served, and find the database free.
+    /// PostgreSQL locks rows and queues writers itself: there is nothing to
+    /// wait for.
+    pub(crate) async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
         match self {
             Store::Sqlite(pool) => Some(sqlite_write_turns(pool).lock_owned().await),
             Store::Postgres(_) => None,
@@ -262,8 +265,8 @@ impl Store {
     }
 }
 
-/// One queue of plan saves per SQLite database file (see
-/// [`Store::plan_save_turn`]), shared by every pool opened on it.
+/// One queue of writers per SQLite database file (see
+/// [`Store::write_turn`]), shared by every pool opened on it.
 fn sqlite_write_turns(pool: &SqlitePool) -> std::sync::Arc<tokio::sync::Mutex<()>> {
     type Turns = std::collections::HashMap<std::path::PathBuf, std::sync::Arc<tokio::sync::Mutex<()>>>;
     static TURNS: std::sync::LazyLock<std::sync::Mutex<Turns>> = std::sync::LazyLock::new(Default::default);

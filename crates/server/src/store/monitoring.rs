@@ -27,7 +27,7 @@ use goldthread_domain::monitoring::calendar::{BankHolidays, Region};
 use goldthread_domain::monitoring::dashboard::{
     AgreementRow, DashboardInput, DueItem, DueKind, SafetyPlanRow, WeeklyReviewRow,
 };
-use goldthread_domain::monitoring::index::index_plan;
+use goldthread_domain::monitoring::index::index_plan_with;
 use goldthread_domain::monitoring::meetings::{Meeting, MeetingInput, MeetingLabels};
 use goldthread_domain::monitoring::progress::{
     Attendance, AttendanceInput, ProgressNote, ProgressNoteInput, Rating, RatingInput,
@@ -71,12 +71,19 @@ pub(super) fn region_of(plan: &Plan) -> Region {
 /// Rewrites a plan's rows of the dashboard's index in the transaction
 /// `$tx`, from `$plan` as it now stands (`&Plan`) and its meetings and
 /// requests: by [`Store::refresh_dashboard`], and by a save of the plan in
-/// its own transaction, so the index never lags behind a save.
+/// its own transaction, so the index never lags behind a save. Given where
+/// the parties stood before the save and stand after it
+/// (`Some((&Standings, &Standings))`, worked out before the save's turn),
+/// rows the save leaves as they were are not rewritten.
 macro_rules! write_dashboard_index {
-    ($tx:ident, $plan_id:expr, $plan:expr, $plan_types:expr) => {{
+    ($tx:ident, $plan_id:expr, $plan:expr, $plan_types:expr, $standings:expr) => {{
         let plan_id: uuid::Uuid = $plan_id;
         let plan: &goldthread_domain::plan::Plan = $plan;
         let plan_types: &goldthread_domain::plan_type::Registry = $plan_types;
+        let standings: Option<(
+            &goldthread_domain::agreement::Standings<'_>,
+            &goldthread_domain::agreement::Standings<'_>,
+        )> = $standings;
         let records: Vec<String> = sqlx::query_scalar(
             "SELECT record FROM monitoring_records WHERE plan_id = $1 AND kind = 'meeting'",
         )
@@ -96,46 +103,53 @@ macro_rules! write_dashboard_index {
             .into_iter()
             .map(|row| Ok($crate::store::requests::decode(plan_id, row)?.plan_request()))
             .collect::<$crate::store::Result<Vec<_>>>()?;
-        let index = $crate::store::monitoring::dashboard_index(plan, plan_types, &meetings, &requests);
-        sqlx::query("DELETE FROM dashboard_due WHERE plan_id = $1")
-            .bind(plan_id.to_string())
-            .execute(&mut *$tx)
-            .await?;
-        sqlx::query("DELETE FROM dashboard_plans WHERE plan_id = $1")
-            .bind(plan_id.to_string())
-            .execute(&mut *$tx)
-            .await?;
-        for item in &index.due {
-            sqlx::query(
-                "INSERT INTO dashboard_due (plan_id, item_key, kind, label, agency, due, done_on, closed, owner_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(plan_id.to_string())
-            .bind(&item.key)
-            .bind($crate::store::monitoring::kind_str(item.kind))
-            .bind(&item.label)
-            .bind(&item.agency)
-            .bind($crate::store::monitoring::iso(item.due))
-            .bind(item.done_on.map($crate::store::monitoring::iso))
-            .bind(item.closed)
-            .bind(item.owner.map(|u| u.to_string()))
-            .execute(&mut *$tx)
-            .await?;
-        }
-        if index.agreement.is_some() || index.safety_plan.is_some() || index.weekly.is_some() {
-            sqlx::query(
-                "INSERT INTO dashboard_plans (plan_id, agreement_asked_on, still_to_agree, safety_plan, safety_checked_on, weekly_from, last_weekly_review) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(plan_id.to_string())
-            .bind(index.agreement.as_ref().map(|(on, _)| $crate::store::monitoring::iso(*on)))
-            .bind(index.agreement.as_ref().map(|(_, who)| serde_json::to_string(who).expect("names serialize")))
-            .bind(index.safety_plan.is_some())
-            .bind(index.safety_plan.flatten().map($crate::store::monitoring::iso))
-            .bind(index.weekly.map(|(from, _)| $crate::store::monitoring::iso(from)))
-            .bind(index.weekly.and_then(|(_, last)| last).map($crate::store::monitoring::iso))
-            .execute(&mut *$tx)
-            .await?;
+        let index =
+            $crate::store::monitoring::dashboard_index(plan, plan_types, &meetings, &requests, standings.map(|s| s.1));
+        let unchanged = standings.is_some_and(|(before, _)| {
+            $crate::store::monitoring::dashboard_index(before.plan(), plan_types, &meetings, &requests, Some(before))
+                == index
+        });
+        if !unchanged {
+            sqlx::query("DELETE FROM dashboard_due WHERE plan_id = $1")
+                .bind(plan_id.to_string())
+                .execute(&mut *$tx)
+                .await?;
+            sqlx::query("DELETE FROM dashboard_plans WHERE plan_id = $1")
+                .bind(plan_id.to_string())
+                .execute(&mut *$tx)
+                .await?;
+            for item in &index.due {
+                sqlx::query(
+                    "INSERT INTO dashboard_due (plan_id, item_key, kind, label, agency, due, done_on, closed, owner_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(plan_id.to_string())
+                .bind(&item.key)
+                .bind($crate::store::monitoring::kind_str(item.kind))
+                .bind(&item.label)
+                .bind(&item.agency)
+                .bind($crate::store::monitoring::iso(item.due))
+                .bind(item.done_on.map($crate::store::monitoring::iso))
+                .bind(item.closed)
+                .bind(item.owner.map(|u| u.to_string()))
+                .execute(&mut *$tx)
+                .await?;
+            }
+            if index.agreement.is_some() || index.safety_plan.is_some() || index.weekly.is_some() {
+                sqlx::query(
+                    "INSERT INTO dashboard_plans (plan_id, agreement_asked_on, still_to_agree, safety_plan, safety_checked_on, weekly_from, last_weekly_review) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(plan_id.to_string())
+                .bind(index.agreement.as_ref().map(|(on, _)| $crate::store::monitoring::iso(*on)))
+                .bind(index.agreement.as_ref().map(|(_, who)| serde_json::to_string(who).expect("names serialize")))
+                .bind(index.safety_plan.is_some())
+                .bind(index.safety_plan.flatten().map($crate::store::monitoring::iso))
+                .bind(index.weekly.map(|(from, _)| $crate::store::monitoring::iso(from)))
+                .bind(index.weekly.and_then(|(_, last)| last).map($crate::store::monitoring::iso))
+                .execute(&mut *$tx)
+                .await?;
+            }
         }
     }};
 }
@@ -149,9 +163,10 @@ pub(super) fn dashboard_index(
     plan_types: &Registry,
     meetings: &[Meeting],
     requests: &[goldthread_domain::monitoring::requests::PlanRequest],
+    standings: Option<&goldthread_domain::agreement::Standings<'_>>,
 ) -> goldthread_domain::monitoring::index::PlanIndex {
     let plan_type = plan_types.get(&plan.plan_type);
-    let mut index = index_plan(plan, plan_type, meetings, &CALENDAR, region_of(plan));
+    let mut index = index_plan_with(plan, plan_type, meetings, &CALENDAR, region_of(plan), standings);
     index
         .due
         .extend(request_items(plan, plan_type, requests, &CALENDAR, region_of(plan)));
@@ -475,7 +490,7 @@ impl Store {
                     return Ok(());
                 };
                 let plan: Plan = serde_json::from_str(&state).map_err(|e| StoreError::corrupt(format!("plan state: {e}")))?;
-                write_dashboard_index!(tx, plan_id, &plan, &plan_types);
+                write_dashboard_index!(tx, plan_id, &plan, &plan_types, None);
                 tx.commit().await?;
                 Ok::<_, StoreError>(())
             }

@@ -1,6 +1,7 @@
 //! Plans (SPEC P2–P4, R5): an append-only log of changes per plan, and a
 //! projection of the current state rebuilt from it.
 
+use goldthread_domain::agreement::Standings;
 use goldthread_domain::content::Item;
 use goldthread_domain::error::FieldErrors;
 use goldthread_domain::merge::{self, FieldConflict, Keep};
@@ -36,6 +37,8 @@ pub struct PlanStamp {
     pub plan_type: String,
     pub number: u32,
     pub status: PlanStatus,
+    /// Its place in its series ([`Store::plan_links`]).
+    pub links: super::succession::PlanLinks,
 }
 
 /// One line of a list of plans.
@@ -262,16 +265,27 @@ impl Store {
 
     /// What a plan page is built from, without reading the plan itself:
     /// its version and its person's, whether the actor may change it, and
-    /// its place in its series. Not found exactly when [`Store::plan`] or
+    /// its place in its series, in one query. Not found exactly when [`Store::plan`] or
     /// [`Store::person`] would say so; the read is audited as theirs
     /// is. For keeping built pages (web::page_cache): the plan is read in
     /// full only when the page has to be built.
     pub async fn plan_stamp(&self, actor: &Actor, id: Uuid) -> Result<PlanStamp> {
         let sql = format!(
-            "SELECT p.version, p.person_id, pe.version, ({PLAN_WRITABLE}), p.plan_type, p.number, p.status \
-             FROM plans p JOIN people pe ON pe.id = p.person_id WHERE p.id = $3 AND {PLAN_VISIBLE} AND {PERSON_VISIBLE}"
+            "SELECT p.version, p.person_id, pe.version, ({PLAN_WRITABLE}), p.plan_type, p.number, p.status, {} \
+             FROM plans p JOIN people pe ON pe.id = p.person_id WHERE p.id = $3 AND {PLAN_VISIBLE} AND {PERSON_VISIBLE}",
+            *super::succession::LINK_COLUMNS
         );
-        type Row = (i64, String, i64, bool, String, i64, String);
+        type Row = (
+            i64,
+            String,
+            i64,
+            bool,
+            String,
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+        );
         let row: Option<Row> = on_pool!(self, pool => {
             sqlx::query_as(AssertSqlSafe(sql.as_str()))
                 .bind(actor.id.to_string())
@@ -280,7 +294,7 @@ impl Store {
                 .fetch_optional(pool)
                 .await?
         });
-        let (version, person_id, person_version, granted, plan_type, number, status) =
+        let (version, person_id, person_version, granted, plan_type, number, status, previous, next) =
             row.ok_or(StoreError::NotFound)?;
         let person_id = parse_uuid(&person_id)?;
         crate::audit::note_plan(id, person_id, version);
@@ -294,6 +308,7 @@ impl Store {
             plan_type,
             number: u32::try_from(number).map_err(StoreError::corrupt)?,
             status: PlanStatus::parse(&status).ok_or_else(|| StoreError::corrupt(&status))?,
+            links: super::succession::PlanLinks::parse(previous.as_deref(), next.as_deref())?,
         })
     }
 
@@ -465,125 +480,169 @@ impl Store {
         }
         let reason = reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
         let audit_reason = reason.clone();
-        // In turn with other saves (SQLite).
         let index_types = super::monitoring::plan_types();
-        let turn = self.plan_save_turn().await;
-        let saved: Plan = on_pool!(self, pool => {
-            async {
-                let mut tx = pool.begin().await?;
-                // Take the plan's write lock before reading it, so that the
-                // merge is made against exactly the version it is appended
-                // to and concurrent savers queue up one after another.
-                sqlx::query("UPDATE plans SET version = version WHERE id = $1")
-                    .bind(id.to_string())
-                    .execute(&mut *tx)
-                    .await?;
-                let rows: Vec<ChangeRow> = sqlx::query_as(
-                    "SELECT seq, at, author_id, author_name, reason, change FROM plan_changes WHERE plan_id = $1 ORDER BY seq",
-                )
-                .bind(id.to_string())
-                .fetch_all(&mut *tx)
-                .await?;
-                let log = rows.into_iter().map(change_record).collect::<Result<Vec<_>>>()?;
-                let current = Plan::replay(id, &log).map_err(StoreError::corrupt)?;
-                let mut plan = current.clone();
-                let mut records = Vec::new();
-                if let Some(record) =
-                    merge_change(id, &log, &current, base_version, reason.clone(), change, resolution, actor, plan_type)?
-                {
-                    plan.apply(&record)
-                        .map_err(|e| StoreError::Invalid(FieldErrors::single("change", e.to_string())))?;
-                    records.push(record);
+        // The save is worked out from the stored plan (its projection, kept
+        // in step with its log in every save's transaction) before the
+        // save's turn, and written in its turn only if no one saved the
+        // plan meanwhile; else it is worked out again from the plan as it
+        // then stands. The history is read only when the save needs an
+        // earlier version (an editor who saw one, or a party's follow-up).
+        // Each time round, another save of the plan was committed, so
+        // every save gets its turn.
+        let mut current = visible.clone();
+        let mut attempts = 0;
+        let mut held_turn = None;
+        let saved = loop {
+            attempts += 1;
+            let log = if base_version < current.version || follow_up.is_some() {
+                let mut log = self.plan_changes(id, 0).await?;
+                log.truncate(usize::try_from(current.version).map_err(StoreError::corrupt)?);
+                if log.len() as i64 != current.version {
+                    return Err(StoreError::corrupt(format!(
+                        "plan {id}: its log is shorter than its projection's version"
+                    )));
                 }
-                if let Some(follow_up) = follow_up {
-                    let at_base = Plan::replay(id, &log[..(base_version as usize).min(log.len())])
-                        .map_err(StoreError::corrupt)?;
-                    if let Some((second, on_latest)) = follow_up(&at_base, &plan) {
-                        let mut log = log.clone();
-                        log.extend(records.iter().cloned());
-                        let base = if on_latest { plan.version } else { base_version };
-                        if let Some(record) = merge_change(id, &log, &plan, base, reason, second, resolution, actor, plan_type)? {
-                            plan.apply(&record)
-                                .map_err(|e| StoreError::Invalid(FieldErrors::single("change", e.to_string())))?;
-                            records.push(record);
+                log
+            } else {
+                Vec::new()
+            };
+            let Some(next) = prepare_save(
+                id,
+                &log,
+                &current,
+                base_version,
+                reason.clone(),
+                &change,
+                follow_up.as_deref(),
+                resolution,
+                actor,
+                plan_type,
+            )?
+            else {
+                return Ok(current);
+            };
+            let PreparedSave { plan, records, state } = next;
+            // Where the parties stand before and after, for the dashboard's
+            // index (of an active plan) and for telling them (parties with
+            // accounts): the plans' content hashes are the costly part,
+            // worked out here rather than in the turn.
+            let standings = (current.status.is_active()
+                || plan.status.is_active()
+                || plan.parties.iter().any(|p| p.user_id.is_some()))
+            .then(|| (Standings::of(&current), Standings::of(&plan)));
+            let record = &records[0];
+            // A user named on a party gets access: they must exist and be
+            // active, checked in the same transaction as the save.
+            let new_party_user = match &record.change {
+                Change::PartyAdded { party } => party.user_id,
+                Change::PartyEdited { party } => party
+                    .user_id
+                    .filter(|u| current.party(party.id).and_then(|p| p.user_id) != Some(*u)),
+                _ => None,
+            };
+            // In turn with other writers (SQLite); a second attempt has
+            // kept its turn.
+            let turn = match held_turn.take() {
+                Some(turn) => Some(turn),
+                None => self.write_turn().await,
+            };
+            let written: bool = on_pool!(self, pool => {
+                async {
+                    let mut tx = pool.begin().await?;
+                    // Written only over the version it was worked out from
+                    // (PostgreSQL: a concurrent save holds the row until it
+                    // commits, and then this matches nothing).
+                    let at = to_millis(plan.updated_at);
+                    let updated = sqlx::query(
+                        "UPDATE plans SET state = $1, version = $2, title = $3, status = $4, updated_at = $5 \
+                         WHERE id = $6 AND version = $7 AND removed_at IS NULL",
+                    )
+                    .bind(&state)
+                    .bind(plan.version)
+                    .bind(&plan.details.title)
+                    .bind(plan.status.as_str())
+                    .bind(at)
+                    .bind(id.to_string())
+                    .bind(current.version)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if updated != 1 {
+                        tx.rollback().await?;
+                        return Ok(false);
+                    }
+                    if let Some(user_id) = new_party_user {
+                        let active: Option<bool> = sqlx::query_scalar(user_sql)
+                            .bind(user_id.to_string())
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        if active != Some(true) {
+                            return Err(StoreError::Invalid(FieldErrors::conflict(
+                                "user_id",
+                                "There is no active user with this id",
+                            )));
                         }
                     }
-                }
-                let Some(record) = records.first() else {
-                    tx.rollback().await?;
-                    return Ok(current);
-                };
-                let state = serde_json::to_string(&plan).expect("plan serializes");
-                let at = to_millis(plan.updated_at);
-                let updated = sqlx::query(
-                    "UPDATE plans SET state = $1, version = $2, title = $3, status = $4, updated_at = $5 WHERE id = $6 AND version = $7",
-                )
-                .bind(&state)
-                .bind(plan.version)
-                .bind(&plan.details.title)
-                .bind(plan.status.as_str())
-                .bind(at)
-                .bind(id.to_string())
-                .bind(record.seq - 1)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if updated != 1 {
-                    return Err(StoreError::corrupt(format!("plan {id}: its projection is not at its log's version")));
-                }
-                // A user named on a party gets access: they must exist and
-                // be active, checked in the same transaction as the save.
-                let new_party_user = match &record.change {
-                    Change::PartyAdded { party } => party.user_id,
-                    Change::PartyEdited { party } => party
-                        .user_id
-                        .filter(|u| current.party(party.id).and_then(|p| p.user_id) != Some(*u)),
-                    _ => None,
-                };
-                if let Some(user_id) = new_party_user {
-                    let active: Option<bool> = sqlx::query_scalar(user_sql)
-                        .bind(user_id.to_string())
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if active != Some(true) {
-                        return Err(StoreError::Invalid(FieldErrors::conflict(
-                            "user_id",
-                            "There is no active user with this id",
-                        )));
+                    for record in &records {
+                        let change = serde_json::to_string(&record.change).expect("change serializes");
+                        insert_plan_change!(tx, id, record.seq, to_millis(record.at), actor, record.reason.as_deref(), &change);
                     }
+                    // Parties with accounts may see the plan: keep their
+                    // grants in step with the parties as they now stand
+                    // (they are rewritten only when those change).
+                    let users: std::collections::BTreeSet<Uuid> = plan.users_with_access().collect();
+                    if users != current.users_with_access().collect() {
+                    sqlx::query("DELETE FROM plan_access WHERE plan_id = $1 AND source = 'party'")
+                        .bind(id.to_string())
+                        .execute(&mut *tx)
+                        .await?;
+                    for user_id in users {
+                        sqlx::query(
+                            "INSERT INTO plan_access (plan_id, user_id, source, granted_at) VALUES ($1, $2, 'party', $3) ON CONFLICT DO NOTHING",
+                        )
+                        .bind(id.to_string())
+                        .bind(user_id.to_string())
+                        .bind(at)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    }
+                    // The dashboard's index follows every change, in the
+                    // same transaction (store/monitoring.rs).
+                    super::monitoring::write_dashboard_index!(
+                        tx,
+                        id,
+                        &plan,
+                        &index_types,
+                        standings.as_ref().map(|(before, after)| (before, after))
+                    );
+                    tx.commit().await?;
+                    Ok(true)
                 }
-                for record in &records {
-                    let change = serde_json::to_string(&record.change).expect("change serializes");
-                    insert_plan_change!(tx, id, record.seq, to_millis(record.at), actor, record.reason.as_deref(), &change);
+                .await
+            })?;
+            if written {
+                drop(turn);
+                // Who is told about it (store/agreements.rs).
+                match &standings {
+                    Some((before, after)) => self.after_save(actor, before, after).await,
+                    None => self.after_change(actor, &current, &plan).await,
                 }
-                // Parties with accounts may see the plan: keep their grants
-                // in step with the parties as they now stand.
-                sqlx::query("DELETE FROM plan_access WHERE plan_id = $1 AND source = 'party'")
-                    .bind(id.to_string())
-                    .execute(&mut *tx)
-                    .await?;
-                for user_id in plan.users_with_access() {
-                    sqlx::query(
-                        "INSERT INTO plan_access (plan_id, user_id, source, granted_at) VALUES ($1, $2, 'party', $3) ON CONFLICT DO NOTHING",
-                    )
-                    .bind(id.to_string())
-                    .bind(user_id.to_string())
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                // The dashboard's index follows every change, in the same
-                // transaction (store/monitoring.rs).
-                super::monitoring::write_dashboard_index!(tx, id, &plan, &index_types);
-                tx.commit().await?;
-                Ok(plan)
+                break plan;
             }
-            .await
-        })?;
-        drop(turn);
+            if attempts >= MAX_SAVE_ATTEMPTS {
+                return Err(StoreError::corrupt(format!(
+                    "plan {id}: its projection did not settle after {attempts} attempts to save"
+                )));
+            }
+            // Someone saved meanwhile (or the plan was removed, or its
+            // access withdrawn: then it is not found). On SQLite the turn
+            // is kept while the save is worked out again, so that it cannot
+            // lose twice nor queue again behind everyone who came later.
+            held_turn = turn;
+            current = self.plan(actor, id).await?;
+        };
         crate::audit::note_written(saved.version, audit_reason.as_deref());
-        // Who is told about it (store/agreements.rs).
-        self.after_change(actor, &visible, &saved).await;
         Ok(saved)
     }
 
@@ -673,7 +732,80 @@ impl Store {
 /// transaction: given the plan at the base version and the plan after the
 /// first change, the change and whether to merge it against the plan's
 /// latest version (`true`) or against the base version (`false`).
-pub type FollowUp = Box<dyn FnOnce(&Plan, &Plan) -> Option<(Change, bool)> + Send>;
+pub type FollowUp = Box<FollowUpFn>;
+
+/// See [`FollowUp`].
+pub type FollowUpFn = dyn Fn(&Plan, &Plan) -> Option<(Change, bool)> + Send + Sync;
+
+/// How many times a save is worked out again because others saved the
+/// plan meanwhile, before it gives up (each time, one of them got in).
+const MAX_SAVE_ATTEMPTS: u32 = 100;
+
+/// What a save writes: the plan after it, its records, and the plan as
+/// stored (see [`prepare_save`]).
+struct PreparedSave {
+    plan: Plan,
+    records: Vec<ChangeRecord>,
+    state: String,
+}
+
+/// Works out a save from the plan as it stands (`current`, with `log` its
+/// history up to it when an earlier version is needed, else empty):
+/// `change` merged and checked, and the follow-up's change after it;
+/// `None` when there is nothing to do.
+#[allow(clippy::too_many_arguments)]
+fn prepare_save(
+    id: Uuid,
+    log: &[ChangeRecord],
+    current: &Plan,
+    base_version: i64,
+    reason: Option<String>,
+    change: &Change,
+    follow_up: Option<&FollowUpFn>,
+    resolution: Option<Resolution>,
+    actor: &Actor,
+    plan_type: Option<&goldthread_domain::plan_type::PlanType>,
+) -> Result<Option<PreparedSave>> {
+    let invalid =
+        |e: goldthread_domain::plan::RuleError| StoreError::Invalid(FieldErrors::single("change", e.to_string()));
+    let mut plan = current.clone();
+    let mut records = Vec::new();
+    if let Some(record) = merge_change(
+        id,
+        log,
+        current,
+        base_version,
+        reason.clone(),
+        change.clone(),
+        resolution,
+        actor,
+        plan_type,
+    )? {
+        plan.apply(&record).map_err(invalid)?;
+        records.push(record);
+    }
+    if let Some(follow_up) = follow_up {
+        let at_base = if base_version >= current.version {
+            current.clone()
+        } else {
+            Plan::replay(id, &log[..(base_version as usize).min(log.len())]).map_err(StoreError::corrupt)?
+        };
+        if let Some((second, on_latest)) = follow_up(&at_base, &plan) {
+            let mut log = log.to_vec();
+            log.extend(records.iter().cloned());
+            let base = if on_latest { plan.version } else { base_version };
+            if let Some(record) = merge_change(id, &log, &plan, base, reason, second, resolution, actor, plan_type)? {
+                plan.apply(&record).map_err(invalid)?;
+                records.push(record);
+            }
+        }
+    }
+    if records.is_empty() {
+        return Ok(None);
+    }
+    let state = serde_json::to_string(&plan).expect("plan serializes");
+    Ok(Some(PreparedSave { plan, records, state }))
+}
 
 /// How an editor resolved the conflicts they were shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

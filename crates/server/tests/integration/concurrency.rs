@@ -130,7 +130,7 @@ async fn a_stale_form_keeps_what_was_typed(backend: Backend) {
 both!(a_stale_form_keeps_what_was_typed);
 
 /// Sixteen saves of one plan at once, all based on the version the editors
-/// saw (on SQLite they queue in turn, `Store::plan_save_turn`): every one
+/// saw (on SQLite they queue in turn, `Store::write_turn`): every one
 /// is kept, each on its own version, and the dashboard's index, written in
 /// the save's own transaction, holds every one of them.
 async fn many_saves_at_once_are_all_kept(backend: Backend) {

@@ -66,3 +66,16 @@ both!(projections_rebuild_from_the_log);
 async fn rebuild(store: &Store) -> (usize, usize) {
     store.rebuild_plan_projections(|_, _| {}).await.unwrap()
 }
+
+/// A save applies its change to the stored plan rather than replaying the
+/// plan's history: every demo plan, built change by change through the
+/// normal save (agreements, reviews, parties, provision ended), is still
+/// exactly what its history replays to.
+async fn saves_keep_the_projection_what_the_history_replays_to(backend: Backend) {
+    let app = spawn_app(backend).await;
+    assert!(goldthread::demo::load_if_empty(&app.store).await.unwrap());
+    let (count, drifted) = rebuild(&app.store).await;
+    assert!(count >= 5, "{count}");
+    assert_eq!(drifted, 0, "no projection differs from what its history replays to");
+}
+both!(saves_keep_the_projection_what_the_history_replays_to);
