@@ -37,8 +37,6 @@ pub struct PlanStamp {
     pub plan_type: String,
     pub number: u32,
     pub status: PlanStatus,
-    /// Its place in its series ([`Store::plan_links`]).
-    pub links: super::succession::PlanLinks,
 }
 
 /// One line of a list of plans.
@@ -265,27 +263,16 @@ impl Store {
 
     /// What a plan page is built from, without reading the plan itself:
     /// its version and its person's, whether the actor may change it, and
-    /// its place in its series, in one query. Not found exactly when [`Store::plan`] or
+    /// its place in its series. Not found exactly when [`Store::plan`] or
     /// [`Store::person`] would say so; the read is audited as theirs
     /// is. For keeping built pages (web::page_cache): the plan is read in
     /// full only when the page has to be built.
     pub async fn plan_stamp(&self, actor: &Actor, id: Uuid) -> Result<PlanStamp> {
         let sql = format!(
-            "SELECT p.version, p.person_id, pe.version, ({PLAN_WRITABLE}), p.plan_type, p.number, p.status, {} \
-             FROM plans p JOIN people pe ON pe.id = p.person_id WHERE p.id = $3 AND {PLAN_VISIBLE} AND {PERSON_VISIBLE}",
-            *super::succession::LINK_COLUMNS
+            "SELECT p.version, p.person_id, pe.version, ({PLAN_WRITABLE}), p.plan_type, p.number, p.status \
+             FROM plans p JOIN people pe ON pe.id = p.person_id WHERE p.id = $3 AND {PLAN_VISIBLE} AND {PERSON_VISIBLE}"
         );
-        type Row = (
-            i64,
-            String,
-            i64,
-            bool,
-            String,
-            i64,
-            String,
-            Option<String>,
-            Option<String>,
-        );
+        type Row = (i64, String, i64, bool, String, i64, String);
         let row: Option<Row> = on_pool!(self, pool => {
             sqlx::query_as(AssertSqlSafe(sql.as_str()))
                 .bind(actor.id.to_string())
@@ -294,7 +281,7 @@ impl Store {
                 .fetch_optional(pool)
                 .await?
         });
-        let (version, person_id, person_version, granted, plan_type, number, status, previous, next) =
+        let (version, person_id, person_version, granted, plan_type, number, status) =
             row.ok_or(StoreError::NotFound)?;
         let person_id = parse_uuid(&person_id)?;
         crate::audit::note_plan(id, person_id, version);
@@ -308,7 +295,6 @@ impl Store {
             plan_type,
             number: u32::try_from(number).map_err(StoreError::corrupt)?,
             status: PlanStatus::parse(&status).ok_or_else(|| StoreError::corrupt(&status))?,
-            links: super::succession::PlanLinks::parse(previous.as_deref(), next.as_deref())?,
         })
     }
 

@@ -9,7 +9,7 @@
 
 use goldthread_domain::content::Item;
 use goldthread_domain::error::FieldErrors;
-use goldthread_domain::plan::{Change, ChangeRecord, Plan};
+use goldthread_domain::plan::{Change, ChangeRecord, Plan, PlanStatus};
 use goldthread_domain::plan_type::Registry;
 use goldthread_domain::succession::successor_log;
 use goldthread_domain::user::Actor;
@@ -27,37 +27,6 @@ use super::{Result, Store, StoreError, now, on_pool, parse_uuid, to_millis};
 pub struct PlanLinks {
     pub previous: Option<(Uuid, u32)>,
     pub next: Option<(Uuid, u32)>,
-}
-
-/// Two columns for plan `p` (`$1` the actor's id, `$2` true for
-/// administrators): the previous plan of its series, superseded by it,
-/// and, if it is superseded, the next one, each as "id number" where the
-/// actor may see it, else NULL. The one query behind [`Store::plan_links`]
-/// and the plan page's stamp ([`Store::plan_stamp`]).
-pub(super) static LINK_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    let visible = PLAN_VISIBLE.replace("p.", "q.");
-    let series = "q.person_id = p.person_id AND q.plan_type = p.plan_type";
-    format!(
-        "(SELECT q.id || ' ' || q.number FROM plans q WHERE {series} AND q.number = p.number - 1 \
-           AND q.status = 'superseded' AND {visible} ORDER BY q.id LIMIT 1), \
-         (SELECT q.id || ' ' || q.number FROM plans q WHERE p.status = 'superseded' AND {series} \
-           AND q.number = p.number + 1 AND {visible} ORDER BY q.id LIMIT 1)"
-    )
-});
-
-impl PlanLinks {
-    /// From the two columns of [`LINK_COLUMNS`].
-    pub(super) fn parse(previous: Option<&str>, next: Option<&str>) -> Result<PlanLinks> {
-        let one = |column: Option<&str>| -> Result<Option<(Uuid, u32)>> {
-            let Some(column) = column else { return Ok(None) };
-            let (id, number) = column.split_once(' ').ok_or_else(|| StoreError::corrupt(column))?;
-            Ok(Some((parse_uuid(id)?, number.parse().map_err(StoreError::corrupt)?)))
-        };
-        Ok(PlanLinks {
-            previous: one(previous)?,
-            next: one(next)?,
-        })
-    }
 }
 
 impl Store {
@@ -210,16 +179,45 @@ impl Store {
     /// of plans of its type (the previous one superseded by this one), as
     /// far as the actor may see them.
     pub async fn plan_links(&self, actor: &Actor, plan: &Plan) -> Result<PlanLinks> {
-        let sql = format!("SELECT {} FROM plans p WHERE p.id = $3", *LINK_COLUMNS);
-        let row: Option<(Option<String>, Option<String>)> = on_pool!(self, pool => {
+        self.plan_links_of(actor, plan.person_id, &plan.plan_type, plan.number, plan.status)
+            .await
+    }
+
+    /// [`Store::plan_links`] from what places a plan in its series.
+    pub async fn plan_links_of(
+        &self,
+        actor: &Actor,
+        person_id: Uuid,
+        plan_type: &str,
+        number: u32,
+        status: PlanStatus,
+    ) -> Result<PlanLinks> {
+        let sql = format!(
+            "SELECT p.id, p.number, p.status FROM plans p WHERE p.person_id = $3 AND p.plan_type = $4 \
+             AND (p.number = $5 OR p.number = $6) AND {PLAN_VISIBLE}"
+        );
+        let rows: Vec<(String, i64, String)> = on_pool!(self, pool => {
             sqlx::query_as(AssertSqlSafe(sql.as_str()))
                 .bind(actor.id.to_string())
                 .bind(actor.is_admin())
-                .bind(plan.id.to_string())
-                .fetch_optional(pool)
+                .bind(person_id.to_string())
+                .bind(plan_type)
+                .bind(i64::from(number) - 1)
+                .bind(i64::from(number) + 1)
+                .fetch_all(pool)
                 .await?
         });
-        let (previous, next) = row.unwrap_or_default();
-        PlanLinks::parse(previous.as_deref(), next.as_deref())
+        let mut links = PlanLinks::default();
+        for (id, other_number, other_status) in rows {
+            let entry = Some((parse_uuid(&id)?, other_number as u32));
+            if other_number < i64::from(number) {
+                if other_status == PlanStatus::Superseded.as_str() {
+                    links.previous = entry;
+                }
+            } else if status == PlanStatus::Superseded {
+                links.next = entry;
+            }
+        }
+        Ok(links)
     }
 }

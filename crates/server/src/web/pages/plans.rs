@@ -495,7 +495,10 @@ async fn show(
     // checked and audited by plan_stamp).
     let actor = user.actor();
     let stamp = state.store.plan_stamp(&actor, parse_id(&id)?).await?;
-    let links = stamp.links.clone();
+    let links = state
+        .store
+        .plan_links_of(&actor, stamp.person_id, &stamp.plan_type, stamp.number, stamp.status)
+        .await?;
     // Every input of the page (see web::page_cache); a banner after a save
     // is shown once, so such a page is never kept.
     let keep = query.saved.is_none() && query.transferred.is_none();
