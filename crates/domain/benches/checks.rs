@@ -15,6 +15,9 @@
 //! 5 parties, 20 provision lines and a personal budget — and the SVG
 //! picture of its golden thread. Target: under 1 ms for all checks.
 //!
+//! `content_hash_full_msp`: the content hash of the same plan (what
+//! agreements are bound to), worked out on every save.
+//!
 //! More benchmarks go in as further functions in the same
 //! `criterion_group!` below.
 
@@ -534,5 +537,47 @@ fn all_checks_full_msp(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, smart_check_per_phrase, all_checks_full_msp);
+/// The plan's content hash (what agreements are bound to; worked out on
+/// every save, for the dashboard and for who has still to agree) of the
+/// same full My Support Plan.
+fn content_hash_full_msp(c: &mut Criterion) {
+    use goldthread_domain::canonical::{CANONICAL_FORM_VERSION, content_value, prune};
+    use sha2::Digest;
+    let plan = full_msp();
+    let mut group = c.benchmark_group("content_hash_full_msp");
+    group.bench_function("hash", |b| b.iter(|| black_box(&plan).content_hash()));
+    // The same bytes through the serde_json_canonicalizer crate, as the
+    // hash was made before (for comparison in the same run).
+    group.bench_function("hash_through_serde_json_canonicalizer", |b| {
+        b.iter(|| {
+            let wrapped = serde_json::json!({
+                "canonical_form": CANONICAL_FORM_VERSION,
+                "plan": prune(content_value(black_box(&plan))).unwrap(),
+            });
+            let bytes = serde_json_canonicalizer::to_vec(&wrapped).unwrap();
+            format!("c1:{}", hex::encode(sha2::Sha256::digest(bytes)))
+        })
+    });
+    assert_eq!(
+        plan.content_hash(),
+        {
+            let wrapped = serde_json::json!({"canonical_form": CANONICAL_FORM_VERSION, "plan": prune(content_value(&plan)).unwrap()});
+            format!(
+                "c1:{}",
+                hex::encode(sha2::Sha256::digest(
+                    serde_json_canonicalizer::to_vec(&wrapped).unwrap()
+                ))
+            )
+        },
+        "the same hash both ways"
+    );
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    smart_check_per_phrase,
+    all_checks_full_msp,
+    content_hash_full_msp
+);
 criterion_main!(benches);
