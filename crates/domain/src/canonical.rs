@@ -37,27 +37,29 @@ pub const HASH_PREFIX: &str = "c1:";
 /// Removes absent and empty values from a JSON value, recursively (rule 2).
 /// Returns `None` when the value itself is absent or empty.
 pub fn prune(value: Value) -> Option<Value> {
+    let mut value = value;
+    prune_in_place(&mut value).then_some(value)
+}
+
+/// [`prune`] where the value lies (no copy of what is kept); whether the
+/// value itself is kept.
+fn prune_in_place(value: &mut Value) -> bool {
     match value {
-        Value::Null | Value::Bool(false) => None,
-        Value::String(s) if s.is_empty() => None,
+        Value::Null | Value::Bool(false) => false,
+        Value::String(s) => !s.is_empty(),
         Value::Array(items) => {
-            if items.is_empty() {
-                return None;
+            for item in items.iter_mut() {
+                if !prune_in_place(item) {
+                    *item = Value::Null;
+                }
             }
-            // Elements stay, in order, even when empty, so positions keep
-            // their meaning; an empty element becomes `null`.
-            Some(Value::Array(
-                items.into_iter().map(|v| prune(v).unwrap_or(Value::Null)).collect(),
-            ))
+            !items.is_empty()
         }
         Value::Object(members) => {
-            let kept: serde_json::Map<String, Value> = members
-                .into_iter()
-                .filter_map(|(k, v)| prune(v).map(|v| (k, v)))
-                .collect();
-            (!kept.is_empty()).then_some(Value::Object(kept))
+            members.retain(|_, member| prune_in_place(member));
+            !members.is_empty()
         }
-        other => Some(other),
+        Value::Bool(true) | Value::Number(_) => true,
     }
 }
 
@@ -65,12 +67,12 @@ pub fn prune(value: Value) -> Option<Value> {
 /// 2–4). Used for plans as they stand and for content stored as JSON by an
 /// earlier release.
 pub fn canonical_bytes_of_value(content: Value) -> Vec<u8> {
-    let wrapped = serde_json::json!({
-        "canonical_form": CANONICAL_FORM_VERSION,
-        "plan": prune(content).unwrap_or(Value::Object(Default::default())),
-    });
+    // The wrapper written as it is (its two names are in order), rather
+    // than copying the whole plan into a new value around it.
     let mut out = Vec::with_capacity(16 * 1024);
-    write_jcs(&wrapped, &mut out);
+    out.extend_from_slice(format!("{{\"canonical_form\":{CANONICAL_FORM_VERSION},\"plan\":").as_bytes());
+    write_jcs(&prune(content).unwrap_or(Value::Object(Default::default())), &mut out);
+    out.push(b'}');
     out
 }
 
