@@ -192,6 +192,11 @@ impl Store {
         number: u32,
         status: PlanStatus,
     ) -> Result<PlanLinks> {
+        // The first of its series, not superseded (most plans): there is
+        // nothing to link to, and nothing to ask.
+        if number <= 1 && status != PlanStatus::Superseded {
+            return Ok(PlanLinks::default());
+        }
         let sql = format!(
             "SELECT p.id, p.number, p.status FROM plans p WHERE p.person_id = $3 AND p.plan_type = $4 \
              AND (p.number = $5 OR p.number = $6) AND {PLAN_VISIBLE}"
