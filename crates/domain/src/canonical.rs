@@ -48,6 +48,8 @@ fn prune_in_place(value: &mut Value) -> bool {
         Value::Null | Value::Bool(false) => false,
         Value::String(s) => !s.is_empty(),
         Value::Array(items) => {
+            // Elements stay, in order, even when empty, so positions keep
+            // their meaning; an empty element becomes `null`.
             for item in items.iter_mut() {
                 if !prune_in_place(item) {
                     *item = Value::Null;

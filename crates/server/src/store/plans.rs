@@ -578,20 +578,20 @@ impl Store {
                     // (they are rewritten only when those change).
                     let users: std::collections::BTreeSet<Uuid> = plan.users_with_access().collect();
                     if users != current.users_with_access().collect() {
-                    sqlx::query("DELETE FROM plan_access WHERE plan_id = $1 AND source = 'party'")
-                        .bind(id.to_string())
-                        .execute(&mut *tx)
-                        .await?;
-                    for user_id in users {
-                        sqlx::query(
-                            "INSERT INTO plan_access (plan_id, user_id, source, granted_at) VALUES ($1, $2, 'party', $3) ON CONFLICT DO NOTHING",
-                        )
-                        .bind(id.to_string())
-                        .bind(user_id.to_string())
-                        .bind(at)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
+                        sqlx::query("DELETE FROM plan_access WHERE plan_id = $1 AND source = 'party'")
+                            .bind(id.to_string())
+                            .execute(&mut *tx)
+                            .await?;
+                        for user_id in users {
+                            sqlx::query(
+                                "INSERT INTO plan_access (plan_id, user_id, source, granted_at) VALUES ($1, $2, 'party', $3) ON CONFLICT DO NOTHING",
+                            )
+                            .bind(id.to_string())
+                            .bind(user_id.to_string())
+                            .bind(at)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
                     }
                     // The dashboard's index follows every change, in the
                     // same transaction (store/monitoring.rs).
