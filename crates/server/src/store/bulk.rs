@@ -382,6 +382,9 @@ impl Store {
         on_pool!(self, pool => {
             sqlx::query("ANALYZE").execute(pool).await?;
         });
+        if let Store::Sqlite(pool) = self {
+            super::drop_sampled_statistics(pool).await?;
+        }
         Ok(())
     }
 

@@ -202,6 +202,9 @@ impl Store {
             )));
         };
         store.migrate().await?;
+        if let Store::Sqlite(pool) = &store {
+            drop_sampled_statistics(pool).await?;
+        }
         Ok(store)
     }
 
@@ -263,6 +266,35 @@ impl Store {
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await)
     }
+}
+
+/// Drops the samples SQLite's `ANALYZE` keeps beside its statistics
+/// (`sqlite_stat4`), keeping the statistics (`sqlite_stat1`).
+///
+/// The SQLite built here has STAT4 on: with samples of an index, every
+/// statement whose parameter is compared with that index's column is
+/// marked to be compiled again each time a value is bound to it, that is
+/// on every run. Goldthread's queries look rows up by id, where samples do
+/// not change the plan, so they paid a parse and a plan on every query:
+/// the kept plan page served about 60 % more requests without them
+/// (docs/PERFORMANCE.md). A database analysed elsewhere (an operator's
+/// `sqlite3` shell) loses them when Goldthread opens it.
+async fn drop_sampled_statistics(pool: &SqlitePool) -> Result<()> {
+    let mut conn = pool.acquire().await?;
+    let analysed: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat4')")
+        .fetch_one(&mut *conn)
+        .await?;
+    let sampled = analysed
+        && sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM sqlite_stat4)")
+            .fetch_one(&mut *conn)
+            .await?;
+    if sampled {
+        sqlx::query("DELETE FROM sqlite_stat4").execute(&mut *conn).await?;
+        // Loads the statistics again (this connection; the others load
+        // them when they open).
+        sqlx::query("ANALYZE sqlite_schema").execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// One queue of writers per SQLite database file (see
