@@ -82,7 +82,7 @@ pub(crate) fn chained_hash(
 
 /// Appends one change to a plan's history in the transaction `$tx`,
 /// chained to the one before. `$reason` is `Option<&str>`, `$change` the
-/// change's JSON text.
+/// change's JSON text. It evaluates to the new change's hash.
 macro_rules! insert_plan_change {
     ($tx:ident, $plan_id:expr, $seq:expr, $at:expr, $actor:expr, $reason:expr, $change:expr) => {{
         let plan_id: String = $plan_id.to_string();
@@ -108,6 +108,7 @@ macro_rules! insert_plan_change {
         .bind(&digest)
         .execute(&mut *$tx)
         .await?;
+        hash
     }};
 }
 pub(crate) use insert_plan_change;

@@ -26,6 +26,7 @@ mod parties;
 mod people;
 mod photos;
 mod plans;
+pub(crate) mod recent;
 mod reminders;
 mod requests;
 mod retention;

@@ -1,6 +1,8 @@
 //! Plans (SPEC P2–P4, R5): an append-only log of changes per plan, and a
 //! projection of the current state rebuilt from it.
 
+use std::sync::Arc;
+
 use goldthread_domain::agreement::Standings;
 use goldthread_domain::content::Item;
 use goldthread_domain::error::FieldErrors;
@@ -471,30 +473,29 @@ impl Store {
         // in step with its log in every save's transaction) before the
         // save's turn, and written in its turn only if no one saved the
         // plan meanwhile; else it is worked out again from the plan as it
-        // then stands. The history is read only when the save needs an
-        // earlier version (an editor who saw one, or a party's follow-up).
-        // Each time round, another save of the plan was committed, so
-        // every save gets its turn.
+        // then stands. An earlier version the save needs (the one the
+        // editor saw) is taken from the versions kept in memory
+        // (store/recent.rs) when the database's history is the one it was
+        // built from, else rebuilt from the history. Each time round,
+        // another save of the plan was committed, so every save gets its
+        // turn.
         let mut current = visible.clone();
         let mut attempts = 0;
         let mut held_turn = None;
         let saved = loop {
             attempts += 1;
-            let log = if base_version < current.version || follow_up.is_some() {
-                let mut log = self.plan_changes(id, 0).await?;
-                log.truncate(usize::try_from(current.version).map_err(StoreError::corrupt)?);
-                if log.len() as i64 != current.version {
-                    return Err(StoreError::corrupt(format!(
-                        "plan {id}: its log is shorter than its projection's version"
-                    )));
-                }
-                log
-            } else {
-                Vec::new()
+            let needed: Vec<i64> = [Some(base_version), resolution.map(|r| r.seen_version)]
+                .into_iter()
+                .flatten()
+                .filter(|v| (1..current.version).contains(v))
+                .collect();
+            let earlier = match self.kept_versions(id, &needed).await? {
+                Some(kept) => Earlier::Kept(kept),
+                None => Earlier::Log(self.plan_log_to(id, current.version).await?),
             };
-            let Some(next) = prepare_save(
+            let prepared = prepare_save(
                 id,
-                &log,
+                &earlier,
                 &current,
                 base_version,
                 reason.clone(),
@@ -503,8 +504,25 @@ impl Store {
                 resolution,
                 actor,
                 plan_type,
-            )?
-            else {
+            );
+            // A conflict names what others saved since the editor's
+            // version: that takes the history.
+            let prepared = match (prepared, &earlier) {
+                (Err(StoreError::Conflict(_)), Earlier::Kept(_)) => prepare_save(
+                    id,
+                    &Earlier::Log(self.plan_log_to(id, current.version).await?),
+                    &current,
+                    base_version,
+                    reason.clone(),
+                    &change,
+                    follow_up.as_deref(),
+                    resolution,
+                    actor,
+                    plan_type,
+                ),
+                (prepared, _) => prepared,
+            };
+            let Some(next) = prepared? else {
                 return Ok(current);
             };
             let PreparedSave { plan, records, state } = next;
@@ -532,7 +550,7 @@ impl Store {
                 Some(turn) => Some(turn),
                 None => self.write_turn().await,
             };
-            let written: bool = on_pool!(self, pool => {
+            let written: Option<String> = on_pool!(self, pool => {
                 async {
                     let mut tx = pool.begin().await?;
                     // Written only over the version it was worked out from
@@ -555,7 +573,7 @@ impl Store {
                     .rows_affected();
                     if updated != 1 {
                         tx.rollback().await?;
-                        return Ok(false);
+                        return Ok(None);
                     }
                     if let Some(user_id) = new_party_user {
                         let active: Option<bool> = sqlx::query_scalar(user_sql)
@@ -569,9 +587,10 @@ impl Store {
                             )));
                         }
                     }
+                    let mut hash = None;
                     for record in &records {
                         let change = serde_json::to_string(&record.change).expect("change serializes");
-                        insert_plan_change!(tx, id, record.seq, to_millis(record.at), actor, record.reason.as_deref(), &change);
+                        hash = Some(insert_plan_change!(tx, id, record.seq, to_millis(record.at), actor, record.reason.as_deref(), &change));
                     }
                     // Parties with accounts may see the plan: keep their
                     // grants in step with the parties as they now stand
@@ -603,12 +622,14 @@ impl Store {
                         standings.as_ref().map(|(before, after)| (before, after))
                     );
                     tx.commit().await?;
-                    Ok(true)
+                    Ok(hash)
                 }
                 .await
             })?;
-            if written {
+            if let Some(hash) = written {
                 drop(turn);
+                // The next save based on this version finds it kept.
+                super::recent::put(id, hash, std::sync::Arc::new(plan.clone()));
                 // Who is told about it (store/agreements.rs).
                 match &standings {
                     Some((before, after)) => self.after_save(actor, before, after).await,
@@ -630,6 +651,47 @@ impl Store {
         };
         crate::audit::note_written(saved.version, audit_reason.as_deref());
         Ok(saved)
+    }
+
+    /// The plan's history up to its projection's `version`.
+    async fn plan_log_to(&self, id: Uuid, version: i64) -> Result<Vec<ChangeRecord>> {
+        let mut log = self.plan_changes(id, 0).await?;
+        log.truncate(usize::try_from(version).map_err(StoreError::corrupt)?);
+        if log.len() as i64 != version {
+            return Err(StoreError::corrupt(format!(
+                "plan {id}: its log is shorter than its projection's version"
+            )));
+        }
+        Ok(log)
+    }
+
+    /// Plan `id` at each of `versions`, if every one is kept in memory
+    /// under the hash its change has in this database (store/recent.rs).
+    async fn kept_versions(&self, id: Uuid, versions: &[i64]) -> Result<Option<Vec<(i64, Arc<Plan>)>>> {
+        let Some((&first, rest)) = versions.split_first() else {
+            return Ok(Some(Vec::new()));
+        };
+        let second = rest.first().copied().unwrap_or(first);
+        let hashes: Vec<(i64, Option<String>)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT seq, hash FROM plan_changes WHERE plan_id = $1 AND (seq = $2 OR seq = $3)")
+                .bind(id.to_string())
+                .bind(first)
+                .bind(second)
+                .fetch_all(pool)
+                .await?
+        });
+        let mut kept = Vec::new();
+        for version in versions {
+            let hash = hashes
+                .iter()
+                .find(|(seq, _)| seq == version)
+                .and_then(|(_, hash)| hash.as_deref());
+            match hash.and_then(|hash| super::recent::get(id, hash)) {
+                Some(plan) if plan.version == *version => kept.push((*version, plan)),
+                _ => return Ok(None),
+            }
+        }
+        Ok(Some(kept))
     }
 
     async fn plan_changes(&self, id: Uuid, after: i64) -> Result<Vec<ChangeRecord>> {
@@ -727,6 +789,35 @@ pub type FollowUpFn = dyn Fn(&Plan, &Plan) -> Option<(Change, bool)> + Send + Sy
 /// plan meanwhile, before it gives up (each time, one of them got in).
 const MAX_SAVE_ATTEMPTS: u32 = 100;
 
+/// The earlier versions of a plan a save may need (the one the editor
+/// saw, the one a conflict was shown at).
+enum Earlier {
+    /// Its history up to the version the save starts from.
+    Log(Vec<ChangeRecord>),
+    /// The versions needed, kept in memory (store/recent.rs).
+    Kept(Vec<(i64, Arc<Plan>)>),
+}
+
+impl Earlier {
+    /// The plan at `version`; `current` (its latest) from there on.
+    fn at(&self, id: Uuid, version: i64, current: &Plan) -> Result<Plan> {
+        if version >= current.version {
+            return Ok(current.clone());
+        }
+        match self {
+            Earlier::Log(log) => {
+                let version = usize::try_from(version).unwrap_or(0).clamp(1, log.len());
+                Plan::replay(id, &log[..version]).map_err(StoreError::corrupt)
+            }
+            Earlier::Kept(kept) => kept
+                .iter()
+                .find(|(v, _)| *v == version)
+                .map(|(_, plan)| Plan::clone(plan))
+                .ok_or_else(|| StoreError::corrupt(format!("plan {id}: version {version} was not kept"))),
+        }
+    }
+}
+
 /// What a save writes: the plan after it, its records, and the plan as
 /// stored (see [`prepare_save`]).
 struct PreparedSave {
@@ -742,7 +833,7 @@ struct PreparedSave {
 #[allow(clippy::too_many_arguments)]
 fn prepare_save(
     id: Uuid,
-    log: &[ChangeRecord],
+    earlier: &Earlier,
     current: &Plan,
     base_version: i64,
     reason: Option<String>,
@@ -758,7 +849,7 @@ fn prepare_save(
     let mut records = Vec::new();
     if let Some(record) = merge_change(
         id,
-        log,
+        earlier,
         current,
         base_version,
         reason.clone(),
@@ -771,16 +862,22 @@ fn prepare_save(
         records.push(record);
     }
     if let Some(follow_up) = follow_up {
-        let at_base = if base_version >= current.version {
-            current.clone()
-        } else {
-            Plan::replay(id, &log[..(base_version as usize).min(log.len())]).map_err(StoreError::corrupt)?
-        };
+        let at_base = earlier.at(id, base_version, current)?;
         if let Some((second, on_latest)) = follow_up(&at_base, &plan) {
-            let mut log = log.to_vec();
-            log.extend(records.iter().cloned());
+            // The second change's earlier versions include the plan
+            // before the first.
+            let earlier = match earlier {
+                Earlier::Log(log) => Earlier::Log(log.iter().chain(&records).cloned().collect()),
+                Earlier::Kept(kept) => Earlier::Kept(
+                    kept.iter()
+                        .cloned()
+                        .chain([(current.version, Arc::new(current.clone()))])
+                        .collect(),
+                ),
+            };
             let base = if on_latest { plan.version } else { base_version };
-            if let Some(record) = merge_change(id, &log, &plan, base, reason, second, resolution, actor, plan_type)? {
+            if let Some(record) = merge_change(id, &earlier, &plan, base, reason, second, resolution, actor, plan_type)?
+            {
                 plan.apply(&record).map_err(invalid)?;
                 records.push(record);
             }
@@ -807,7 +904,7 @@ pub struct Resolution {
 #[allow(clippy::too_many_arguments)]
 fn merge_change(
     id: Uuid,
-    log: &[ChangeRecord],
+    earlier: &Earlier,
     current: &Plan,
     base_version: i64,
     reason: Option<String>,
@@ -816,15 +913,7 @@ fn merge_change(
     actor: &Actor,
     plan_type: Option<&goldthread_domain::plan_type::PlanType>,
 ) -> Result<Option<ChangeRecord>> {
-    // `current` is `log` replayed: an earlier version is replayed only when
-    // asked for (usually the editor saw the latest, and nothing is).
-    let at_version = |version: i64| {
-        if version >= current.version {
-            return Ok(current.clone());
-        }
-        let version = usize::try_from(version).unwrap_or(0).clamp(1, log.len());
-        Plan::replay(id, &log[..version]).map_err(StoreError::corrupt)
-    };
+    let at_version = |version: i64| earlier.at(id, version, current);
     let base = at_version(base_version)?;
     let seen = match resolution {
         Some(r) if r.seen_version >= base_version && r.seen_version <= current.version => {
@@ -834,7 +923,7 @@ fn merge_change(
     };
     let merged = match merge::rebase(&base, current, &change, seen.as_ref().map(|(p, k)| (p, *k))) {
         Ok(merged) => merged,
-        Err(merge::Unresolved(fields)) => return Err(conflict(current, log, base_version, fields)),
+        Err(merge::Unresolved(fields)) => return Err(conflict(current, earlier, base_version, fields)),
     };
     let Some(merged) = merged else {
         return Ok(None);
@@ -866,7 +955,13 @@ fn merge_change(
 
 /// The conflict to report: what others saved since the base version, and
 /// the fields changed both ways.
-fn conflict(current: &Plan, log: &[ChangeRecord], base_version: i64, fields: Vec<FieldConflict>) -> StoreError {
+fn conflict(current: &Plan, earlier: &Earlier, base_version: i64, fields: Vec<FieldConflict>) -> StoreError {
+    // Kept versions carry no records: the save is worked out again from
+    // the history, which does (see `append_changes`).
+    let log = match earlier {
+        Earlier::Log(log) => log.as_slice(),
+        Earlier::Kept(_) => &[],
+    };
     let records: Vec<ChangeRecord> = log.iter().filter(|r| r.seq > base_version).cloned().collect();
     let changes = records
         .iter()

@@ -537,6 +537,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
+            // Nor is any of its versions kept in memory (store/recent.rs).
+            super::recent::forget(item.plan_id);
             RetentionEvent {
                 id: event_id,
                 at,
