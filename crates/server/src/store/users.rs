@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::{Result, Store, StoreError, from_millis, now, on_pool, parse_uuid, to_millis};
 
 /// A user as listed to administrators (never with the password hash).
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct User {
     pub id: Uuid,
     pub email: String,
@@ -63,9 +63,9 @@ pub struct Team {
     pub members: Vec<Uuid>,
 }
 
-const USER_COLUMNS: &str = "id, email, name, role, active, created_at";
+pub(super) const USER_COLUMNS: &str = "id, email, name, role, active, created_at";
 
-fn user_from_row<R: Row>(row: &R) -> Result<User>
+pub(super) fn user_from_row<R: Row>(row: &R) -> Result<User>
 where
     for<'a> &'a str: sqlx::ColumnIndex<R>,
     for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,

@@ -29,6 +29,7 @@ use super::AppState;
 use super::error::PageError;
 use crate::store::User;
 
+use crate::store::LOADED_USER_KEY;
 pub use crate::store::{USER_AGENT_KEY, USER_KEY};
 pub const CSRF_KEY: &str = "csrf";
 pub const CSRF_FIELD: &str = "_csrf";
@@ -288,13 +289,16 @@ impl FromRequestParts<AppState> for CurrentUser {
             .get(USER_KEY)
             .await
             .map_err(|e| PageError::internal(e).into_response())?;
-        let user = match user_id {
-            Some(id) => state
+        // Read with the session (store/sessions.rs), else on its own.
+        let loaded: Option<User> = session.get(LOADED_USER_KEY).await.ok().flatten();
+        let user = match (user_id, loaded) {
+            (Some(id), Some(user)) if user.id == id => Some(user),
+            (Some(id), _) => state
                 .store
                 .user(id)
                 .await
                 .map_err(|e| PageError::from(e).into_response())?,
-            None => None,
+            (None, _) => None,
         };
         let now = crate::store::to_millis(crate::store::now());
         let signed_in_at: Option<i64> = session.get(SIGNED_IN_AT_KEY).await.ok().flatten();

@@ -160,3 +160,37 @@ async fn instances_share_sessions(backend: Backend) {
     assert_eq!(response.status(), 303);
 }
 both!(instances_share_sessions);
+
+/// The signed-in user is read with the session, in the same query, on
+/// every request; it is never written into the stored session (where it
+/// could go stale).
+async fn the_user_read_with_the_session_is_never_stored(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.user("priya@example.org", "Priya Shah", "practitioner").await;
+    let browser = app.signed_in("priya@example.org").await;
+    // As if the session was last seen long ago: the next page slides its
+    // expiry, which writes the session it has just read.
+    let forget_seen = "UPDATE sessions SET data = replace(data, '\"seen_at\"', '\"seen_long_ago\"')";
+    let rewritten = match &app.store {
+        goldthread::store::Store::Sqlite(pool) => sqlx::query(forget_seen).execute(pool).await.unwrap().rows_affected(),
+        goldthread::store::Store::Postgres(pool) => {
+            sqlx::query(forget_seen).execute(pool).await.unwrap().rows_affected()
+        }
+    };
+    assert_eq!(rewritten, 1);
+    let (status, html) = browser.get("/").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Priya Shah"), "the page knows who is signed in");
+
+    let sql = "SELECT data FROM sessions";
+    let stored: Vec<String> = match &app.store {
+        goldthread::store::Store::Sqlite(pool) => sqlx::query_scalar(sql).fetch_all(pool).await.unwrap(),
+        goldthread::store::Store::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(pool).await.unwrap(),
+    };
+    assert!(!stored.is_empty());
+    for data in stored {
+        assert!(data.contains(goldthread::store::USER_KEY), "{data}");
+        assert!(!data.contains(goldthread::store::LOADED_USER_KEY), "{data}");
+    }
+}
+both!(the_user_read_with_the_session_is_never_stored);
