@@ -33,6 +33,9 @@ pub struct Reminder {
     pub created_at: time::OffsetDateTime,
 }
 
+/// How many reminders one transaction writes.
+const REMINDERS_PER_TRANSACTION: usize = 500;
+
 fn iso(date: Date) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     date.format(&format).expect("a date formats")
@@ -64,13 +67,18 @@ impl Store {
                      (SELECT o.id FROM users o WHERE o.id = d.owner_id AND o.active), \
                      (SELECT a.user_id FROM plan_access a WHERE a.plan_id = d.plan_id AND a.source = 'creator' ORDER BY a.granted_at LIMIT 1)) \
                  WHERE d.done_on IS NULL AND NOT d.closed AND d.due <= $1 \
-                 AND p.status NOT IN ('superseded', 'closed') ORDER BY d.due, d.plan_id, d.item_key, u.id",
+                 AND p.status NOT IN ('superseded', 'closed') \
+                 AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.reminder_key = \
+                     d.plan_id || ':' || d.item_key || ':' || d.due || ':' || \
+                     CASE WHEN d.due < $2 THEN 'overdue' ELSE 'due_soon' END || ':' || u.id) \
+                 ORDER BY d.due, d.plan_id, d.item_key, u.id",
             )
             .bind(iso(until))
+            .bind(iso(today))
             .fetch_all(pool)
             .await?
         });
-        let mut written = Vec::new();
+        let mut pending = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let wants_email = email.is_some();
         for (plan_id, item_key, label, due, user_id, address) in rows {
@@ -89,53 +97,70 @@ impl Store {
                 due,
                 created_at: now(),
             };
-            // The insert that wins the key queues the e-mail and marks the
-            // reminder e-mailed, in one transaction: a reminder is never
-            // e-mailed twice, nor written without its e-mail.
-            let (subject, body, link) =
-                crate::reminders::message(&reminder, email.and_then(|e| e.public_url.as_deref()));
-            let inserted = on_pool!(self, pool => {
+            pending.push((reminder, address));
+        }
+        // Written in batches, in turn with other writers: a county's
+        // first round can be a hundred thousand reminders.
+        let mut written = Vec::new();
+        for batch in pending.chunks(REMINDERS_PER_TRANSACTION) {
+            let _turn = self.write_turn().await;
+            let inserted: Vec<bool> = on_pool!(self, pool => {
                 async {
                     let mut tx = pool.begin().await?;
-                    let inserted = sqlx::query(
-                        "INSERT INTO reminders (reminder_key, user_id, plan_id, kind, label, due, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (reminder_key) DO NOTHING",
-                    )
-                    .bind(&reminder.key)
-                    .bind(&user_id)
-                    .bind(&plan_id)
-                    .bind(kind)
-                    .bind(&reminder.label)
-                    .bind(iso(due))
-                    .bind(to_millis(reminder.created_at))
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    if inserted == 1 && wants_email && !address.is_empty() {
-                        let at = to_millis(now());
-                        sqlx::query(super::outbox::INSERT)
-                            .bind(uuid::Uuid::new_v4().to_string())
-                            .bind(&address)
-                            .bind(&subject)
-                            .bind(&body)
-                            .bind(link.as_deref())
-                            .bind(at)
-                            .execute(&mut *tx)
-                            .await?;
-                        sqlx::query("UPDATE reminders SET emailed_at = $1 WHERE reminder_key = $2")
-                            .bind(at)
-                            .bind(&reminder.key)
-                            .execute(&mut *tx)
-                            .await?;
+                    let mut inserted = Vec::with_capacity(batch.len());
+                    for (reminder, address) in batch {
+                        // The insert that wins the key queues the e-mail and
+                        // marks the reminder e-mailed, in one transaction: a
+                        // reminder is never e-mailed twice, nor written without
+                        // its e-mail.
+                        let won = sqlx::query(
+                            "INSERT INTO reminders (reminder_key, user_id, plan_id, kind, label, due, created_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (reminder_key) DO NOTHING",
+                        )
+                        .bind(&reminder.key)
+                        .bind(reminder.user_id.to_string())
+                        .bind(reminder.plan_id.to_string())
+                        .bind(&reminder.kind)
+                        .bind(&reminder.label)
+                        .bind(iso(reminder.due))
+                        .bind(to_millis(reminder.created_at))
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected()
+                            == 1;
+                        if won && wants_email && !address.is_empty() {
+                            let (subject, body, link) =
+                                crate::reminders::message(reminder, email.and_then(|e| e.public_url.as_deref()));
+                            let at = to_millis(now());
+                            sqlx::query(super::outbox::INSERT)
+                                .bind(uuid::Uuid::new_v4().to_string())
+                                .bind(address)
+                                .bind(&subject)
+                                .bind(&body)
+                                .bind(link.as_deref())
+                                .bind(at)
+                                .execute(&mut *tx)
+                                .await?;
+                            sqlx::query("UPDATE reminders SET emailed_at = $1 WHERE reminder_key = $2")
+                                .bind(at)
+                                .bind(&reminder.key)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                        inserted.push(won);
                     }
                     tx.commit().await?;
                     Ok::<_, super::StoreError>(inserted)
                 }
                 .await
             })?;
-            if inserted == 1 {
-                written.push(reminder);
-            }
+            written.extend(
+                batch
+                    .iter()
+                    .zip(inserted)
+                    .filter(|(_, won)| *won)
+                    .map(|((r, _), _)| r.clone()),
+            );
         }
         Ok(written)
     }
