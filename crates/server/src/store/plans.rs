@@ -493,24 +493,10 @@ impl Store {
                 Some(kept) => Earlier::Kept(kept),
                 None => Earlier::Log(self.plan_log_to(id, current.version).await?),
             };
-            let prepared = prepare_save(
-                id,
-                &earlier,
-                &current,
-                base_version,
-                reason.clone(),
-                &change,
-                follow_up.as_deref(),
-                resolution,
-                actor,
-                plan_type,
-            );
-            // A conflict names what others saved since the editor's
-            // version: that takes the history.
-            let prepared = match (prepared, &earlier) {
-                (Err(StoreError::Conflict(_)), Earlier::Kept(_)) => prepare_save(
+            let prepare = |earlier: &Earlier| {
+                prepare_save(
                     id,
-                    &Earlier::Log(self.plan_log_to(id, current.version).await?),
+                    earlier,
                     &current,
                     base_version,
                     reason.clone(),
@@ -519,7 +505,14 @@ impl Store {
                     resolution,
                     actor,
                     plan_type,
-                ),
+                )
+            };
+            // A conflict names what others saved since the editor's
+            // version: that takes the history.
+            let prepared = match (prepare(&earlier), &earlier) {
+                (Err(StoreError::Conflict(_)), Earlier::Kept(_)) => {
+                    prepare(&Earlier::Log(self.plan_log_to(id, current.version).await?))
+                }
                 (prepared, _) => prepared,
             };
             let Some(next) = prepared? else {
