@@ -36,6 +36,15 @@ pub struct Reminder {
 /// How many reminders one transaction writes.
 const REMINDERS_PER_TRANSACTION: usize = 500;
 
+/// The stage an item reaches when its reminder is written, and what the
+/// item was when read (a rewrite of the plan's index since then keeps it
+/// from being marked).
+struct Stage {
+    item_key: String,
+    owner: Option<String>,
+    reached: i16,
+}
+
 fn iso(date: Date) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     date.format(&format).expect("a date formats")
@@ -58,19 +67,27 @@ impl Store {
         email: Option<&crate::reminders::ReminderEmail>,
     ) -> Result<Vec<Reminder>> {
         let until = today + time::Duration::days(warn_days);
-        type Row = (String, String, String, String, String, String);
+        // Only items whose next reminder may be due: none written yet and
+        // inside the warning window, or the "due soon" one written and now
+        // overdue (the `reminded` stage, reset when a plan's index is
+        // rewritten). The key below, not the stage, makes each reminder
+        // exactly once. Two ranges of one index (dashboard_due_to_remind),
+        // as a UNION: with an OR, PostgreSQL read every open item.
+        type Row = (String, String, String, String, Option<String>, String, String);
         let rows: Vec<Row> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT d.plan_id, d.item_key, d.label, d.due, u.id, u.email FROM dashboard_due d \
+                "SELECT d.plan_id, d.item_key, d.label, d.due, d.owner_id, u.id, u.email FROM ( \
+                     SELECT * FROM dashboard_due WHERE done_on IS NULL AND NOT closed AND reminded < 2 \
+                         AND reminded = 0 AND due <= $1 \
+                     UNION ALL \
+                     SELECT * FROM dashboard_due WHERE done_on IS NULL AND NOT closed AND reminded < 2 \
+                         AND reminded = 1 AND due < $2) d \
                  JOIN plans p ON p.id = d.plan_id \
                  JOIN users u ON u.active AND u.id = COALESCE( \
                      (SELECT o.id FROM users o WHERE o.id = d.owner_id AND o.active), \
-                     (SELECT a.user_id FROM plan_access a WHERE a.plan_id = d.plan_id AND a.source = 'creator' ORDER BY a.granted_at LIMIT 1)) \
-                 WHERE d.done_on IS NULL AND NOT d.closed AND d.due <= $1 \
-                 AND p.status NOT IN ('superseded', 'closed') \
-                 AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.reminder_key = \
-                     d.plan_id || ':' || d.item_key || ':' || d.due || ':' || \
-                     CASE WHEN d.due < $2 THEN 'overdue' ELSE 'due_soon' END || ':' || u.id) \
+                     (SELECT a.user_id FROM plan_access a WHERE a.plan_id = d.plan_id AND a.user_id IS NOT NULL \
+                         AND a.source = 'creator' ORDER BY a.granted_at LIMIT 1)) \
+                 WHERE p.status NOT IN ('superseded', 'closed') \
                  ORDER BY d.due, d.plan_id, d.item_key, u.id",
             )
             .bind(iso(until))
@@ -81,13 +98,18 @@ impl Store {
         let mut pending = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let wants_email = email.is_some();
-        for (plan_id, item_key, label, due, user_id, address) in rows {
+        for (plan_id, item_key, label, due, owner, user_id, address) in rows {
             let due = parse_date(&due)?;
             let kind = if due < today { "overdue" } else { "due_soon" };
             let key = format!("{plan_id}:{item_key}:{}:{kind}:{user_id}", iso(due));
             if !seen.insert(key.clone()) {
                 continue;
             }
+            let stage = Stage {
+                item_key,
+                owner,
+                reached: if due < today { 2 } else { 1 },
+            };
             let reminder = Reminder {
                 key,
                 user_id: parse_uuid(&user_id)?,
@@ -97,7 +119,7 @@ impl Store {
                 due,
                 created_at: now(),
             };
-            pending.push((reminder, address));
+            pending.push((reminder, address, stage));
         }
         // Written in batches, in turn with other writers: a county's
         // first round can be a hundred thousand reminders.
@@ -108,7 +130,7 @@ impl Store {
                 async {
                     let mut tx = pool.begin().await?;
                     let mut inserted = Vec::with_capacity(batch.len());
-                    for (reminder, address) in batch {
+                    for (reminder, address, stage) in batch {
                         // The insert that wins the key queues the e-mail and
                         // marks the reminder e-mailed, in one transaction: a
                         // reminder is never e-mailed twice, nor written without
@@ -147,6 +169,21 @@ impl Store {
                                 .execute(&mut *tx)
                                 .await?;
                         }
+                        // Written now or by another instance before: either way
+                        // this item's stage is reached, unless the plan's index
+                        // was rewritten since it was read (another due date or
+                        // owner), which started it again.
+                        sqlx::query(
+                            "UPDATE dashboard_due SET reminded = $1 WHERE plan_id = $2 AND item_key = $3 \
+                             AND due = $4 AND COALESCE(owner_id, '') = $5 AND reminded < $1",
+                        )
+                        .bind(stage.reached)
+                        .bind(reminder.plan_id.to_string())
+                        .bind(&stage.item_key)
+                        .bind(iso(reminder.due))
+                        .bind(stage.owner.as_deref().unwrap_or(""))
+                        .execute(&mut *tx)
+                        .await?;
                         inserted.push(won);
                     }
                     tx.commit().await?;
@@ -159,7 +196,7 @@ impl Store {
                     .iter()
                     .zip(inserted)
                     .filter(|(_, won)| *won)
-                    .map(|((r, _), _)| r.clone()),
+                    .map(|((r, _, _), _)| r.clone()),
             );
         }
         Ok(written)

@@ -257,7 +257,7 @@ impl Store {
         let rows: Vec<Row> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT p.id, p.person_id, p.plan_type, p.number, p.status, pe.details, \
-                   (SELECT MAX(c.at) FROM plan_changes c WHERE c.plan_id = p.id), \
+                   (SELECT c.at FROM plan_changes c WHERE c.plan_id = p.id ORDER BY c.seq DESC LIMIT 1), \
                    EXISTS (SELECT 1 FROM legal_holds h WHERE h.lifted_at IS NULL AND (h.plan_id = p.id OR h.person_id = p.person_id)) \
                  FROM plans p JOIN people pe ON pe.id = p.person_id \
                  WHERE p.removed_at IS NULL AND p.status IN ('closed', 'superseded') ORDER BY p.id",

@@ -648,6 +648,73 @@ async fn reminders_once_across_two_instances(backend: Backend) {
 }
 both!(reminders_once_across_two_instances);
 
+/// Each item is reminded "due soon" and then "overdue", once each, round
+/// after round; when its date moves (the plan's index rewritten), the new
+/// date is reminded again. A round reads only items whose next reminder
+/// may be due, so this also proves that bookmark loses none.
+async fn each_item_is_reminded_due_soon_then_overdue_and_again_when_its_date_moves(backend: Backend) {
+    let app = spawn_app_with(backend, |c| c.today = Some(date!(2026 - 12 - 09))).await;
+    let (_, priya) = app.api_user("priya@example.org", "practitioner").await;
+    // The review is due on 9 December; the actions on 11 and 20 December.
+    let ruby = plan_with_content(&priya, "Ruby", "CP", "2026-09-16", 12).await;
+    let r = ruby["id"].as_str().unwrap();
+    let hannah = ruby["parties"][0]["id"].as_str().unwrap();
+    let (status, body) = priya
+        .post(
+            &format!("/plans/{r}/meetings"),
+            json!({"date": "2026-12-01", "chair": "Hannah Reid", "actions": [
+                {"text": "Book a hearing test", "owner_party_id": hannah, "due": "2026-12-11"},
+                {"text": "Plan the holidays", "owner_party_id": hannah, "due": "2026-12-20"},
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let round = |today| {
+        let store = app.store.clone();
+        async move {
+            let mut written: Vec<String> = goldthread::reminders::run_once(&store, today)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| format!("{} {}", r.kind, r.due))
+                .collect();
+            written.sort();
+            written
+        }
+    };
+    assert_eq!(
+        round(date!(2026 - 12 - 09)).await,
+        ["due_soon 2026-12-09", "due_soon 2026-12-11"]
+    );
+    assert!(round(date!(2026 - 12 - 09)).await.is_empty());
+    assert!(
+        round(date!(2026 - 12 - 10)).await.is_empty(),
+        "the review is due today, not overdue"
+    );
+    assert_eq!(
+        round(date!(2026 - 12 - 12)).await,
+        ["overdue 2026-12-09", "overdue 2026-12-11"]
+    );
+    assert!(round(date!(2026 - 12 - 12)).await.is_empty());
+    assert_eq!(round(date!(2026 - 12 - 17)).await, ["due_soon 2026-12-20"]);
+    assert!(round(date!(2026 - 12 - 18)).await.is_empty());
+
+    // The review moves to 23 December: reminded again for its new date.
+    let (_, plan) = priya.get(&format!("/plans/{r}")).await;
+    let (status, body) = priya
+        .post(
+            &format!("/plans/{r}/changes"),
+            json!({"base_version": plan["version"], "change": {"type": "details_edited", "details": {"review_interval_weeks": 14}}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(round(date!(2026 - 12 - 20)).await, ["due_soon 2026-12-23"]);
+    assert!(round(date!(2026 - 12 - 20)).await.is_empty());
+    assert_eq!(round(date!(2026 - 12 - 21)).await, ["overdue 2026-12-20"]);
+    assert_eq!(app.store.all_reminders().await.unwrap().len(), 7);
+}
+both!(each_item_is_reminded_due_soon_then_overdue_and_again_when_its_date_moves);
+
 /// The pages follow the plan's access: someone who may not see it finds
 /// nothing; a team reader sees the meetings and progress but no form, and
 /// a form sent anyway is refused.
