@@ -655,7 +655,8 @@ both!(reminders_once_across_two_instances);
 async fn each_item_is_reminded_due_soon_then_overdue_and_again_when_its_date_moves(backend: Backend) {
     let app = spawn_app_with(backend, |c| c.today = Some(date!(2026 - 12 - 09))).await;
     let (_, priya) = app.api_user("priya@example.org", "practitioner").await;
-    // The review is due on 9 December; the actions on 11 and 20 December.
+    // The review is due on 9 December; the actions on 11 and 20 December;
+    // reminders go three days before and once overdue.
     let ruby = plan_with_content(&priya, "Ruby", "CP", "2026-09-16", 12).await;
     let r = ruby["id"].as_str().unwrap();
     let hannah = ruby["parties"][0]["id"].as_str().unwrap();
@@ -687,24 +688,23 @@ async fn each_item_is_reminded_due_soon_then_overdue_and_again_when_its_date_mov
         ["due_soon 2026-12-09", "due_soon 2026-12-11"]
     );
     assert!(round(date!(2026 - 12 - 09)).await.is_empty());
+    assert_eq!(round(date!(2026 - 12 - 10)).await, ["overdue 2026-12-09"]);
     assert!(
-        round(date!(2026 - 12 - 10)).await.is_empty(),
-        "the review is due today, not overdue"
+        round(date!(2026 - 12 - 11)).await.is_empty(),
+        "the action is due today, not overdue"
     );
-    assert_eq!(
-        round(date!(2026 - 12 - 12)).await,
-        ["overdue 2026-12-09", "overdue 2026-12-11"]
-    );
+    assert_eq!(round(date!(2026 - 12 - 12)).await, ["overdue 2026-12-11"]);
     assert!(round(date!(2026 - 12 - 12)).await.is_empty());
     assert_eq!(round(date!(2026 - 12 - 17)).await, ["due_soon 2026-12-20"]);
     assert!(round(date!(2026 - 12 - 18)).await.is_empty());
 
     // The review moves to 23 December: reminded again for its new date.
     let (_, plan) = priya.get(&format!("/plans/{r}")).await;
+    let details = json!({"title": "Ruby's Child's Plan", "start_date": "2026-09-16", "review_interval_weeks": 14});
     let (status, body) = priya
         .post(
             &format!("/plans/{r}/changes"),
-            json!({"base_version": plan["version"], "change": {"type": "details_edited", "details": {"review_interval_weeks": 14}}}),
+            json!({"base_version": plan["version"], "change": {"type": "details_edited", "details": details}}),
         )
         .await;
     assert_eq!(status, 201, "{body}");
