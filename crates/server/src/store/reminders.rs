@@ -72,7 +72,9 @@ impl Store {
         // overdue (the `reminded` stage, reset when a plan's index is
         // rewritten). The key below, not the stage, makes each reminder
         // exactly once. Two ranges of one index (dashboard_due_to_remind),
-        // as a UNION: with an OR, PostgreSQL read every open item.
+        // as a UNION: with an OR, PostgreSQL read every open item. Each
+        // branch repeats the index's own condition (`reminded < 2`), which
+        // SQLite needs to see before it uses a partial index.
         type Row = (String, String, String, String, Option<String>, String, String);
         let rows: Vec<Row> = on_pool!(self, pool => {
             sqlx::query_as(
@@ -100,7 +102,8 @@ impl Store {
         let wants_email = email.is_some();
         for (plan_id, item_key, label, due, owner, user_id, address) in rows {
             let due = parse_date(&due)?;
-            let kind = if due < today { "overdue" } else { "due_soon" };
+            let overdue = due < today;
+            let kind = if overdue { "overdue" } else { "due_soon" };
             let key = format!("{plan_id}:{item_key}:{}:{kind}:{user_id}", iso(due));
             if !seen.insert(key.clone()) {
                 continue;
@@ -108,7 +111,7 @@ impl Store {
             let stage = Stage {
                 item_key,
                 owner,
-                reached: if due < today { 2 } else { 1 },
+                reached: if overdue { 2 } else { 1 },
             };
             let reminder = Reminder {
                 key,

@@ -583,16 +583,11 @@ async fn forms_keep_what_was_typed(backend: Backend) {
 }
 both!(forms_keep_what_was_typed);
 
-/// Reminders are written exactly once however many instances run the
-/// scheduler at once, and a later round (or a restart) repeats none.
-async fn reminders_once_across_two_instances(backend: Backend) {
-    let today = date!(2026 - 12 - 09);
-    let app = spawn_app_with(backend, |c| c.today = Some(today)).await;
-    let second = spawn_instance(&app).await;
-    let (_, priya) = app.api_user("priya@example.org", "practitioner").await;
-    // Ruby's review is due today (reminded as due soon), Kai's is overdue.
-    let ruby = plan_with_content(&priya, "Ruby", "CP", "2026-09-16", 12).await;
-    plan_with_content(&priya, "Kai", "CP", "2026-09-02", 12).await;
+/// Ruby's Child's Plan (first review due 9 December 2026) with a
+/// meeting's two action points for Hannah Reid, due on 11 and 20
+/// December.
+async fn ruby_with_two_actions(priya: &Api) -> Value {
+    let ruby = plan_with_content(priya, "Ruby", "CP", "2026-09-16", 12).await;
     let r = ruby["id"].as_str().unwrap();
     let hannah = ruby["parties"][0]["id"].as_str().unwrap();
     let (status, body) = priya
@@ -605,6 +600,19 @@ async fn reminders_once_across_two_instances(backend: Backend) {
         )
         .await;
     assert_eq!(status, 201, "{body}");
+    ruby
+}
+
+/// Reminders are written exactly once however many instances run the
+/// scheduler at once, and a later round (or a restart) repeats none.
+async fn reminders_once_across_two_instances(backend: Backend) {
+    let today = date!(2026 - 12 - 09);
+    let app = spawn_app_with(backend, |c| c.today = Some(today)).await;
+    let second = spawn_instance(&app).await;
+    let (_, priya) = app.api_user("priya@example.org", "practitioner").await;
+    // Ruby's review is due today (reminded as due soon), Kai's is overdue.
+    ruby_with_two_actions(&priya).await;
+    plan_with_content(&priya, "Kai", "CP", "2026-09-02", 12).await;
 
     let (a, b) = tokio::join!(
         goldthread::reminders::run_once(&app.store, today),
@@ -657,19 +665,8 @@ async fn each_item_is_reminded_due_soon_then_overdue_and_again_when_its_date_mov
     let (_, priya) = app.api_user("priya@example.org", "practitioner").await;
     // The review is due on 9 December; the actions on 11 and 20 December;
     // reminders go three days before and once overdue.
-    let ruby = plan_with_content(&priya, "Ruby", "CP", "2026-09-16", 12).await;
+    let ruby = ruby_with_two_actions(&priya).await;
     let r = ruby["id"].as_str().unwrap();
-    let hannah = ruby["parties"][0]["id"].as_str().unwrap();
-    let (status, body) = priya
-        .post(
-            &format!("/plans/{r}/meetings"),
-            json!({"date": "2026-12-01", "chair": "Hannah Reid", "actions": [
-                {"text": "Book a hearing test", "owner_party_id": hannah, "due": "2026-12-11"},
-                {"text": "Plan the holidays", "owner_party_id": hannah, "due": "2026-12-20"},
-            ]}),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
     let round = |today| {
         let store = app.store.clone();
         async move {
