@@ -2,6 +2,9 @@
 //! under the chain head's lock, searches for administrators, the stream out
 //! and the walk that verifies the chain and its signed checkpoints.
 
+use std::sync::LazyLock;
+
+use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use super::{Result, Store, StoreError, now, on_pool, to_millis};
@@ -97,6 +100,42 @@ pub struct AuditFilter {
 /// One signed checkpoint.
 type CheckpointRow = (i64, String, i64, String, String);
 
+/// How many entries one insert of a batch holds, largest first: a few
+/// fixed sizes, so that each connection prepares at most these statements.
+const INSERT_ROWS: [usize; 3] = [32, 8, 1];
+
+/// The insert of `rows` audit entries (one of [`INSERT_ROWS`]), made once.
+fn insert_entries_sql(rows: usize) -> &'static str {
+    const COLUMNS: usize = 14;
+    static SQL: LazyLock<Vec<(usize, String)>> = LazyLock::new(|| {
+        INSERT_ROWS
+            .iter()
+            .map(|&rows| {
+                let values = (0..rows)
+                    .map(|row| {
+                        let params = (1..=COLUMNS)
+                            .map(|column| format!("${}", row * COLUMNS + column))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        format!("({params})")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                (
+                    rows,
+                    format!(
+                        "INSERT INTO audit_log (seq, at, user_id, address, action, person_id, plan_id, version, outcome, reason, detail, prev_hash, hash, reason_digest) VALUES {values}"
+                    ),
+                )
+            })
+            .collect()
+    });
+    SQL.iter()
+        .find(|(n, _)| *n == rows)
+        .map(|(_, sql)| sql.as_str())
+        .expect("a size of INSERT_ROWS")
+}
+
 impl Store {
     /// Appends a batch of entries in one transaction, in order, each
     /// chained to the one before; returns their numbers. The chain's head
@@ -121,6 +160,7 @@ impl Store {
             let (mut seq, mut prev, checkpoint_seq, checkpoint_at): (i64, String, i64, i64) =
                 sqlx::query_as(head_sql).fetch_one(&mut *tx).await?;
             let mut numbers = Vec::with_capacity(entries.len());
+            let mut chained = Vec::with_capacity(entries.len());
             for new in entries {
                 seq += 1;
                 let mut e = Entry {
@@ -141,28 +181,37 @@ impl Store {
                     redacted_by: None,
                 };
                 e.hash = entry_hash(&e);
-                sqlx::query(
-                    "INSERT INTO audit_log (seq, at, user_id, address, action, person_id, plan_id, version, outcome, reason, detail, prev_hash, hash, reason_digest) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-                )
-                .bind(e.seq)
-                .bind(e.at)
-                .bind(&e.user_id)
-                .bind(&e.address)
-                .bind(&e.action)
-                .bind(&e.person_id)
-                .bind(&e.plan_id)
-                .bind(e.version)
-                .bind(e.outcome.as_str())
-                .bind(&e.reason)
-                .bind(&e.detail)
-                .bind(&e.prev_hash)
-                .bind(&e.hash)
-                .bind(&e.reason_digest)
-                .execute(&mut *tx)
-                .await?;
-                prev = e.hash;
+                prev = e.hash.clone();
                 numbers.push(seq);
+                chained.push(e);
+            }
+            // Several entries to a statement: each statement is a round
+            // trip to the database (its worker thread on SQLite), and a
+            // busy server audits thousands of reads a second (issue 14).
+            let mut rest = chained.as_slice();
+            while !rest.is_empty() {
+                let rows = INSERT_ROWS.iter().copied().find(|&n| n <= rest.len()).unwrap_or(1);
+                let (now, later) = rest.split_at(rows);
+                let mut insert = sqlx::query(AssertSqlSafe(insert_entries_sql(rows)));
+                for e in now {
+                    insert = insert
+                        .bind(e.seq)
+                        .bind(e.at)
+                        .bind(&e.user_id)
+                        .bind(&e.address)
+                        .bind(&e.action)
+                        .bind(&e.person_id)
+                        .bind(&e.plan_id)
+                        .bind(e.version)
+                        .bind(e.outcome.as_str())
+                        .bind(&e.reason)
+                        .bind(&e.detail)
+                        .bind(&e.prev_hash)
+                        .bind(&e.hash)
+                        .bind(&e.reason_digest);
+                }
+                insert.execute(&mut *tx).await?;
+                rest = later;
             }
             let due = seq - checkpoint_seq >= CHECKPOINT_EVERY_ENTRIES
                 || (seq > checkpoint_seq && at - checkpoint_at >= CHECKPOINT_EVERY_MILLIS);

@@ -16,6 +16,7 @@ pub(crate) mod chain;
 mod copies;
 mod fhir;
 mod files;
+pub(crate) mod inline;
 mod invitations;
 mod minutes;
 mod monitoring;
@@ -125,6 +126,9 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A read on SQLite made in place (see [`mod@inline`]).
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
 }
 
 /// What someone else saved since the version a save was based on.
@@ -168,6 +172,10 @@ impl StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// How long a PostgreSQL connection may sit unused before it is checked
+/// with a ping when next taken from the pool.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
+
 impl Store {
     /// Connects to `url` (`sqlite://…` or `postgres://…`), creating a SQLite
     /// file if it is missing, and brings the schema up to date.
@@ -180,9 +188,26 @@ impl Store {
             // always: about 1 ms of planning for 0.1 ms of work. Generic
             // plans are made once per connection (docs/PERFORMANCE.md).
             let options = PgConnectOptions::from_str(url)?.options([("plan_cache_mode", "force_generic_plan")]);
+            // sqlx pings a connection every time it is taken from the pool
+            // unless told not to: a round trip to the backend before every
+            // query, doubling the cost of small ones (issue 14). A
+            // connection is pinged only after a second unused: a quiet
+            // server still finds a restarted database or a dropped link
+            // before a query does; a busy one, whose connections are never
+            // idle that long, sees such a failure once per connection (and
+            // sqlx drops the connection when it is returned).
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for >= IDLE_BEFORE_PING {
+                            sqlx::Connection::ping(conn).await?;
+                        }
+                        Ok(true)
+                    })
+                })
                 .connect_with(options)
                 .await?;
             Store::Postgres(pool)
@@ -196,9 +221,14 @@ impl Store {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
+            // A SQLite connection lives in this process and cannot hang
+            // up, so it is not pinged before each use: sqlx's ping is a
+            // round trip to the connection's worker thread, as long as the
+            // query itself (issue 14).
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(10))
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await?;
             Store::Sqlite(pool)

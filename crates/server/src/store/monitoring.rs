@@ -562,50 +562,24 @@ impl Store {
         let monday = goldthread_domain::monitoring::dashboard::week_start(today);
         let sunday = monday + time::Duration::days(6);
         let quarter_start = today - time::Duration::days(91);
-        let plans_sql = format!(
-            "{scope}SELECT p.id, p.person_id, pe.details, p.plan_type, p.title FROM scope s JOIN plans p ON p.id = s.plan_id \
-             JOIN people pe ON pe.id = p.person_id WHERE {PLAN_VISIBLE} AND p.status NOT IN ('superseded', 'closed') ORDER BY pe.family_name, pe.given_name, p.id"
+        // One query for the three parts of the dashboard: each plan in
+        // scope with its flags (`dashboard_plans`, at most one row) and its
+        // due items in the window (`dashboard_due`, none or many), so a
+        // plan's row repeats once per item. One round trip instead of
+        // three matters on PostgreSQL, where each costs a backend's turn
+        // on the same cores (issue 14).
+        let sql = format!(
+            "{scope}SELECT p.id, p.person_id, pe.details, p.plan_type, p.title, p.status, \
+             f.agreement_asked_on, f.still_to_agree, f.safety_plan, f.safety_checked_on, f.weekly_from, f.last_weekly_review, \
+             d.item_key, d.kind, d.label, d.agency, d.due, d.done_on, d.closed \
+             FROM scope s JOIN plans p ON p.id = s.plan_id JOIN people pe ON pe.id = p.person_id \
+             LEFT JOIN dashboard_plans f ON f.plan_id = p.id \
+             LEFT JOIN dashboard_due d ON d.plan_id = p.id AND ((d.done_on IS NULL AND NOT d.closed AND d.due <= $4) \
+             OR (d.kind IN ('review', 'meeting_action', 'clock') AND d.due > $5 AND d.due <= $6)) \
+             WHERE {PLAN_VISIBLE} ORDER BY pe.family_name, pe.given_name, p.id"
         );
-        let due_sql = format!(
-            "{scope}SELECT d.plan_id, pe.details, d.kind, d.label, d.agency, d.due, d.done_on, d.closed \
-             FROM scope s JOIN dashboard_due d ON d.plan_id = s.plan_id JOIN plans p ON p.id = d.plan_id JOIN people pe ON pe.id = p.person_id \
-             WHERE {PLAN_VISIBLE} AND ((d.done_on IS NULL AND NOT d.closed AND d.due <= $4) \
-             OR (d.kind IN ('review', 'meeting_action', 'clock') AND d.due > $5 AND d.due <= $6)) ORDER BY d.due, d.plan_id, d.item_key"
-        );
-        let flags_sql = format!(
-            "{scope}SELECT d.plan_id, pe.details, d.agreement_asked_on, d.still_to_agree, d.safety_plan, d.safety_checked_on, d.weekly_from, d.last_weekly_review \
-             FROM scope s JOIN dashboard_plans d ON d.plan_id = s.plan_id JOIN plans p ON p.id = d.plan_id JOIN people pe ON pe.id = p.person_id \
-             WHERE {PLAN_VISIBLE} ORDER BY d.plan_id"
-        );
-        type PlanRow = (String, String, String, String, String);
-        type DueRow = (
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            String,
-            Option<String>,
-            bool,
-        );
-        type FlagRow = (
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            bool,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        );
-        let (plans, due, flags): (Vec<PlanRow>, Vec<DueRow>, Vec<FlagRow>) = on_pool!(self, pool => {
-            let plans = sqlx::query_as(AssertSqlSafe(plans_sql.as_str()))
-                .bind(actor.id.to_string())
-                .bind(actor.is_admin())
-                .bind(&team)
-                .fetch_all(pool)
-                .await?;
-            let due = sqlx::query_as(AssertSqlSafe(due_sql.as_str()))
+        let found: Vec<DashboardRow> = on_pool!(self, pool => {
+            sqlx::query_as(AssertSqlSafe(sql.as_str()))
                 .bind(actor.id.to_string())
                 .bind(actor.is_admin())
                 .bind(&team)
@@ -613,35 +587,73 @@ impl Store {
                 .bind(iso(quarter_start))
                 .bind(iso(today))
                 .fetch_all(pool)
-                .await?;
-            let flags = sqlx::query_as(AssertSqlSafe(flags_sql.as_str()))
-                .bind(actor.id.to_string())
-                .bind(actor.is_admin())
-                .bind(&team)
-                .fetch_all(pool)
-                .await?;
-            (plans, due, flags)
+                .await?
         });
         let mut rows = DashboardRows::default();
-        for (id, person_id, details, plan_type, title) in plans {
-            rows.plans.push(DashboardPlan {
-                plan_id: parse_uuid(&id)?,
-                person_id: parse_uuid(&person_id)?,
-                person_name: person_name(&details)?,
-                plan_type,
-                title,
-            });
-        }
-        for (plan_id, details, kind, label, agency, due, done_on, closed) in due {
+        let mut due = Vec::new();
+        // The plan of the previous row, with its person's name: rows of
+        // one plan come together.
+        let mut current: Option<(String, Uuid, String)> = None;
+        for row in found {
+            let (plan_id, person_name) = match &current {
+                Some((id, plan_id, name)) if *id == row.id => (*plan_id, name.clone()),
+                _ => {
+                    let plan_id = parse_uuid(&row.id)?;
+                    let person_name = person_name(&row.details)?;
+                    current = Some((row.id.clone(), plan_id, person_name.clone()));
+                    if !matches!(row.status.as_str(), "superseded" | "closed") {
+                        rows.plans.push(DashboardPlan {
+                            plan_id,
+                            person_id: parse_uuid(&row.person_id)?,
+                            person_name: person_name.clone(),
+                            plan_type: row.plan_type.clone(),
+                            title: row.title.clone(),
+                        });
+                    }
+                    if let (Some(asked_on), Some(still)) = (&row.agreement_asked_on, &row.still_to_agree) {
+                        rows.input.agreements.push(AgreementRow {
+                            plan_id,
+                            person_name: person_name.clone(),
+                            asked_on: parse_date(asked_on)?,
+                            still_to_agree: serde_json::from_str(still)
+                                .map_err(|e| StoreError::corrupt(format!("still to agree: {e}")))?,
+                        });
+                    }
+                    if row.safety_plan == Some(true) {
+                        rows.input.safety_plans.push(SafetyPlanRow {
+                            plan_id,
+                            person_name: person_name.clone(),
+                            last_checked: opt_date(row.safety_checked_on.clone())?,
+                        });
+                    }
+                    if let Some(from) = &row.weekly_from {
+                        rows.input.weekly_reviews.push(WeeklyReviewRow {
+                            plan_id,
+                            person_name: person_name.clone(),
+                            started_on: parse_date(from)?,
+                            last_review: opt_date(row.last_weekly_review.clone())?,
+                        });
+                    }
+                    (plan_id, person_name)
+                }
+            };
+            let (Some(key), Some(kind), Some(label), Some(on)) = (row.item_key, row.kind, row.label, row.due) else {
+                continue;
+            };
             let item = DueItem {
-                plan_id: parse_uuid(&plan_id)?,
-                person_name: person_name(&details)?,
+                plan_id,
+                person_name,
                 kind: parse_kind(&kind)?,
                 label,
-                agency,
-                due: parse_date(&due)?,
-                done_on: opt_date(done_on)?,
+                agency: row.agency,
+                due: parse_date(&on)?,
+                done_on: opt_date(row.done_on)?,
             };
+            due.push((key, item, row.closed == Some(true)));
+        }
+        // Items in date order, as the index keys them.
+        due.sort_by(|(a_key, a, _), (b_key, b, _)| (a.due, a.plan_id, a_key).cmp(&(b.due, b.plan_id, b_key)));
+        for (_, item, closed) in due {
             let in_quarter = goldthread_domain::monitoring::dashboard::counts_for_on_time(item.kind)
                 && item.due > quarter_start
                 && item.due <= today;
@@ -652,36 +664,33 @@ impl Store {
                 rows.input.due.push(item);
             }
         }
-        for (plan_id, details, asked_on, still, safety, checked, weekly_from, last_weekly) in flags {
-            let plan_id = parse_uuid(&plan_id)?;
-            let person_name = person_name(&details)?;
-            if let (Some(asked_on), Some(still)) = (asked_on, still) {
-                rows.input.agreements.push(AgreementRow {
-                    plan_id,
-                    person_name: person_name.clone(),
-                    asked_on: parse_date(&asked_on)?,
-                    still_to_agree: serde_json::from_str(&still)
-                        .map_err(|e| StoreError::corrupt(format!("still to agree: {e}")))?,
-                });
-            }
-            if safety {
-                rows.input.safety_plans.push(SafetyPlanRow {
-                    plan_id,
-                    person_name: person_name.clone(),
-                    last_checked: opt_date(checked)?,
-                });
-            }
-            if let Some(from) = weekly_from {
-                rows.input.weekly_reviews.push(WeeklyReviewRow {
-                    plan_id,
-                    person_name,
-                    started_on: parse_date(&from)?,
-                    last_review: opt_date(last_weekly)?,
-                });
-            }
-        }
         Ok(rows)
     }
+}
+
+/// One row of the dashboard's query: a plan in scope, its flags if it has
+/// any, and one of its due items if it has any in the window.
+#[derive(sqlx::FromRow)]
+struct DashboardRow {
+    id: String,
+    person_id: String,
+    details: String,
+    plan_type: String,
+    title: String,
+    status: String,
+    agreement_asked_on: Option<String>,
+    still_to_agree: Option<String>,
+    safety_plan: Option<bool>,
+    safety_checked_on: Option<String>,
+    weekly_from: Option<String>,
+    last_weekly_review: Option<String>,
+    item_key: Option<String>,
+    kind: Option<String>,
+    label: Option<String>,
+    agency: Option<String>,
+    due: Option<String>,
+    done_on: Option<String>,
+    closed: Option<bool>,
 }
 
 impl Store {

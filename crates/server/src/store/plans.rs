@@ -275,14 +275,30 @@ impl Store {
              FROM plans p JOIN people pe ON pe.id = p.person_id WHERE p.id = $3 AND {PLAN_VISIBLE} AND {PERSON_VISIBLE}"
         );
         type Row = (i64, String, i64, bool, String, i64, String);
-        let row: Option<Row> = on_pool!(self, pool => {
-            sqlx::query_as(AssertSqlSafe(sql.as_str()))
-                .bind(actor.id.to_string())
-                .bind(actor.is_admin())
-                .bind(id.to_string())
-                .fetch_optional(pool)
-                .await?
-        });
+        // The read every plan page makes: on SQLite in place (store::inline).
+        let inline = match self {
+            Store::Sqlite(pool) => super::inline::reads(pool),
+            Store::Postgres(_) => None,
+        };
+        let row: Option<Row> = match inline {
+            Some(reads) => reads.read(|c| {
+                use rusqlite::OptionalExtension;
+                c.prepare_cached(&sql)?
+                    .query_row(
+                        rusqlite::named_params! {"$1": actor.id.to_string(), "$2": actor.is_admin(), "$3": id.to_string()},
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+                    )
+                    .optional()
+            })?,
+            None => on_pool!(self, pool => {
+                sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                    .bind(actor.id.to_string())
+                    .bind(actor.is_admin())
+                    .bind(id.to_string())
+                    .fetch_optional(pool)
+                    .await?
+            }),
+        };
         let (version, person_id, person_version, granted, plan_type, number, status) =
             row.ok_or(StoreError::NotFound)?;
         let person_id = parse_uuid(&person_id)?;

@@ -11,7 +11,7 @@ use sqlx::{AssertSqlSafe, Row};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
-use super::users::{USER_COLUMNS, user_from_row};
+use super::users::{USER_COLUMNS, UserColumns, user_from_row};
 use super::{Result, Store, User, from_millis, now, on_pool, to_millis};
 
 /// The session data's key for the signed-in user (storage reads it to
@@ -117,7 +117,47 @@ impl SessionStore for Store {
                  WHERE s.id = $1 AND s.expires_at > $2"
             )
         });
-        let loaded: Option<(String, i64, Option<User>)> = on_pool!(self, pool => {
+        // Every signed-in request reads its session: on SQLite in place
+        // (store::inline).
+        let inline = match self {
+            Store::Sqlite(pool) => super::inline::reads(pool),
+            Store::Postgres(_) => None,
+        };
+        let loaded: Option<(String, i64, Option<User>)> = if let Some(reads) = inline {
+            reads
+                .read(|c| {
+                    use rusqlite::OptionalExtension;
+                    c.prepare_cached(&SQL)?
+                        .query_row(
+                            rusqlite::named_params! {"$1": id.to_string(), "$2": to_millis(now())},
+                            |r| {
+                                let user = match r.get::<_, Option<String>>("id")? {
+                                    Some(user_id) => Some(UserColumns {
+                                        id: user_id,
+                                        email: r.get("email")?,
+                                        name: r.get("name")?,
+                                        role: r.get("role")?,
+                                        active: r.get("active")?,
+                                        created_at: r.get("created_at")?,
+                                    }),
+                                    None => None,
+                                };
+                                Ok((r.get::<_, String>("data")?, r.get::<_, i64>("expires_at")?, user))
+                            },
+                        )
+                        .optional()
+                })
+                .map_err(backend)?
+                .map(|(data, expires_at, user)| {
+                    Ok::<_, session_store::Error>((
+                        data,
+                        expires_at,
+                        user.map(UserColumns::user).transpose().map_err(backend)?,
+                    ))
+                })
+                .transpose()?
+        } else {
+            on_pool!(self, pool => {
             match sqlx::query(AssertSqlSafe(SQL.as_str()))
                 .bind(id.to_string())
                 .bind(to_millis(now()))
@@ -134,7 +174,8 @@ impl SessionStore for Store {
                 }
                 None => None,
             }
-        });
+            })
+        };
         let Some((data, expires_at, user)) = loaded else {
             return Ok(None);
         };

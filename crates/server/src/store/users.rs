@@ -72,15 +72,38 @@ where
     for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
     for<'a> bool: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
 {
-    let role: String = row.try_get("role")?;
-    Ok(User {
-        id: parse_uuid(&row.try_get::<String, _>("id")?)?,
+    UserColumns {
+        id: row.try_get("id")?,
         email: row.try_get("email")?,
         name: row.try_get("name")?,
-        role: Role::parse(&role).ok_or_else(|| StoreError::corrupt(format!("unknown role {role}")))?,
+        role: row.try_get("role")?,
         active: row.try_get("active")?,
-        created_at: from_millis(row.try_get("created_at")?),
-    })
+        created_at: row.try_get("created_at")?,
+    }
+    .user()
+}
+
+/// A user's [`USER_COLUMNS`] as stored, whichever way they were read.
+pub(super) struct UserColumns {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub active: bool,
+    pub created_at: i64,
+}
+
+impl UserColumns {
+    pub(super) fn user(self) -> Result<User> {
+        Ok(User {
+            id: parse_uuid(&self.id)?,
+            email: self.email,
+            name: self.name,
+            role: Role::parse(&self.role).ok_or_else(|| StoreError::corrupt(format!("unknown role {}", self.role)))?,
+            active: self.active,
+            created_at: from_millis(self.created_at),
+        })
+    }
 }
 
 impl Store {

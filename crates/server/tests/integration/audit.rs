@@ -240,3 +240,43 @@ async fn the_audit_streams_out_as_json_lines(backend: Backend) {
     assert_eq!(last["outcome"], "allowed");
 }
 both!(the_audit_streams_out_as_json_lines);
+
+/// A batch is written several entries to a statement: batches of every
+/// size keep each entry, in order, numbered once, and the chain verifies.
+async fn batches_of_any_size_are_kept_whole_and_in_order(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut written = Vec::new();
+    for size in [1, 2, 9, 32, 33, 45, 77] {
+        let entries: Vec<goldthread::audit::NewEntry> = (0..size)
+            .map(|n| goldthread::audit::NewEntry {
+                user_id: None,
+                address: Some("192.0.2.7".to_owned()),
+                action: "page.read".to_owned(),
+                person_id: None,
+                plan_id: None,
+                version: Some(n),
+                outcome: None,
+                reason: (n % 3 == 0).then(|| format!("reason {size}/{n}")),
+                detail: format!("batch of {size}, entry {n}"),
+            })
+            .collect();
+        let refs: Vec<&goldthread::audit::NewEntry> = entries.iter().collect();
+        let numbers = app.store.append_audit(&refs, None).await.unwrap();
+        assert_eq!(numbers.len(), size as usize);
+        assert!(numbers.windows(2).all(|w| w[1] == w[0] + 1), "{numbers:?}");
+        written.extend(entries.into_iter().map(|e| e.detail));
+    }
+    let kept: Vec<String> = app
+        .store
+        .audit_after(0, 1_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.detail)
+        .filter(|d| d.starts_with("batch of "))
+        .collect();
+    assert_eq!(kept, written);
+    let report = app.store.verify_audit(None).await.unwrap();
+    assert!(report.is_ok(), "{report:?}");
+}
+both!(batches_of_any_size_are_kept_whole_and_in_order);

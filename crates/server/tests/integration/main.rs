@@ -41,6 +41,7 @@ mod pages;
 mod party_lead;
 mod plan_building;
 mod plan_page;
+mod pool;
 mod reminder_mail;
 mod requests;
 mod requests_browser;

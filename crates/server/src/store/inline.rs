@@ -1,0 +1,136 @@
+//! Point reads on SQLite made in place, on the thread that asks (issue 14).
+//!
+//! sqlx runs each SQLite connection on a thread of its own and hands every
+//! query to it and the answer back: two thread wake-ups per query, and a
+//! third round trip when sqlx pings the connection as it goes back to the
+//! pool. For the reads every signed-in page makes (the session with its
+//! user; the plan page's stamp) that hand-off cost more than the query:
+//! `perf` on the kept plan page showed most of the server's time in
+//! context switches to and from those threads, and a few per cent in
+//! SQLite itself.
+//!
+//! These reads are lookups by primary key in a WAL database, where a
+//! reader never waits for the writer: they take microseconds, so they run
+//! here, synchronously, on a connection of a small set kept per database
+//! file. Everything else (writes, transactions, searches, anything that
+//! may take long) stays with sqlx. The SQL is the same text as the
+//! PostgreSQL branch's, access rules included.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+use std::time::Duration;
+
+use sqlx::SqlitePool;
+
+use super::Result;
+
+/// At most this many idle connections are kept per database file: one per
+/// thread that reads at the same moment is all that is ever needed.
+const MAX_IDLE: usize = 16;
+
+/// How long a read waits if SQLite is busy. In WAL mode a reader waits
+/// only while a connection recovers the log after a crash.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The connections for in-place reads of one database file.
+pub(crate) struct InlineReads {
+    file: PathBuf,
+    idle: Mutex<Vec<rusqlite::Connection>>,
+}
+
+/// The in-place reads of `pool`'s database file, shared by every pool on
+/// it; `None` for a database that lives only in its connection's memory.
+pub(crate) fn reads(pool: &SqlitePool) -> Option<Arc<InlineReads>> {
+    type Files = HashMap<PathBuf, Arc<InlineReads>>;
+    static FILES: LazyLock<Mutex<Files>> = LazyLock::new(Default::default);
+    let options = pool.connect_options();
+    let file = options.get_filename();
+    // sqlx names an in-memory database with a name no file has.
+    if !file.is_file() {
+        return None;
+    }
+    let mut files = FILES.lock().unwrap_or_else(PoisonError::into_inner);
+    Some(
+        files
+            .entry(file.to_path_buf())
+            .or_insert_with(|| {
+                Arc::new(InlineReads {
+                    file: file.to_path_buf(),
+                    idle: Mutex::new(Vec::new()),
+                })
+            })
+            .clone(),
+    )
+}
+
+impl InlineReads {
+    /// Runs `read` on one of the file's connections (opened if none is
+    /// free) and puts the connection back.
+    pub(crate) fn read<T>(&self, read: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>) -> Result<T> {
+        let taken = self.idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        let connection = match taken {
+            Some(connection) => connection,
+            None => self.open()?,
+        };
+        let answer = read(&connection)?;
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        if idle.len() < MAX_IDLE {
+            idle.push(connection);
+        }
+        Ok(answer)
+    }
+
+    fn open(&self) -> rusqlite::Result<rusqlite::Connection> {
+        use rusqlite::OpenFlags;
+        // Opened for reading and writing (a read-only connection to a WAL
+        // database needs its shared-memory file to exist already), then
+        // refused any write.
+        let connection = rusqlite::Connection::open_with_flags(
+            &self.file,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        connection.busy_timeout(BUSY_TIMEOUT)?;
+        connection.pragma_update(None, "query_only", true)?;
+        connection.set_prepared_statement_cache_capacity(32);
+        Ok(connection)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn reads_see_what_sqlx_committed_and_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/inline.db", dir.path().display());
+        let options = <sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str(&url)
+            .unwrap()
+            .create_if_missing(true)
+            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal);
+        let pool = SqlitePool::connect_with(options).await.unwrap();
+        sqlx::query("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let reads = reads(&pool).expect("a file");
+        let count = |reads: &InlineReads| {
+            reads
+                .read(|c| c.query_row("SELECT COUNT(*) FROM t", [], |r| r.get::<_, i64>(0)))
+                .unwrap()
+        };
+        assert_eq!(count(&reads), 0);
+        sqlx::query("INSERT INTO t (v) VALUES ('a'), ('b')")
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert_eq!(count(&reads), 2, "the next read sees the commit");
+        let write = reads.read(|c| c.execute("INSERT INTO t (v) VALUES ('c')", []));
+        assert!(write.is_err(), "in-place connections only read");
+        assert_eq!(count(&reads), 2);
+        // One set of connections per file, whichever pool asks.
+        let again = SqlitePool::connect(&url).await.unwrap();
+        assert!(Arc::ptr_eq(&self::reads(&again).unwrap(), &reads));
+    }
+}
