@@ -104,34 +104,46 @@ type CheckpointRow = (i64, String, i64, String, String);
 /// fixed sizes, so that each connection prepares at most these statements.
 const INSERT_ROWS: [usize; 3] = [32, 8, 1];
 
-/// The insert of `rows` audit entries (one of [`INSERT_ROWS`]), made once.
-fn insert_entries_sql(rows: usize) -> &'static str {
+/// The insert of `rows` audit entries (one of [`INSERT_ROWS`]), made once
+/// for each database. SQLite's parameters are anonymous (`?`, bound in
+/// order): sqlx looks up the name of every numbered parameter, and SQLite
+/// finds each name by walking the statement's list, which for hundreds of
+/// parameters cost more than the insert.
+fn insert_entries_sql(rows: usize, postgres: bool) -> &'static str {
     const COLUMNS: usize = 14;
-    static SQL: LazyLock<Vec<(usize, String)>> = LazyLock::new(|| {
-        INSERT_ROWS
-            .iter()
-            .map(|&rows| {
+    type Made = Vec<((usize, bool), String)>;
+    static SQL: LazyLock<Made> = LazyLock::new(|| {
+        let mut made = Vec::new();
+        for postgres in [false, true] {
+            for rows in INSERT_ROWS {
                 let values = (0..rows)
                     .map(|row| {
                         let params = (1..=COLUMNS)
-                            .map(|column| format!("${}", row * COLUMNS + column))
+                            .map(|column| {
+                                if postgres {
+                                    format!("${}", row * COLUMNS + column)
+                                } else {
+                                    "?".to_owned()
+                                }
+                            })
                             .collect::<Vec<_>>()
                             .join(", ");
                         format!("({params})")
                     })
                     .collect::<Vec<_>>()
                     .join(", ");
-                (
-                    rows,
+                made.push((
+                    (rows, postgres),
                     format!(
                         "INSERT INTO audit_log (seq, at, user_id, address, action, person_id, plan_id, version, outcome, reason, detail, prev_hash, hash, reason_digest) VALUES {values}"
                     ),
-                )
-            })
-            .collect()
+                ));
+            }
+        }
+        made
     });
     SQL.iter()
-        .find(|(n, _)| *n == rows)
+        .find(|(made, _)| *made == (rows, postgres))
         .map(|(_, sql)| sql.as_str())
         .expect("a size of INSERT_ROWS")
 }
@@ -148,14 +160,12 @@ impl Store {
         let postgres = matches!(self, Store::Postgres(_));
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            if !postgres {
-                // SQLite: writing first takes the database's write lock.
-                sqlx::query("UPDATE audit_head SET id = 1 WHERE id = 1").execute(&mut *tx).await?;
-            }
+            // The head, locked: on SQLite by writing it first, which takes
+            // the database's write lock, and reading it in the same statement.
             let head_sql = if postgres {
                 "SELECT seq, hash, checkpoint_seq, checkpoint_at FROM audit_head WHERE id = 1 FOR UPDATE"
             } else {
-                "SELECT seq, hash, checkpoint_seq, checkpoint_at FROM audit_head WHERE id = 1"
+                "UPDATE audit_head SET id = 1 WHERE id = 1 RETURNING seq, hash, checkpoint_seq, checkpoint_at"
             };
             let (mut seq, mut prev, checkpoint_seq, checkpoint_at): (i64, String, i64, i64) =
                 sqlx::query_as(head_sql).fetch_one(&mut *tx).await?;
@@ -192,7 +202,7 @@ impl Store {
             while !rest.is_empty() {
                 let rows = INSERT_ROWS.iter().copied().find(|&n| n <= rest.len()).unwrap_or(1);
                 let (now, later) = rest.split_at(rows);
-                let mut insert = sqlx::query(AssertSqlSafe(insert_entries_sql(rows)));
+                let mut insert = sqlx::query(AssertSqlSafe(insert_entries_sql(rows, postgres)));
                 for e in now {
                     insert = insert
                         .bind(e.seq)
