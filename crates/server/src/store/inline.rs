@@ -64,6 +64,17 @@ pub(crate) fn reads(pool: &SqlitePool) -> Option<Arc<InlineReads>> {
     )
 }
 
+impl super::Store {
+    /// The in-place reads of this database: on SQLite kept in a file,
+    /// `None` otherwise (PostgreSQL answers over its own connection).
+    pub(crate) fn inline_reads(&self) -> Option<Arc<InlineReads>> {
+        match self {
+            super::Store::Sqlite(pool) => reads(pool),
+            super::Store::Postgres(_) => None,
+        }
+    }
+}
+
 impl InlineReads {
     /// Runs `read` on one of the file's connections (opened if none is
     /// free) and puts the connection back.

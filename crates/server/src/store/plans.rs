@@ -250,14 +250,27 @@ impl Store {
     /// The plan as it stands, if the actor may see it.
     pub async fn plan(&self, actor: &Actor, id: Uuid) -> Result<Plan> {
         let sql = format!("SELECT p.state FROM plans p WHERE p.id = $3 AND {PLAN_VISIBLE}");
-        let state: Option<String> = on_pool!(self, pool => {
-            sqlx::query_scalar(AssertSqlSafe(sql.as_str()))
-                .bind(actor.id.to_string())
-                .bind(actor.is_admin())
-                .bind(id.to_string())
-                .fetch_optional(pool)
-                .await?
-        });
+        // Read on every plan's page when it is built and by the API: on
+        // SQLite in place (store::inline).
+        let state: Option<String> = match self.inline_reads() {
+            Some(reads) => reads.read(|c| {
+                use rusqlite::OptionalExtension;
+                c.prepare_cached(&sql)?
+                    .query_row(
+                        rusqlite::named_params! {"$1": actor.id.to_string(), "$2": actor.is_admin(), "$3": id.to_string()},
+                        |r| r.get(0),
+                    )
+                    .optional()
+            })?,
+            None => on_pool!(self, pool => {
+                sqlx::query_scalar(AssertSqlSafe(sql.as_str()))
+                    .bind(actor.id.to_string())
+                    .bind(actor.is_admin())
+                    .bind(id.to_string())
+                    .fetch_optional(pool)
+                    .await?
+            }),
+        };
         let plan = parse_plan(&state.ok_or(StoreError::NotFound)?)?;
         crate::audit::note_plan(plan.id, plan.person_id, plan.version);
         Ok(plan)
@@ -276,11 +289,7 @@ impl Store {
         );
         type Row = (i64, String, i64, bool, String, i64, String);
         // The read every plan page makes: on SQLite in place (store::inline).
-        let inline = match self {
-            Store::Sqlite(pool) => super::inline::reads(pool),
-            Store::Postgres(_) => None,
-        };
-        let row: Option<Row> = match inline {
+        let row: Option<Row> = match self.inline_reads() {
             Some(reads) => reads.read(|c| {
                 use rusqlite::OptionalExtension;
                 c.prepare_cached(&sql)?

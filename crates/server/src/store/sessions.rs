@@ -119,11 +119,7 @@ impl SessionStore for Store {
         });
         // Every signed-in request reads its session: on SQLite in place
         // (store::inline).
-        let inline = match self {
-            Store::Sqlite(pool) => super::inline::reads(pool),
-            Store::Postgres(_) => None,
-        };
-        let loaded: Option<(String, i64, Option<User>)> = if let Some(reads) = inline {
+        let loaded: Option<(String, i64, Option<User>)> = if let Some(reads) = self.inline_reads() {
             reads
                 .read(|c| {
                     use rusqlite::OptionalExtension;
@@ -132,14 +128,7 @@ impl SessionStore for Store {
                             rusqlite::named_params! {"$1": id.to_string(), "$2": to_millis(now())},
                             |r| {
                                 let user = match r.get::<_, Option<String>>("id")? {
-                                    Some(user_id) => Some(UserColumns {
-                                        id: user_id,
-                                        email: r.get("email")?,
-                                        name: r.get("name")?,
-                                        role: r.get("role")?,
-                                        active: r.get("active")?,
-                                        created_at: r.get("created_at")?,
-                                    }),
+                                    Some(_) => Some(UserColumns::from_sqlite(r)?),
                                     None => None,
                                 };
                                 Ok((r.get::<_, String>("data")?, r.get::<_, i64>("expires_at")?, user))

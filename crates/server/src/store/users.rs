@@ -94,6 +94,18 @@ pub(super) struct UserColumns {
 }
 
 impl UserColumns {
+    /// The columns from a row read in place (store::inline), by name.
+    pub(super) fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserColumns> {
+        Ok(UserColumns {
+            id: row.get("id")?,
+            email: row.get("email")?,
+            name: row.get("name")?,
+            role: row.get("role")?,
+            active: row.get("active")?,
+            created_at: row.get("created_at")?,
+        })
+    }
+
     pub(super) fn user(self) -> Result<User> {
         Ok(User {
             id: parse_uuid(&self.id)?,
@@ -295,6 +307,19 @@ impl Store {
         let sql = "SELECT u.id, u.email, u.name, u.role, u.active, u.created_at FROM api_tokens t \
                    JOIN users u ON u.id = t.user_id \
                    WHERE t.token_hash = $1 AND u.active = TRUE AND t.revoked_at IS NULL AND t.expires_at > $2";
+        // Every API request asks: on SQLite in place (store::inline).
+        if let Some(reads) = self.inline_reads() {
+            let columns = reads.read(|c| {
+                use rusqlite::OptionalExtension;
+                c.prepare_cached(sql)?
+                    .query_row(
+                        rusqlite::named_params! {"$1": token_hash, "$2": to_millis(now())},
+                        UserColumns::from_sqlite,
+                    )
+                    .optional()
+            })?;
+            return columns.map(UserColumns::user).transpose();
+        }
         Ok(on_pool!(self, pool => {
             match sqlx::query(sql).bind(token_hash).bind(to_millis(now())).fetch_optional(pool).await? {
                 Some(row) => Some(user_from_row(&row)?),
