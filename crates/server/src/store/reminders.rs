@@ -33,8 +33,12 @@ pub struct Reminder {
     pub created_at: time::OffsetDateTime,
 }
 
-/// How many reminders one transaction writes.
-const REMINDERS_PER_TRANSACTION: usize = 500;
+/// How many reminders one transaction writes. Each transaction holds
+/// SQLite's write turn, which the audit log's batches (and so every read)
+/// wait for: with 500 (four statements each), a county's first round kept
+/// reads waiting about 100 ms at a time for half a minute (the plan page
+/// at 463 requests/s instead of 16,000, docs/PERFORMANCE.md).
+const REMINDERS_PER_TRANSACTION: usize = 50;
 
 /// The stage an item reaches when its reminder is written, and what the
 /// item was when read (a rewrite of the plan's index since then keeps it
