@@ -92,6 +92,18 @@ impl InlineReads {
         Ok(answer)
     }
 
+    /// The one row `sql` finds with `params` (its statement prepared once
+    /// per connection), read by `row`, or `None`.
+    pub(crate) fn row<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>> {
+        use rusqlite::OptionalExtension;
+        self.read(|c| c.prepare_cached(sql)?.query_row(params, row).optional())
+    }
+
     fn open(&self) -> rusqlite::Result<rusqlite::Connection> {
         use rusqlite::OpenFlags;
         // Opened for reading and writing (a read-only connection to a WAL

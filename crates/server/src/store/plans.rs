@@ -253,15 +253,11 @@ impl Store {
         // Read on every plan's page when it is built and by the API: on
         // SQLite in place (store::inline).
         let state: Option<String> = match self.inline_reads() {
-            Some(reads) => reads.read(|c| {
-                use rusqlite::OptionalExtension;
-                c.prepare_cached(&sql)?
-                    .query_row(
-                        rusqlite::named_params! {"$1": actor.id.to_string(), "$2": actor.is_admin(), "$3": id.to_string()},
-                        |r| r.get(0),
-                    )
-                    .optional()
-            })?,
+            Some(reads) => reads.row(
+                &sql,
+                rusqlite::named_params! {"$1": actor.id.to_string(), "$2": actor.is_admin(), "$3": id.to_string()},
+                |r| r.get(0),
+            )?,
             None => on_pool!(self, pool => {
                 sqlx::query_scalar(AssertSqlSafe(sql.as_str()))
                     .bind(actor.id.to_string())
@@ -290,15 +286,21 @@ impl Store {
         type Row = (i64, String, i64, bool, String, i64, String);
         // The read every plan page makes: on SQLite in place (store::inline).
         let row: Option<Row> = match self.inline_reads() {
-            Some(reads) => reads.read(|c| {
-                use rusqlite::OptionalExtension;
-                c.prepare_cached(&sql)?
-                    .query_row(
-                        rusqlite::named_params! {"$1": actor.id.to_string(), "$2": actor.is_admin(), "$3": id.to_string()},
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
-                    )
-                    .optional()
-            })?,
+            Some(reads) => reads.row(
+                &sql,
+                rusqlite::named_params! {"$1": actor.id.to_string(), "$2": actor.is_admin(), "$3": id.to_string()},
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                    ))
+                },
+            )?,
             None => on_pool!(self, pool => {
                 sqlx::query_as(AssertSqlSafe(sql.as_str()))
                     .bind(actor.id.to_string())

@@ -121,21 +121,17 @@ impl SessionStore for Store {
         // (store::inline).
         let loaded: Option<(String, i64, Option<User>)> = if let Some(reads) = self.inline_reads() {
             reads
-                .read(|c| {
-                    use rusqlite::OptionalExtension;
-                    c.prepare_cached(&SQL)?
-                        .query_row(
-                            rusqlite::named_params! {"$1": id.to_string(), "$2": to_millis(now())},
-                            |r| {
-                                let user = match r.get::<_, Option<String>>("id")? {
-                                    Some(_) => Some(UserColumns::from_sqlite(r)?),
-                                    None => None,
-                                };
-                                Ok((r.get::<_, String>("data")?, r.get::<_, i64>("expires_at")?, user))
-                            },
-                        )
-                        .optional()
-                })
+                .row(
+                    &SQL,
+                    rusqlite::named_params! {"$1": id.to_string(), "$2": to_millis(now())},
+                    |r| {
+                        let user = match r.get::<_, Option<String>>("id")? {
+                            Some(_) => Some(UserColumns::from_sqlite(r)?),
+                            None => None,
+                        };
+                        Ok((r.get::<_, String>("data")?, r.get::<_, i64>("expires_at")?, user))
+                    },
+                )
                 .map_err(backend)?
                 .map(|(data, expires_at, user)| {
                     Ok::<_, session_store::Error>((

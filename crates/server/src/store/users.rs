@@ -309,15 +309,11 @@ impl Store {
                    WHERE t.token_hash = $1 AND u.active = TRUE AND t.revoked_at IS NULL AND t.expires_at > $2";
         // Every API request asks: on SQLite in place (store::inline).
         if let Some(reads) = self.inline_reads() {
-            let columns = reads.read(|c| {
-                use rusqlite::OptionalExtension;
-                c.prepare_cached(sql)?
-                    .query_row(
-                        rusqlite::named_params! {"$1": token_hash, "$2": to_millis(now())},
-                        UserColumns::from_sqlite,
-                    )
-                    .optional()
-            })?;
+            let columns = reads.row(
+                sql,
+                rusqlite::named_params! {"$1": token_hash, "$2": to_millis(now())},
+                UserColumns::from_sqlite,
+            )?;
             return columns.map(UserColumns::user).transpose();
         }
         Ok(on_pool!(self, pool => {
