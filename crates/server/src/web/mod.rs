@@ -33,9 +33,21 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use crate::config::Config;
 use crate::store::Store;
 
-/// What every handler can reach. Cheap to clone.
+/// What every handler can reach: one reference-counted pointer, so that
+/// the clone each extractor takes is one count, not one per part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+pub struct Shared {
     pub store: Store,
     pub plan_types: Arc<Registry>,
     pub config: Arc<Config>,
@@ -54,7 +66,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Store, plan_types: Arc<Registry>, config: Config, secret: Vec<u8>) -> Self {
         let audit = crate::audit::Auditor::start_for(store.clone(), config.database.expose());
-        AppState {
+        AppState(Arc::new(Shared {
             audit,
             store,
             plan_types,
@@ -62,7 +74,7 @@ impl AppState {
             secret: Arc::new(secret),
             token_seen: Arc::default(),
             pages: page_cache::PageCache::default(),
-        }
+        }))
     }
 
     /// A plan type's display name, or its id when it is not loaded.
