@@ -41,27 +41,25 @@ pub(crate) struct InlineReads {
 
 /// The in-place reads of `pool`'s database file, shared by every pool on
 /// it; `None` for a database that lives only in its connection's memory.
+/// Asked on every such read, so the file is looked at only the first time.
 pub(crate) fn reads(pool: &SqlitePool) -> Option<Arc<InlineReads>> {
-    type Files = HashMap<PathBuf, Arc<InlineReads>>;
+    type Files = HashMap<PathBuf, Option<Arc<InlineReads>>>;
     static FILES: LazyLock<Mutex<Files>> = LazyLock::new(Default::default);
     let options = pool.connect_options();
     let file = options.get_filename();
-    // sqlx names an in-memory database with a name no file has.
-    if !file.is_file() {
-        return None;
-    }
     let mut files = FILES.lock().unwrap_or_else(PoisonError::into_inner);
-    Some(
-        files
-            .entry(file.to_path_buf())
-            .or_insert_with(|| {
-                Arc::new(InlineReads {
-                    file: file.to_path_buf(),
-                    idle: Mutex::new(Vec::new()),
-                })
-            })
-            .clone(),
-    )
+    if let Some(known) = files.get(file) {
+        return known.clone();
+    }
+    // sqlx names an in-memory database with a name no file has.
+    let found = file.is_file().then(|| {
+        Arc::new(InlineReads {
+            file: file.to_path_buf(),
+            idle: Mutex::new(Vec::new()),
+        })
+    });
+    files.insert(file.to_path_buf(), found.clone());
+    found
 }
 
 impl super::Store {

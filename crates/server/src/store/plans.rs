@@ -247,27 +247,40 @@ impl Store {
         Ok(next_plan_number(existing.iter().map(|(_, n, _)| *n as u32)))
     }
 
+    /// The one row `sql` finds, its parameters the actor (`$1` id, `$2`
+    /// administrator) and `id` (`$3`), as the access rules above take
+    /// them. The reads every plan page and API read makes: on SQLite in
+    /// place (store::inline), otherwise through the pool.
+    async fn visible_row<T>(&self, sql: &str, actor: &Actor, id: Uuid) -> Result<Option<T>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+            + for<'r> TryFrom<&'r rusqlite::Row<'r>, Error = rusqlite::Error>
+            + Send
+            + Unpin,
+    {
+        if let Some(reads) = self.inline_reads() {
+            return reads.row(
+                sql,
+                rusqlite::named_params! {"$1": actor.id.to_string(), "$2": actor.is_admin(), "$3": id.to_string()},
+                |r| T::try_from(r),
+            );
+        }
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(actor.id.to_string())
+                .bind(actor.is_admin())
+                .bind(id.to_string())
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
     /// The plan as it stands, if the actor may see it.
     pub async fn plan(&self, actor: &Actor, id: Uuid) -> Result<Plan> {
         let sql = format!("SELECT p.state FROM plans p WHERE p.id = $3 AND {PLAN_VISIBLE}");
-        // Read on every plan's page when it is built and by the API: on
-        // SQLite in place (store::inline).
-        let state: Option<String> = match self.inline_reads() {
-            Some(reads) => reads.row(
-                &sql,
-                rusqlite::named_params! {"$1": actor.id.to_string(), "$2": actor.is_admin(), "$3": id.to_string()},
-                |r| r.get(0),
-            )?,
-            None => on_pool!(self, pool => {
-                sqlx::query_scalar(AssertSqlSafe(sql.as_str()))
-                    .bind(actor.id.to_string())
-                    .bind(actor.is_admin())
-                    .bind(id.to_string())
-                    .fetch_optional(pool)
-                    .await?
-            }),
-        };
-        let plan = parse_plan(&state.ok_or(StoreError::NotFound)?)?;
+        let (state,): (String,) = self.visible_row(&sql, actor, id).await?.ok_or(StoreError::NotFound)?;
+        let plan = parse_plan(&state)?;
         crate::audit::note_plan(plan.id, plan.person_id, plan.version);
         Ok(plan)
     }
@@ -284,32 +297,7 @@ impl Store {
              FROM plans p JOIN people pe ON pe.id = p.person_id WHERE p.id = $3 AND {PLAN_VISIBLE} AND {PERSON_VISIBLE}"
         );
         type Row = (i64, String, i64, bool, String, i64, String);
-        // The read every plan page makes: on SQLite in place (store::inline).
-        let row: Option<Row> = match self.inline_reads() {
-            Some(reads) => reads.row(
-                &sql,
-                rusqlite::named_params! {"$1": actor.id.to_string(), "$2": actor.is_admin(), "$3": id.to_string()},
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                    ))
-                },
-            )?,
-            None => on_pool!(self, pool => {
-                sqlx::query_as(AssertSqlSafe(sql.as_str()))
-                    .bind(actor.id.to_string())
-                    .bind(actor.is_admin())
-                    .bind(id.to_string())
-                    .fetch_optional(pool)
-                    .await?
-            }),
-        };
+        let row: Option<Row> = self.visible_row(&sql, actor, id).await?;
         let (version, person_id, person_version, granted, plan_type, number, status) =
             row.ok_or(StoreError::NotFound)?;
         let person_id = parse_uuid(&person_id)?;

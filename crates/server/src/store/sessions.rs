@@ -11,8 +11,8 @@ use sqlx::{AssertSqlSafe, Row};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
-use super::users::{USER_COLUMNS, UserColumns, user_from_row};
-use super::{Result, Store, User, from_millis, now, on_pool, to_millis};
+use super::users::{USER_COLUMNS, UserColumns};
+use super::{Result, Store, from_millis, now, on_pool, to_millis};
 
 /// The session data's key for the signed-in user (storage reads it to
 /// record whose session a row is; the web layer writes it).
@@ -21,7 +21,7 @@ pub const USER_KEY: &str = "user_id";
 /// user's list of sessions.
 pub const USER_AGENT_KEY: &str = "user_agent";
 /// The session data's key for the signed-in user's record as read with
-/// the session ([`User`], never stored: it is read afresh with the session
+/// the session ([`super::User`], never stored: it is read afresh with the session
 /// on every request).
 pub const LOADED_USER_KEY: &str = "loaded_user";
 
@@ -119,7 +119,7 @@ impl SessionStore for Store {
         });
         // Every signed-in request reads its session: on SQLite in place
         // (store::inline).
-        let loaded: Option<(String, i64, Option<User>)> = if let Some(reads) = self.inline_reads() {
+        let loaded: Option<(String, i64, Option<UserColumns>)> = if let Some(reads) = self.inline_reads() {
             reads
                 .row(
                     &SQL,
@@ -129,36 +129,28 @@ impl SessionStore for Store {
                             Some(_) => Some(UserColumns::from_sqlite(r)?),
                             None => None,
                         };
-                        Ok((r.get::<_, String>("data")?, r.get::<_, i64>("expires_at")?, user))
+                        Ok((r.get("data")?, r.get("expires_at")?, user))
                     },
                 )
                 .map_err(backend)?
-                .map(|(data, expires_at, user)| {
-                    Ok::<_, session_store::Error>((
-                        data,
-                        expires_at,
-                        user.map(UserColumns::user).transpose().map_err(backend)?,
-                    ))
-                })
-                .transpose()?
         } else {
             on_pool!(self, pool => {
-            match sqlx::query(AssertSqlSafe(SQL.as_str()))
-                .bind(id.to_string())
-                .bind(to_millis(now()))
-                .fetch_optional(pool)
-                .await
-                .map_err(backend)?
-            {
-                Some(row) => {
-                    let user = match row.try_get::<Option<String>, _>("id").map_err(backend)? {
-                        Some(_) => Some(user_from_row(&row).map_err(backend)?),
-                        None => None,
-                    };
-                    Some((row.try_get("data").map_err(backend)?, row.try_get("expires_at").map_err(backend)?, user))
+                match sqlx::query(AssertSqlSafe(SQL.as_str()))
+                    .bind(id.to_string())
+                    .bind(to_millis(now()))
+                    .fetch_optional(pool)
+                    .await
+                    .map_err(backend)?
+                {
+                    Some(row) => {
+                        let user = match row.try_get::<Option<String>, _>("id").map_err(backend)? {
+                            Some(_) => Some(UserColumns::from_row(&row).map_err(backend)?),
+                            None => None,
+                        };
+                        Some((row.try_get("data").map_err(backend)?, row.try_get("expires_at").map_err(backend)?, user))
+                    }
+                    None => None,
                 }
-                None => None,
-            }
             })
         };
         let Some((data, expires_at, user)) = loaded else {
@@ -167,6 +159,7 @@ impl SessionStore for Store {
         let mut data: std::collections::HashMap<String, serde_json::Value> =
             serde_json::from_str(&data).map_err(backend)?;
         if let Some(user) = user {
+            let user = user.user().map_err(backend)?;
             data.insert(LOADED_USER_KEY.to_owned(), serde_json::to_value(user).map_err(backend)?);
         }
         Ok(Some(Record {

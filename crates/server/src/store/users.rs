@@ -72,15 +72,7 @@ where
     for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
     for<'a> bool: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
 {
-    UserColumns {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        name: row.try_get("name")?,
-        role: row.try_get("role")?,
-        active: row.try_get("active")?,
-        created_at: row.try_get("created_at")?,
-    }
-    .user()
+    UserColumns::from_row(row)?.user()
 }
 
 /// A user's [`USER_COLUMNS`] as stored, whichever way they were read.
@@ -94,6 +86,24 @@ pub(super) struct UserColumns {
 }
 
 impl UserColumns {
+    /// The columns from a row read through sqlx, by name.
+    pub(super) fn from_row<R: Row>(row: &R) -> Result<UserColumns>
+    where
+        for<'a> &'a str: sqlx::ColumnIndex<R>,
+        for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+        for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+        for<'a> bool: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    {
+        Ok(UserColumns {
+            id: row.try_get("id")?,
+            email: row.try_get("email")?,
+            name: row.try_get("name")?,
+            role: row.try_get("role")?,
+            active: row.try_get("active")?,
+            created_at: row.try_get("created_at")?,
+        })
+    }
+
     /// The columns from a row read in place (store::inline), by name.
     pub(super) fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserColumns> {
         Ok(UserColumns {
