@@ -518,11 +518,11 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             }
             let token = crate::auth::new_api_token();
             store
-                .create_api_token_until(
+                .create_api_token_lasting(
                     user.id,
                     &label,
                     &crate::auth::token_hash(&token),
-                    crate::store::now() + time::Duration::days(days.into()),
+                    time::Duration::days(days.into()),
                 )
                 .await?;
             println!("{token}");

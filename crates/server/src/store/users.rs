@@ -282,19 +282,22 @@ impl Store {
     /// Stores the hash of a new API token for a user, lasting the default
     /// 90 days.
     pub async fn create_api_token(&self, user_id: Uuid, label: &str, token_hash: &str) -> Result<Uuid> {
-        self.create_api_token_until(user_id, label, token_hash, now() + DEFAULT_TOKEN_LIFETIME)
+        self.create_api_token_lasting(user_id, label, token_hash, DEFAULT_TOKEN_LIFETIME)
             .await
     }
 
-    /// Stores the hash of a new API token that stops working at `expires_at`.
-    pub async fn create_api_token_until(
+    /// Stores the hash of a new API token that stops working `lifetime`
+    /// after it is made. Both times come from one reading of the clock, so
+    /// a token made to last 90 days is shown as lasting exactly 90 days.
+    pub async fn create_api_token_lasting(
         &self,
         user_id: Uuid,
         label: &str,
         token_hash: &str,
-        expires_at: time::OffsetDateTime,
+        lifetime: time::Duration,
     ) -> Result<Uuid> {
         let id = Uuid::new_v4();
+        let created_at = now();
         on_pool!(self, pool => {
             sqlx::query(
                 "INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -303,8 +306,8 @@ impl Store {
             .bind(user_id.to_string())
             .bind(token_hash)
             .bind(label)
-            .bind(to_millis(now()))
-            .bind(to_millis(expires_at))
+            .bind(to_millis(created_at))
+            .bind(to_millis(created_at + lifetime))
             .execute(pool)
             .await?;
         });

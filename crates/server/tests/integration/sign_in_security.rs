@@ -411,11 +411,11 @@ async fn tokens_expire_and_can_be_listed_and_revoked_asvs_7_4_1(backend: Backend
 
     let expired = goldthread::auth::new_api_token();
     app.store
-        .create_api_token_until(
+        .create_api_token_lasting(
             priya.id,
             "old script",
             &goldthread::auth::token_hash(&expired),
-            goldthread::store::now() - time::Duration::seconds(1),
+            -time::Duration::seconds(1),
         )
         .await
         .unwrap();
@@ -446,7 +446,9 @@ async fn tokens_expire_and_can_be_listed_and_revoked_asvs_7_4_1(backend: Backend
         &time::format_description::well_known::Rfc3339,
     )
     .unwrap();
-    assert_eq!((expires - created).whole_days(), 90);
+    // Exactly 90 days: both times come from one reading of the clock (two
+    // readings a millisecond apart once showed 89 whole days).
+    assert_eq!(expires - created, time::Duration::days(90));
     let first_use = live["last_used_at"].as_str().expect("last use recorded").to_owned();
     // Twenty calls in a second wrote it once.
     for _ in 0..5 {
