@@ -336,6 +336,16 @@ impl<'a> Standings<'a> {
         }
     }
 
+    /// The standings of a plan whose content hash was already worked out
+    /// by [`Standings::of`] (for a copy of the plan handed elsewhere, so
+    /// that the costly part is not done twice).
+    pub fn known(plan: &'a Plan, content_hash: String) -> Self {
+        Standings {
+            plan,
+            current: content_hash,
+        }
+    }
+
     /// The plan they stand against.
     pub fn plan(&self) -> &'a Plan {
         self.plan

@@ -387,7 +387,12 @@ impl Auditor {
     /// Must be called inside a Tokio runtime.
     pub fn start(store: Store, key: Option<Key>) -> Auditor {
         let (sender, receiver) = mpsc::channel(8192);
-        tokio::spawn(write_batches(store, key, receiver));
+        // SQLite's batches are written in turn with saves, on the writer's
+        // thread (store/writer.rs).
+        match store {
+            Store::Sqlite(_) => crate::store::writer::spawn(write_batches(store, key, receiver)),
+            Store::Postgres(_) => drop(tokio::spawn(write_batches(store, key, receiver))),
+        }
         Auditor { sender }
     }
 

@@ -39,6 +39,7 @@ mod teams;
 mod transfer;
 mod two_factor;
 mod users;
+pub(crate) mod writer;
 
 use std::str::FromStr;
 use std::time::Duration;

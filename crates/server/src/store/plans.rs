@@ -461,11 +461,6 @@ impl Store {
             )));
         }
         let plan_type = plan_types.get(&visible.plan_type);
-        let user_sql = match self {
-            // Holds off a deactivation until this save is committed.
-            Store::Postgres(_) => "SELECT active FROM users WHERE id = $1 FOR SHARE",
-            Store::Sqlite(_) => "SELECT active FROM users WHERE id = $1",
-        };
         // A document may only point at a file uploaded to this plan, as it was stored.
         if let Change::ItemAdded {
             item: Item::Appendix(a),
@@ -494,7 +489,7 @@ impl Store {
         // built from, else rebuilt from the history. Each time round,
         // another save of the plan was committed, so every save gets its
         // turn.
-        let mut current = visible.clone();
+        let mut current = Arc::new(visible.clone());
         let mut attempts = 0;
         let mut held_turn = None;
         let saved = loop {
@@ -531,9 +526,10 @@ impl Store {
                 (prepared, _) => prepared,
             };
             let Some(next) = prepared? else {
-                return Ok(current);
+                return Ok(Arc::unwrap_or_clone(current));
             };
             let PreparedSave { plan, records, state } = next;
+            let plan = Arc::new(plan);
             // Where the parties stand before and after, for the dashboard's
             // index (of an active plan) and for telling them (parties with
             // accounts): the plans' content hashes are the costly part,
@@ -552,98 +548,39 @@ impl Store {
                     .filter(|u| current.party(party.id).and_then(|p| p.user_id) != Some(*u)),
                 _ => None,
             };
-            // In turn with other writers (SQLite); a second attempt has
-            // kept its turn.
-            let turn = match held_turn.take() {
-                Some(turn) => Some(turn),
-                None => self.write_turn().await,
+            // Written in turn with other writers (SQLite: on the writer's
+            // thread, store/writer.rs); a second attempt has kept its turn.
+            let write = SaveWrite {
+                id,
+                current: Arc::clone(&current),
+                plan: Arc::clone(&plan),
+                state,
+                records,
+                actor: actor.clone(),
+                new_party_user,
+                index_types: Arc::clone(&index_types),
+                hashes: standings
+                    .as_ref()
+                    .map(|(before, after)| (before.content_hash().to_owned(), after.content_hash().to_owned())),
             };
-            let written: Option<String> = on_pool!(self, pool => {
-                async {
-                    let mut tx = pool.begin().await?;
-                    // Written only over the version it was worked out from
-                    // (PostgreSQL: a concurrent save holds the row until it
-                    // commits, and then this matches nothing).
-                    let at = to_millis(plan.updated_at);
-                    let updated = sqlx::query(
-                        "UPDATE plans SET state = $1, version = $2, title = $3, status = $4, updated_at = $5 \
-                         WHERE id = $6 AND version = $7 AND removed_at IS NULL",
-                    )
-                    .bind(&state)
-                    .bind(plan.version)
-                    .bind(&plan.details.title)
-                    .bind(plan.status.as_str())
-                    .bind(at)
-                    .bind(id.to_string())
-                    .bind(current.version)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    if updated != 1 {
-                        tx.rollback().await?;
-                        return Ok(None);
-                    }
-                    if let Some(user_id) = new_party_user {
-                        let active: Option<bool> = sqlx::query_scalar(user_sql)
-                            .bind(user_id.to_string())
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                        if active != Some(true) {
-                            return Err(StoreError::Invalid(FieldErrors::conflict(
-                                "user_id",
-                                "There is no active user with this id",
-                            )));
-                        }
-                    }
-                    let mut hash = None;
-                    for record in &records {
-                        let change = serde_json::to_string(&record.change).expect("change serializes");
-                        hash = Some(insert_plan_change!(tx, id, record.seq, to_millis(record.at), actor, record.reason.as_deref(), &change));
-                    }
-                    // Parties with accounts may see the plan: keep their
-                    // grants in step with the parties as they now stand
-                    // (they are rewritten only when those change).
-                    let users: std::collections::BTreeSet<Uuid> = plan.users_with_access().collect();
-                    if users != current.users_with_access().collect() {
-                        sqlx::query("DELETE FROM plan_access WHERE plan_id = $1 AND source = 'party'")
-                            .bind(id.to_string())
-                            .execute(&mut *tx)
-                            .await?;
-                        for user_id in users {
-                            sqlx::query(
-                                "INSERT INTO plan_access (plan_id, user_id, source, granted_at) VALUES ($1, $2, 'party', $3) ON CONFLICT DO NOTHING",
-                            )
-                            .bind(id.to_string())
-                            .bind(user_id.to_string())
-                            .bind(at)
-                            .execute(&mut *tx)
-                            .await?;
-                        }
-                    }
-                    // The dashboard's index follows every change, in the
-                    // same transaction (store/monitoring.rs).
-                    super::monitoring::write_dashboard_index!(
-                        tx,
-                        id,
-                        &plan,
-                        &index_types,
-                        standings.as_ref().map(|(before, after)| (before, after))
-                    );
-                    tx.commit().await?;
-                    Ok(hash)
+            let (written, turn) = match self {
+                Store::Sqlite(_) => {
+                    let store = self.clone();
+                    let held = held_turn.take();
+                    super::writer::run(async move { write.run(&store, held).await }).await
                 }
-                .await
-            })?;
+                Store::Postgres(_) => write.run(self, None).await,
+            };
+            let written = written?;
             if let Some(hash) = written {
-                drop(turn);
                 // The next save based on this version finds it kept.
-                super::recent::put(id, hash, std::sync::Arc::new(plan.clone()));
+                super::recent::put(id, hash, Arc::clone(&plan));
                 // Who is told about it (store/agreements.rs).
                 match &standings {
                     Some((before, after)) => self.after_save(actor, before, after).await,
                     None => self.after_change(actor, &current, &plan).await,
                 }
-                break plan;
+                break Arc::unwrap_or_clone(plan);
             }
             if attempts >= MAX_SAVE_ATTEMPTS {
                 return Err(StoreError::corrupt(format!(
@@ -655,7 +592,7 @@ impl Store {
             // is kept while the save is worked out again, so that it cannot
             // lose twice nor queue again behind everyone who came later.
             held_turn = turn;
-            current = self.plan(actor, id).await?;
+            current = Arc::new(self.plan(actor, id).await?);
         };
         crate::audit::note_written(saved.version, audit_reason.as_deref());
         Ok(saved)
@@ -783,6 +720,144 @@ impl Store {
         Ok((ids.len(), drifted))
     }
 }
+
+/// A save worked out and ready to write: what its transaction needs, owned,
+/// so that it can be handed to the writer's thread (store/writer.rs).
+struct SaveWrite {
+    id: Uuid,
+    /// The plan as the save was worked out from (its version is the one
+    /// overwritten).
+    current: Arc<Plan>,
+    plan: Arc<Plan>,
+    /// `plan` as stored (JSON).
+    state: String,
+    records: Vec<ChangeRecord>,
+    actor: Actor,
+    /// A user newly named on a party, who must exist and be active.
+    new_party_user: Option<Uuid>,
+    index_types: Arc<Registry>,
+    /// The content hashes of `current` and `plan`, where the dashboard's
+    /// index needs the parties' standings.
+    hashes: Option<(String, String)>,
+}
+
+impl SaveWrite {
+    /// Writes the save in the database's turn (`held`, or taken here), over
+    /// the version it was worked out from. `Ok(Some(hash))` is the chain
+    /// hash of its last change; `Ok(None)` means someone saved the plan
+    /// meanwhile, and then the turn is handed back, to be kept while the
+    /// save is worked out again.
+    async fn run(self, store: &Store, held: Option<Turn>) -> (Result<Option<String>>, Option<Turn>) {
+        let turn = match held {
+            Some(turn) => Some(turn),
+            None => store.write_turn().await,
+        };
+        match self.write(store).await {
+            Ok(None) => (Ok(None), turn),
+            answer => (answer, None),
+        }
+    }
+
+    async fn write(self, store: &Store) -> Result<Option<String>> {
+        let SaveWrite {
+            id,
+            current,
+            plan,
+            state,
+            records,
+            actor,
+            new_party_user,
+            index_types,
+            hashes,
+        } = self;
+        let actor = &actor;
+        let plan = &*plan;
+        let current = &*current;
+        let standings =
+            hashes.map(|(before, after)| (Standings::known(current, before), Standings::known(plan, after)));
+        let user_sql = match store {
+            // Holds off a deactivation until this save is committed.
+            Store::Postgres(_) => "SELECT active FROM users WHERE id = $1 FOR SHARE",
+            Store::Sqlite(_) => "SELECT active FROM users WHERE id = $1",
+        };
+        on_pool!(store, pool => {
+            let mut tx = pool.begin().await?;
+            // Written only over the version it was worked out from
+            // (PostgreSQL: a concurrent save holds the row until it
+            // commits, and then this matches nothing).
+            let at = to_millis(plan.updated_at);
+            let updated = sqlx::query(
+                "UPDATE plans SET state = $1, version = $2, title = $3, status = $4, updated_at = $5 \
+                 WHERE id = $6 AND version = $7 AND removed_at IS NULL",
+            )
+            .bind(&state)
+            .bind(plan.version)
+            .bind(&plan.details.title)
+            .bind(plan.status.as_str())
+            .bind(at)
+            .bind(id.to_string())
+            .bind(current.version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated != 1 {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+            if let Some(user_id) = new_party_user {
+                let active: Option<bool> = sqlx::query_scalar(user_sql)
+                    .bind(user_id.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if active != Some(true) {
+                    return Err(StoreError::Invalid(FieldErrors::conflict(
+                        "user_id",
+                        "There is no active user with this id",
+                    )));
+                }
+            }
+            let mut hash = None;
+            for record in &records {
+                let change = serde_json::to_string(&record.change).expect("change serializes");
+                hash = Some(insert_plan_change!(tx, id, record.seq, to_millis(record.at), actor, record.reason.as_deref(), &change));
+            }
+            // Parties with accounts may see the plan: keep their
+            // grants in step with the parties as they now stand
+            // (they are rewritten only when those change).
+            let users: std::collections::BTreeSet<Uuid> = plan.users_with_access().collect();
+            if users != current.users_with_access().collect() {
+                sqlx::query("DELETE FROM plan_access WHERE plan_id = $1 AND source = 'party'")
+                    .bind(id.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                for user_id in users {
+                    sqlx::query(
+                        "INSERT INTO plan_access (plan_id, user_id, source, granted_at) VALUES ($1, $2, 'party', $3) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(id.to_string())
+                    .bind(user_id.to_string())
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            // The dashboard's index follows every change, in the
+            // same transaction (store/monitoring.rs).
+            super::monitoring::write_dashboard_index!(
+                tx,
+                id,
+                &plan,
+                &index_types,
+                standings.as_ref().map(|(before, after)| (before, after))
+            );
+            tx.commit().await?;
+            Ok(hash)
+        })
+    }
+}
+
+/// A turn to write (see [`Store::write_turn`]).
+type Turn = tokio::sync::OwnedMutexGuard<()>;
 
 /// Decides a second change to append with the first, in the same
 /// transaction: given the plan at the base version and the plan after the
