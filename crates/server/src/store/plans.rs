@@ -489,7 +489,7 @@ impl Store {
         // built from, else rebuilt from the history. Each time round,
         // another save of the plan was committed, so every save gets its
         // turn.
-        let mut current = Arc::new(visible.clone());
+        let mut current = Arc::new(visible);
         let mut attempts = 0;
         let mut held_turn = None;
         let saved = loop {

@@ -50,13 +50,13 @@ impl std::ops::Deref for AppState {
 pub struct Shared {
     pub store: Store,
     pub plan_types: Arc<Registry>,
-    pub config: Arc<Config>,
+    pub config: Config,
     /// Signs cookies (the CSRF token before sign-in, known devices); the
     /// same on every instance, kept in the database.
-    pub secret: Arc<Vec<u8>>,
+    pub secret: Vec<u8>,
     /// When this instance last recorded each API token's use, so that it
     /// writes at most once a minute per token.
-    pub token_seen: Arc<std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>>,
+    pub token_seen: std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
     /// The audit log's group-commit writer (crate::audit).
     pub audit: crate::audit::Auditor,
     /// Plan pages already built, by everything they were built from.
@@ -70,9 +70,9 @@ impl AppState {
             audit,
             store,
             plan_types,
-            config: Arc::new(config),
-            secret: Arc::new(secret),
-            token_seen: Arc::default(),
+            config,
+            secret,
+            token_seen: Default::default(),
             pages: page_cache::PageCache::default(),
         }))
     }
