@@ -27,7 +27,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::chain::chained_hash;
-use super::monitoring::{dashboard_index, iso, kind_str};
+use super::monitoring::{DueRow, IndexPlanRow, dashboard_index, index_rows, insert_due, insert_plan_row, iso};
 use super::{Result, Store, StoreError, on_pool, to_millis};
 use crate::audit::{Key, NewEntry, Outcome};
 
@@ -86,27 +86,6 @@ type AccessRow = (String, String, i64);
 type PlanRow = (String, String, String, i64, String, String, i64, String, i64, i64);
 type PlanAccessRow = (String, String, &'static str, i64);
 type RecordRow = (String, String, &'static str, String, String, String, String, i64);
-type DueRow = (
-    String,
-    String,
-    &'static str,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    bool,
-    Option<String>,
-);
-type DashPlanRow = (
-    String,
-    Option<String>,
-    Option<String>,
-    bool,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
-
 /// The rows of many people, ready to insert.
 #[derive(Debug, Default)]
 pub struct BulkRows {
@@ -118,7 +97,7 @@ pub struct BulkRows {
     plan_access: Vec<PlanAccessRow>,
     records: Vec<RecordRow>,
     due: Vec<DueRow>,
-    dashboard_plans: Vec<DashPlanRow>,
+    dashboard_plans: Vec<IndexPlanRow>,
     audit: Vec<NewEntry>,
     /// How many people.
     pub count: usize,
@@ -266,33 +245,9 @@ impl BulkRows {
             }
         }
         let index = dashboard_index(plan, plan_types, &meetings, &[], None);
-        for item in &index.due {
-            self.due.push((
-                plan_id.clone(),
-                item.key.clone(),
-                kind_str(item.kind),
-                item.label.clone(),
-                item.agency.clone(),
-                iso(item.due),
-                item.done_on.map(iso),
-                item.closed,
-                item.owner.map(|u| u.to_string()),
-            ));
-        }
-        if index.agreement.is_some() || index.safety_plan.is_some() || index.weekly.is_some() {
-            self.dashboard_plans.push((
-                plan_id.clone(),
-                index.agreement.as_ref().map(|(on, _)| iso(*on)),
-                index
-                    .agreement
-                    .as_ref()
-                    .map(|(_, who)| serde_json::to_string(who).expect("names serialize")),
-                index.safety_plan.is_some(),
-                index.safety_plan.flatten().map(iso),
-                index.weekly.map(|(from, _)| iso(from)),
-                index.weekly.and_then(|(_, last)| last).map(iso),
-            ));
-        }
+        let (due, plan_row) = index_rows(&plan_id, &index);
+        self.due.extend(due);
+        self.dashboard_plans.extend(plan_row);
         self.audit.push(NewEntry {
             user_id: Some(p.creator.id),
             address: Some("command line".to_owned()),
@@ -442,13 +397,13 @@ impl Store {
                     .push_bind(&r.5).push_bind(&r.6).push_bind(r.7);
             });
             insert_rows!(tx,
-                "INSERT INTO dashboard_due (plan_id, item_key, kind, label, agency, due, done_on, closed, owner_id) ",
+                concat!(insert_due!(), " "),
                 "", rows.due, CHUNK, |b, r| {
                 b.push_bind(&r.0).push_bind(&r.1).push_bind(r.2).push_bind(&r.3).push_bind(&r.4)
                     .push_bind(&r.5).push_bind(&r.6).push_bind(r.7).push_bind(&r.8);
             });
             insert_rows!(tx,
-                "INSERT INTO dashboard_plans (plan_id, agreement_asked_on, still_to_agree, safety_plan, safety_checked_on, weekly_from, last_weekly_review) ",
+                concat!(insert_plan_row!(), " "),
                 "", rows.dashboard_plans, CHUNK, |b, r| {
                 b.push_bind(&r.0).push_bind(&r.1).push_bind(&r.2).push_bind(r.3).push_bind(&r.4)
                     .push_bind(&r.5).push_bind(&r.6);

@@ -93,25 +93,61 @@ macro_rules! insert_plan_change {
         let reason: Option<&str> = $reason;
         let change: &str = $change;
         let prev = $crate::store::chain::previous_hash!($tx, "plan_changes", "plan_id", &plan_id, seq);
-        let (digest, hash) = $crate::store::chain::chained_hash("plan", &plan_id, seq, at, actor, reason, change, &prev);
-        sqlx::query(
-            "INSERT INTO plan_changes (plan_id, seq, at, author_id, author_name, reason, change, hash, digest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&plan_id)
-        .bind(seq)
-        .bind(at)
-        .bind(&author_id)
-        .bind(&actor.name)
-        .bind(reason)
-        .bind(change)
-        .bind(&hash)
-        .bind(&digest)
-        .execute(&mut *$tx)
-        .await?;
+        let (digest, hash) =
+            $crate::store::chain::chained_hash("plan", &plan_id, seq, at, actor, reason, change, &prev);
+        sqlx::query($crate::store::chain::INSERT_PLAN_CHANGE)
+            .bind(&plan_id)
+            .bind(seq)
+            .bind(at)
+            .bind(&author_id)
+            .bind(&actor.name)
+            .bind(reason)
+            .bind(change)
+            .bind(&hash)
+            .bind(&digest)
+            .execute(&mut *$tx)
+            .await?;
         hash
     }};
 }
 pub(crate) use insert_plan_change;
+
+/// The statement behind [`insert_plan_change!`] and [`insert_plan_change_in_place`].
+pub(crate) const INSERT_PLAN_CHANGE: &str = "INSERT INTO plan_changes (plan_id, seq, at, author_id, author_name, reason, change, hash, digest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+/// [`insert_plan_change!`] on SQLite's own connection, in a transaction
+/// of the writer's thread (store/writer.rs): the same statements, the
+/// same hash. It returns the new change's hash.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn insert_plan_change_in_place(
+    tx: &rusqlite::Connection,
+    plan_id: &str,
+    seq: i64,
+    at: i64,
+    actor: &goldthread_domain::user::Actor,
+    reason: Option<&str>,
+    change: &str,
+) -> Result<String> {
+    use rusqlite::OptionalExtension;
+    let prev: Option<Option<String>> = tx
+        .prepare_cached("SELECT hash FROM plan_changes WHERE plan_id = $1 AND seq = $2")?
+        .query_row(rusqlite::params![plan_id, seq - 1], |r| r.get(0))
+        .optional()?;
+    let prev = prev.flatten().unwrap_or_else(|| GENESIS.to_owned());
+    let (digest, hash) = chained_hash("plan", plan_id, seq, at, actor, reason, change, &prev);
+    tx.prepare_cached(INSERT_PLAN_CHANGE)?.execute(rusqlite::params![
+        plan_id,
+        seq,
+        at,
+        actor.id.to_string(),
+        actor.name,
+        reason,
+        change,
+        hash,
+        digest
+    ])?;
+    Ok(hash)
+}
 
 /// Appends one change to a person's history in `$tx`, chained likewise.
 macro_rules! insert_person_change {

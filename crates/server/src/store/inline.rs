@@ -74,6 +74,11 @@ impl super::Store {
 }
 
 impl InlineReads {
+    /// The database file.
+    pub(crate) fn file(&self) -> &std::path::Path {
+        &self.file
+    }
+
     /// Runs `read` on one of the file's connections (opened if none is
     /// free) and puts the connection back.
     pub(crate) fn read<T>(&self, read: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>) -> Result<T> {

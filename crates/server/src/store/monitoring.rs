@@ -27,7 +27,7 @@ use goldthread_domain::monitoring::calendar::{BankHolidays, Region};
 use goldthread_domain::monitoring::dashboard::{
     AgreementRow, DashboardInput, DueItem, DueKind, SafetyPlanRow, WeeklyReviewRow,
 };
-use goldthread_domain::monitoring::index::index_plan_with;
+use goldthread_domain::monitoring::index::{PlanIndex, index_plan_with};
 use goldthread_domain::monitoring::meetings::{Meeting, MeetingInput, MeetingLabels};
 use goldthread_domain::monitoring::progress::{
     Attendance, AttendanceInput, ProgressNote, ProgressNoteInput, Rating, RatingInput,
@@ -84,69 +84,55 @@ macro_rules! write_dashboard_index {
             &goldthread_domain::agreement::Standings<'_>,
             &goldthread_domain::agreement::Standings<'_>,
         )> = $standings;
-        let records: Vec<String> = sqlx::query_scalar(
-            "SELECT record FROM monitoring_records WHERE plan_id = $1 AND kind = 'meeting'",
-        )
-        .bind(plan_id.to_string())
-        .fetch_all(&mut *$tx)
-        .await?;
-        let meetings = records
-            .iter()
-            .map(|r| serde_json::from_str::<goldthread_domain::monitoring::meetings::Meeting>(r).map_err(|e| $crate::store::StoreError::corrupt(format!("meeting: {e}"))))
-            .collect::<$crate::store::Result<Vec<_>>>()?;
-        let request_sql = format!("{} WHERE r.plan_id = $1 ORDER BY r.requested_on, r.id", $crate::store::requests::SELECT);
-        let request_rows: Vec<$crate::store::requests::Row> = sqlx::query_as(sqlx::AssertSqlSafe(request_sql.as_str()))
+        let meetings: Vec<String> = sqlx::query_scalar($crate::store::monitoring::INDEX_MEETINGS)
             .bind(plan_id.to_string())
             .fetch_all(&mut *$tx)
             .await?;
-        let requests = request_rows
-            .into_iter()
-            .map(|row| Ok($crate::store::requests::decode(plan_id, row)?.plan_request()))
-            .collect::<$crate::store::Result<Vec<_>>>()?;
-        let index =
-            $crate::store::monitoring::dashboard_index(plan, plan_types, &meetings, &requests, standings.map(|s| s.1));
-        let unchanged = standings.is_some_and(|(before, _)| {
-            $crate::store::monitoring::dashboard_index(before.plan(), plan_types, &meetings, &requests, Some(before))
-                == index
-        });
-        if !unchanged {
-            sqlx::query("DELETE FROM dashboard_due WHERE plan_id = $1")
+        let requests: Vec<$crate::store::requests::Row> =
+            sqlx::query_as(sqlx::AssertSqlSafe($crate::store::monitoring::INDEX_REQUESTS.as_str()))
+                .bind(plan_id.to_string())
+                .fetch_all(&mut *$tx)
+                .await?;
+        let rows =
+            $crate::store::monitoring::index_to_write(plan_id, plan, plan_types, &meetings, requests, standings)?;
+        if let Some((due, plan_row)) = rows {
+            sqlx::query($crate::store::monitoring::DELETE_DUE)
                 .bind(plan_id.to_string())
                 .execute(&mut *$tx)
                 .await?;
-            sqlx::query("DELETE FROM dashboard_plans WHERE plan_id = $1")
+            sqlx::query($crate::store::monitoring::DELETE_PLAN_ROW)
                 .bind(plan_id.to_string())
                 .execute(&mut *$tx)
                 .await?;
-            for item in &index.due {
-                sqlx::query(
-                    "INSERT INTO dashboard_due (plan_id, item_key, kind, label, agency, due, done_on, closed, owner_id) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(plan_id.to_string())
-                .bind(&item.key)
-                .bind($crate::store::monitoring::kind_str(item.kind))
-                .bind(&item.label)
-                .bind(&item.agency)
-                .bind($crate::store::monitoring::iso(item.due))
-                .bind(item.done_on.map($crate::store::monitoring::iso))
-                .bind(item.closed)
-                .bind(item.owner.map(|u| u.to_string()))
+            for r in &due {
+                sqlx::query(concat!(
+                    $crate::store::monitoring::insert_due!(),
+                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                ))
+                .bind(&r.0)
+                .bind(&r.1)
+                .bind(r.2)
+                .bind(&r.3)
+                .bind(&r.4)
+                .bind(&r.5)
+                .bind(&r.6)
+                .bind(r.7)
+                .bind(&r.8)
                 .execute(&mut *$tx)
                 .await?;
             }
-            if index.agreement.is_some() || index.safety_plan.is_some() || index.weekly.is_some() {
-                sqlx::query(
-                    "INSERT INTO dashboard_plans (plan_id, agreement_asked_on, still_to_agree, safety_plan, safety_checked_on, weekly_from, last_weekly_review) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(plan_id.to_string())
-                .bind(index.agreement.as_ref().map(|(on, _)| $crate::store::monitoring::iso(*on)))
-                .bind(index.agreement.as_ref().map(|(_, who)| serde_json::to_string(who).expect("names serialize")))
-                .bind(index.safety_plan.is_some())
-                .bind(index.safety_plan.flatten().map($crate::store::monitoring::iso))
-                .bind(index.weekly.map(|(from, _)| $crate::store::monitoring::iso(from)))
-                .bind(index.weekly.and_then(|(_, last)| last).map($crate::store::monitoring::iso))
+            if let Some(r) = &plan_row {
+                sqlx::query(concat!(
+                    $crate::store::monitoring::insert_plan_row!(),
+                    " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                ))
+                .bind(&r.0)
+                .bind(&r.1)
+                .bind(&r.2)
+                .bind(r.3)
+                .bind(&r.4)
+                .bind(&r.5)
+                .bind(&r.6)
                 .execute(&mut *$tx)
                 .await?;
             }
@@ -154,6 +140,129 @@ macro_rules! write_dashboard_index {
     }};
 }
 pub(crate) use write_dashboard_index;
+
+/// The start of the statement that adds a row of the dashboard's due
+/// items (its values follow: a [`DueRow`]).
+macro_rules! insert_due {
+    () => {
+        "INSERT INTO dashboard_due (plan_id, item_key, kind, label, agency, due, done_on, closed, owner_id)"
+    };
+}
+pub(crate) use insert_due;
+
+/// The start of the statement that adds a plan's row of the dashboard's
+/// index (its values follow: a [`IndexPlanRow`]).
+macro_rules! insert_plan_row {
+    () => {
+        "INSERT INTO dashboard_plans (plan_id, agreement_asked_on, still_to_agree, safety_plan, safety_checked_on, weekly_from, last_weekly_review)"
+    };
+}
+pub(crate) use insert_plan_row;
+
+/// A plan's meetings, as the index reads them in a save's transaction.
+pub(super) const INDEX_MEETINGS: &str = "SELECT record FROM monitoring_records WHERE plan_id = $1 AND kind = 'meeting'";
+/// A plan's requests (see [`super::requests::SELECT`]), likewise.
+pub(super) static INDEX_REQUESTS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{} WHERE r.plan_id = $1 ORDER BY r.requested_on, r.id",
+        super::requests::SELECT
+    )
+});
+pub(super) const DELETE_DUE: &str = "DELETE FROM dashboard_due WHERE plan_id = $1";
+pub(super) const DELETE_PLAN_ROW: &str = "DELETE FROM dashboard_plans WHERE plan_id = $1";
+
+/// A row of `dashboard_due`, in the order of [`insert_due!`]'s columns.
+pub(super) type DueRow = (
+    String,
+    String,
+    &'static str,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    bool,
+    Option<String>,
+);
+
+/// A row of `dashboard_plans`, in the order of [`insert_plan_row!`]'s
+/// columns.
+pub(super) type IndexPlanRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    bool,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The rows that hold `index` for the plan `plan_id`: the one mapping
+/// behind every writer of the index (a save, on either driver, and the
+/// bulk path, store/bulk.rs).
+pub(super) fn index_rows(plan_id: &str, index: &PlanIndex) -> (Vec<DueRow>, Option<IndexPlanRow>) {
+    let due = index
+        .due
+        .iter()
+        .map(|item| {
+            (
+                plan_id.to_owned(),
+                item.key.clone(),
+                kind_str(item.kind),
+                item.label.clone(),
+                item.agency.clone(),
+                iso(item.due),
+                item.done_on.map(iso),
+                item.closed,
+                item.owner.map(|u| u.to_string()),
+            )
+        })
+        .collect();
+    let plan_row = (index.agreement.is_some() || index.safety_plan.is_some() || index.weekly.is_some()).then(|| {
+        (
+            plan_id.to_owned(),
+            index.agreement.as_ref().map(|(on, _)| iso(*on)),
+            index
+                .agreement
+                .as_ref()
+                .map(|(_, who)| serde_json::to_string(who).expect("names serialize")),
+            index.safety_plan.is_some(),
+            index.safety_plan.flatten().map(iso),
+            index.weekly.map(|(from, _)| iso(from)),
+            index.weekly.and_then(|(_, last)| last).map(iso),
+        )
+    });
+    (due, plan_row)
+}
+
+/// What a save writes to the dashboard's index of its plan, given the
+/// plan's meetings and requests as read in its transaction: the rows
+/// that replace the plan's, or `None` when they would be the same as
+/// before the save (`standings` before and after, where known).
+pub(super) fn index_to_write(
+    plan_id: Uuid,
+    plan: &Plan,
+    plan_types: &Registry,
+    meetings: &[String],
+    requests: Vec<super::requests::Row>,
+    standings: Option<(
+        &goldthread_domain::agreement::Standings<'_>,
+        &goldthread_domain::agreement::Standings<'_>,
+    )>,
+) -> Result<Option<(Vec<DueRow>, Option<IndexPlanRow>)>> {
+    let meetings = meetings
+        .iter()
+        .map(|r| serde_json::from_str::<Meeting>(r).map_err(|e| StoreError::corrupt(format!("meeting: {e}"))))
+        .collect::<Result<Vec<_>>>()?;
+    let requests = requests
+        .into_iter()
+        .map(|row| Ok(super::requests::decode(plan_id, row)?.plan_request()))
+        .collect::<Result<Vec<_>>>()?;
+    let index = dashboard_index(plan, plan_types, &meetings, &requests, standings.map(|s| s.1));
+    let unchanged = standings.is_some_and(|(before, _)| {
+        dashboard_index(before.plan(), plan_types, &meetings, &requests, Some(before)) == index
+    });
+    Ok((!unchanged).then(|| index_rows(&plan_id.to_string(), &index)))
+}
 
 /// What the dashboard's index holds for one plan, from the plan, its
 /// meetings and its requests: the one derivation behind every writer of
@@ -164,7 +273,7 @@ pub(super) fn dashboard_index(
     meetings: &[Meeting],
     requests: &[goldthread_domain::monitoring::requests::PlanRequest],
     standings: Option<&goldthread_domain::agreement::Standings<'_>>,
-) -> goldthread_domain::monitoring::index::PlanIndex {
+) -> PlanIndex {
     let plan_type = plan_types.get(&plan.plan_type);
     let mut index = index_plan_with(plan, plan_type, meetings, &CALENDAR, region_of(plan), standings);
     index

@@ -752,12 +752,134 @@ impl SaveWrite {
             Some(turn) => Some(turn),
             None => store.write_turn().await,
         };
-        match self.write(store).await {
+        let written = match store.inline_reads() {
+            // On the writer's thread (store/writer.rs): its own connection.
+            Some(file) => super::writer::with_connection(file.file(), |connection| self.write_in_place(connection)),
+            None => self.write(store).await,
+        };
+        match written {
             Ok(None) => (Ok(None), turn),
             answer => (answer, None),
         }
     }
 
+    /// [`Self::write`] on SQLite's own connection, synchronously: the same
+    /// statements in the same order, none of them a hand-off to another
+    /// thread.
+    fn write_in_place(self, connection: &mut rusqlite::Connection) -> Result<Option<String>> {
+        let SaveWrite {
+            id,
+            current,
+            plan,
+            state,
+            records,
+            actor,
+            new_party_user,
+            index_types,
+            hashes,
+        } = self;
+        let standings =
+            hashes.map(|(before, after)| (Standings::known(&current, before), Standings::known(&plan, after)));
+        let plan_id = id.to_string();
+        let at = to_millis(plan.updated_at);
+        // Dropped without a commit, the transaction is rolled back.
+        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let updated = tx.prepare_cached(UPDATE_PLAN)?.execute(rusqlite::params![
+            state,
+            plan.version,
+            plan.details.title,
+            plan.status.as_str(),
+            at,
+            plan_id,
+            current.version
+        ])?;
+        if updated != 1 {
+            return Ok(None);
+        }
+        if let Some(user_id) = new_party_user {
+            use rusqlite::OptionalExtension;
+            let active: Option<bool> = tx
+                .prepare_cached("SELECT active FROM users WHERE id = $1")?
+                .query_row([user_id.to_string()], |r| r.get(0))
+                .optional()?;
+            if active != Some(true) {
+                return Err(no_active_user());
+            }
+        }
+        let mut hash = None;
+        for record in &records {
+            let change = serde_json::to_string(&record.change).expect("change serializes");
+            hash = Some(super::chain::insert_plan_change_in_place(
+                &tx,
+                &plan_id,
+                record.seq,
+                to_millis(record.at),
+                &actor,
+                record.reason.as_deref(),
+                &change,
+            )?);
+        }
+        if let Some(users) = access_to_write(&current, &plan) {
+            tx.prepare_cached(DELETE_PARTY_ACCESS)?.execute([&plan_id])?;
+            for user_id in users {
+                tx.prepare_cached(INSERT_PARTY_ACCESS)?
+                    .execute(rusqlite::params![plan_id, user_id.to_string(), at])?;
+            }
+        }
+        let meetings = tx
+            .prepare_cached(super::monitoring::INDEX_MEETINGS)?
+            .query_map([&plan_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        let requests = tx
+            .prepare_cached(&super::monitoring::INDEX_REQUESTS)?
+            .query_map([&plan_id], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<super::requests::Row>>>()?;
+        let index = super::monitoring::index_to_write(
+            id,
+            &plan,
+            &index_types,
+            &meetings,
+            requests,
+            standings.as_ref().map(|(before, after)| (before, after)),
+        )?;
+        if let Some((due, plan_row)) = index {
+            tx.prepare_cached(super::monitoring::DELETE_DUE)?.execute([&plan_id])?;
+            tx.prepare_cached(super::monitoring::DELETE_PLAN_ROW)?
+                .execute([&plan_id])?;
+            for r in &due {
+                tx.prepare_cached(concat!(
+                    super::monitoring::insert_due!(),
+                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                ))?
+                .execute(rusqlite::params![r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8])?;
+            }
+            if let Some(r) = &plan_row {
+                tx.prepare_cached(concat!(
+                    super::monitoring::insert_plan_row!(),
+                    " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                ))?
+                .execute(rusqlite::params![r.0, r.1, r.2, r.3, r.4, r.5, r.6])?;
+            }
+        }
+        tx.commit()?;
+        Ok(hash)
+    }
+
+    /// The save's transaction through sqlx: on PostgreSQL, and on a SQLite
+    /// database that lives only in memory (which the writer's thread's own
+    /// connection cannot open).
     async fn write(self, store: &Store) -> Result<Option<String>> {
         let SaveWrite {
             id,
@@ -786,10 +908,7 @@ impl SaveWrite {
             // (PostgreSQL: a concurrent save holds the row until it
             // commits, and then this matches nothing).
             let at = to_millis(plan.updated_at);
-            let updated = sqlx::query(
-                "UPDATE plans SET state = $1, version = $2, title = $3, status = $4, updated_at = $5 \
-                 WHERE id = $6 AND version = $7 AND removed_at IS NULL",
-            )
+            let updated = sqlx::query(UPDATE_PLAN)
             .bind(&state)
             .bind(plan.version)
             .bind(&plan.details.title)
@@ -810,10 +929,7 @@ impl SaveWrite {
                     .fetch_optional(&mut *tx)
                     .await?;
                 if active != Some(true) {
-                    return Err(StoreError::Invalid(FieldErrors::conflict(
-                        "user_id",
-                        "There is no active user with this id",
-                    )));
+                    return Err(no_active_user());
                 }
             }
             let mut hash = None;
@@ -821,19 +937,13 @@ impl SaveWrite {
                 let change = serde_json::to_string(&record.change).expect("change serializes");
                 hash = Some(insert_plan_change!(tx, id, record.seq, to_millis(record.at), actor, record.reason.as_deref(), &change));
             }
-            // Parties with accounts may see the plan: keep their
-            // grants in step with the parties as they now stand
-            // (they are rewritten only when those change).
-            let users: std::collections::BTreeSet<Uuid> = plan.users_with_access().collect();
-            if users != current.users_with_access().collect() {
-                sqlx::query("DELETE FROM plan_access WHERE plan_id = $1 AND source = 'party'")
+            if let Some(users) = access_to_write(current, plan) {
+                sqlx::query(DELETE_PARTY_ACCESS)
                     .bind(id.to_string())
                     .execute(&mut *tx)
                     .await?;
                 for user_id in users {
-                    sqlx::query(
-                        "INSERT INTO plan_access (plan_id, user_id, source, granted_at) VALUES ($1, $2, 'party', $3) ON CONFLICT DO NOTHING",
-                    )
+                    sqlx::query(INSERT_PARTY_ACCESS)
                     .bind(id.to_string())
                     .bind(user_id.to_string())
                     .bind(at)
@@ -854,6 +964,25 @@ impl SaveWrite {
             Ok(hash)
         })
     }
+}
+
+/// A save's write of the plan's projection, over the version it was
+/// worked out from only.
+const UPDATE_PLAN: &str = "UPDATE plans SET state = $1, version = $2, title = $3, status = $4, updated_at = $5 \
+     WHERE id = $6 AND version = $7 AND removed_at IS NULL";
+const DELETE_PARTY_ACCESS: &str = "DELETE FROM plan_access WHERE plan_id = $1 AND source = 'party'";
+const INSERT_PARTY_ACCESS: &str = "INSERT INTO plan_access (plan_id, user_id, source, granted_at) VALUES ($1, $2, 'party', $3) ON CONFLICT DO NOTHING";
+
+/// Parties with accounts may see the plan: their grants are kept in step
+/// with the parties as they stand after a save, rewritten (to these
+/// users) only when those change.
+fn access_to_write(current: &Plan, plan: &Plan) -> Option<std::collections::BTreeSet<Uuid>> {
+    let users: std::collections::BTreeSet<Uuid> = plan.users_with_access().collect();
+    (users != current.users_with_access().collect()).then_some(users)
+}
+
+fn no_active_user() -> StoreError {
+    StoreError::Invalid(FieldErrors::conflict("user_id", "There is no active user with this id"))
 }
 
 /// A turn to write (see [`Store::write_turn`]).
