@@ -430,7 +430,7 @@ async fn write_batches(store: Store, key: Option<Key>, mut receiver: mpsc::Recei
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let entries: Vec<&NewEntry> = batch.iter().map(|p| &p.entry).collect();
-        let result = store.append_audit(&entries, key.as_ref()).await;
+        let result = store.append_audit_batch(&entries, key.as_ref()).await;
         match result {
             Ok(seqs) => {
                 for (pending, seq) in batch.drain(..).zip(seqs) {

@@ -16,7 +16,7 @@ use crate::audit::{
 /// Inserts a checkpoint signed with `$key` over (`$seq`, `$hash`).
 macro_rules! insert_checkpoint {
     ($tx:ident, $key:expr, $seq:expr, $hash:expr, $at:expr) => {
-        sqlx::query("INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature) VALUES ($1, $2, $3, $4, $5)")
+        sqlx::query($crate::store::audit::INSERT_CHECKPOINT)
             .bind($seq)
             .bind($hash)
             .bind($at)
@@ -25,6 +25,55 @@ macro_rules! insert_checkpoint {
             .execute(&mut *$tx)
             .await?;
     };
+}
+
+/// The statement behind [`insert_checkpoint!`] and the in-place batch.
+pub(crate) const INSERT_CHECKPOINT: &str =
+    "INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature) VALUES ($1, $2, $3, $4, $5)";
+
+/// SQLite's lock on the chain's head: written first, which takes the
+/// database's write lock, and read in the same statement.
+const LOCK_HEAD_SQLITE: &str =
+    "UPDATE audit_head SET id = 1 WHERE id = 1 RETURNING seq, hash, checkpoint_seq, checkpoint_at";
+
+const UPDATE_HEAD: &str =
+    "UPDATE audit_head SET seq = $1, hash = $2, checkpoint_seq = $3, checkpoint_at = $4 WHERE id = 1";
+
+/// A batch's entries as chained after the head (`seq`, `prev`), all
+/// stamped `at`: the one computation behind both ways of writing a batch.
+fn chain_batch(entries: &[&NewEntry], at: i64, mut seq: i64, mut prev: String) -> Vec<Entry> {
+    let mut chained = Vec::with_capacity(entries.len());
+    for new in entries {
+        seq += 1;
+        let mut e = Entry {
+            seq,
+            at,
+            user_id: new.user_id.map(|u| u.to_string()),
+            address: new.address.clone(),
+            action: new.action.clone(),
+            person_id: new.person_id.map(|u| u.to_string()),
+            plan_id: new.plan_id.map(|u| u.to_string()),
+            version: new.version,
+            outcome: new.outcome.unwrap_or(Outcome::Allowed),
+            reason: new.reason.clone(),
+            detail: new.detail.clone(),
+            prev_hash: prev,
+            hash: String::new(),
+            reason_digest: Some(reason_digest(new.reason.as_deref())),
+            redacted_by: None,
+        };
+        e.hash = entry_hash(&e);
+        prev = e.hash.clone();
+        chained.push(e);
+    }
+    chained
+}
+
+/// Whether a signed checkpoint is due at `seq` (written `at`), after the
+/// last one at (`checkpoint_seq`, `checkpoint_at`).
+fn checkpoint_due(seq: i64, at: i64, checkpoint_seq: i64, checkpoint_at: i64) -> bool {
+    seq - checkpoint_seq >= CHECKPOINT_EVERY_ENTRIES
+        || (seq > checkpoint_seq && at - checkpoint_at >= CHECKPOINT_EVERY_MILLIS)
 }
 
 /// The columns of an entry, in [`EntryRow`]'s order.
@@ -165,36 +214,12 @@ impl Store {
             let head_sql = if postgres {
                 "SELECT seq, hash, checkpoint_seq, checkpoint_at FROM audit_head WHERE id = 1 FOR UPDATE"
             } else {
-                "UPDATE audit_head SET id = 1 WHERE id = 1 RETURNING seq, hash, checkpoint_seq, checkpoint_at"
+                LOCK_HEAD_SQLITE
             };
-            let (mut seq, mut prev, checkpoint_seq, checkpoint_at): (i64, String, i64, i64) =
+            let (seq, prev, checkpoint_seq, checkpoint_at): (i64, String, i64, i64) =
                 sqlx::query_as(head_sql).fetch_one(&mut *tx).await?;
-            let mut numbers = Vec::with_capacity(entries.len());
-            let mut chained = Vec::with_capacity(entries.len());
-            for new in entries {
-                seq += 1;
-                let mut e = Entry {
-                    seq,
-                    at,
-                    user_id: new.user_id.map(|u| u.to_string()),
-                    address: new.address.clone(),
-                    action: new.action.clone(),
-                    person_id: new.person_id.map(|u| u.to_string()),
-                    plan_id: new.plan_id.map(|u| u.to_string()),
-                    version: new.version,
-                    outcome: new.outcome.unwrap_or(Outcome::Allowed),
-                    reason: new.reason.clone(),
-                    detail: new.detail.clone(),
-                    prev_hash: prev.clone(),
-                    hash: String::new(),
-                    reason_digest: Some(reason_digest(new.reason.as_deref())),
-                    redacted_by: None,
-                };
-                e.hash = entry_hash(&e);
-                prev = e.hash.clone();
-                numbers.push(seq);
-                chained.push(e);
-            }
+            let chained = chain_batch(entries, at, seq, prev.clone());
+            let (seq, prev) = chained.last().map_or((seq, prev), |e| (e.seq, e.hash.clone()));
             // Several entries to a statement: each statement is a round
             // trip to the database (its worker thread on SQLite), and a
             // busy server audits thousands of reads a second (issue 14).
@@ -223,16 +248,14 @@ impl Store {
                 insert.execute(&mut *tx).await?;
                 rest = later;
             }
-            let due = seq - checkpoint_seq >= CHECKPOINT_EVERY_ENTRIES
-                || (seq > checkpoint_seq && at - checkpoint_at >= CHECKPOINT_EVERY_MILLIS);
             let (checkpoint_seq, checkpoint_at) = match key {
-                Some(key) if due => {
+                Some(key) if checkpoint_due(seq, at, checkpoint_seq, checkpoint_at) => {
                     insert_checkpoint!(tx, key, seq, &prev, at);
                     (seq, at)
                 }
                 _ => (checkpoint_seq, checkpoint_at),
             };
-            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2, checkpoint_seq = $3, checkpoint_at = $4 WHERE id = 1")
+            sqlx::query(UPDATE_HEAD)
                 .bind(seq)
                 .bind(&prev)
                 .bind(checkpoint_seq)
@@ -240,8 +263,20 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
-            Ok(numbers)
+            Ok(chained.iter().map(|e| e.seq).collect())
         })
+    }
+
+    /// [`Self::append_audit`] for the audit log's writer, which runs on the
+    /// writer's thread on SQLite (store/writer.rs): there, on a database
+    /// kept in a file, the batch's transaction runs in place through the
+    /// thread's own connection, with no hand-off to another thread.
+    pub(crate) async fn append_audit_batch(&self, entries: &[&NewEntry], key: Option<&Key>) -> Result<Vec<i64>> {
+        let Some(file) = self.inline_reads() else {
+            return self.append_audit(entries, key).await;
+        };
+        let _turn = self.write_turn().await;
+        super::writer::with_connection(file.file(), |connection| append_in_place(connection, entries, key))
     }
 
     /// Writes a signed checkpoint at the chain's head now (if there is
@@ -454,5 +489,131 @@ impl Store {
             ));
         }
         Ok(report)
+    }
+}
+
+/// [`Store::append_audit`]'s transaction on SQLite's own connection: the
+/// same statements, the same chain.
+fn append_in_place(
+    connection: &mut rusqlite::Connection,
+    entries: &[&NewEntry],
+    key: Option<&Key>,
+) -> Result<Vec<i64>> {
+    let at = to_millis(now());
+    // Dropped without a commit, the transaction is rolled back.
+    let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let (seq, prev, checkpoint_seq, checkpoint_at): (i64, String, i64, i64) = tx
+        .prepare_cached(LOCK_HEAD_SQLITE)?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let chained = chain_batch(entries, at, seq, prev.clone());
+    let mut rest = chained.as_slice();
+    while !rest.is_empty() {
+        let rows = INSERT_ROWS.iter().copied().find(|&n| n <= rest.len()).unwrap_or(1);
+        let (now, later) = rest.split_at(rows);
+        let mut insert = tx.prepare_cached(insert_entries_sql(rows, false))?;
+        let mut column = 0;
+        let mut bind = |value: &dyn rusqlite::ToSql| {
+            column += 1;
+            insert.raw_bind_parameter(column, value)
+        };
+        for e in now {
+            bind(&e.seq)?;
+            bind(&e.at)?;
+            bind(&e.user_id)?;
+            bind(&e.address)?;
+            bind(&e.action)?;
+            bind(&e.person_id)?;
+            bind(&e.plan_id)?;
+            bind(&e.version)?;
+            bind(&e.outcome.as_str())?;
+            bind(&e.reason)?;
+            bind(&e.detail)?;
+            bind(&e.prev_hash)?;
+            bind(&e.hash)?;
+            bind(&e.reason_digest)?;
+        }
+        insert.raw_execute()?;
+        rest = later;
+    }
+    let (seq, prev) = chained.last().map_or((seq, prev), |e| (e.seq, e.hash.clone()));
+    let (checkpoint_seq, checkpoint_at) = match key {
+        Some(key) if checkpoint_due(seq, at, checkpoint_seq, checkpoint_at) => {
+            tx.prepare_cached(INSERT_CHECKPOINT)?.execute(rusqlite::params![
+                seq,
+                prev,
+                at,
+                key.id,
+                key.sign(seq, &prev)
+            ])?;
+            (seq, at)
+        }
+        _ => (checkpoint_seq, checkpoint_at),
+    };
+    tx.prepare_cached(UPDATE_HEAD)?
+        .execute(rusqlite::params![seq, prev, checkpoint_seq, checkpoint_at])?;
+    tx.commit()?;
+    Ok(chained.iter().map(|e| e.seq).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(n: usize, reason: Option<&str>) -> Vec<NewEntry> {
+        (0..n)
+            .map(|i| NewEntry {
+                user_id: Some(Uuid::new_v4()),
+                address: Some("127.0.0.1".into()),
+                action: "plan.read".into(),
+                plan_id: Some(Uuid::new_v4()),
+                version: Some(i as i64 + 1),
+                reason: reason.map(str::to_owned),
+                detail: format!("GET /plans/{i}"),
+                ..NewEntry::default()
+            })
+            .collect()
+    }
+
+    /// Batches written in place on the writer's thread and through sqlx
+    /// form one chain, with signed checkpoints, that verifies.
+    #[tokio::test]
+    async fn batches_in_place_and_through_sqlx_make_one_verified_chain() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&format!("sqlite://{}/audit.db", dir.path().display()))
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        assert!(store.inline_reads().is_some(), "a database in a file");
+        let key = Key::from_bytes(vec![7; 32]);
+        let mut numbers = Vec::new();
+        // 41 entries make inserts of 32, 8 and 1 rows.
+        for (n, reason) in [
+            (41, None),
+            (3, Some("court order")),
+            (CHECKPOINT_EVERY_ENTRIES as usize, None),
+        ] {
+            let batch = entries(n, reason);
+            let in_place = {
+                let (store, key, batch) = (store.clone(), key.clone(), batch.clone());
+                super::super::writer::run(async move {
+                    let refs: Vec<&NewEntry> = batch.iter().collect();
+                    store.append_audit_batch(&refs, Some(&key)).await
+                })
+                .await
+                .unwrap()
+            };
+            numbers.extend(in_place);
+            let refs: Vec<&NewEntry> = batch.iter().collect();
+            numbers.extend(store.append_audit(&refs, Some(&key)).await.unwrap());
+        }
+        let total = 2 * (44 + CHECKPOINT_EVERY_ENTRIES);
+        assert_eq!(numbers, (1..=total).collect::<Vec<_>>(), "numbered in order, none lost");
+        let verified = store.verify_audit(Some(&key)).await.unwrap();
+        assert!(verified.is_ok(), "{:?}", verified.problem);
+        assert_eq!(verified.checked, total);
+        assert!(
+            verified.checkpoints >= 2,
+            "checkpoints signed on both paths: {verified:?}"
+        );
     }
 }
