@@ -19,10 +19,10 @@
 //! driven by the server's runtime, and it queues writers itself: its
 //! writes stay where they are.
 //!
-//! A save's transaction goes further: on a database kept in a file it runs
-//! in place on this thread, through a connection of the thread's own
-//! ([`with_connection`]), so that none of its statements is a hand-off to
-//! another thread at all.
+//! A save's transaction and the audit log's batch go further: on a
+//! database kept in a file they run in place on this thread, through a
+//! connection of the thread's own ([`with_connection`]), so that none of
+//! their statements is a hand-off to another thread at all.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
