@@ -153,6 +153,17 @@ type CheckpointRow = (i64, String, i64, String, String);
 /// fixed sizes, so that each connection prepares at most these statements.
 const INSERT_ROWS: [usize; 3] = [32, 8, 1];
 
+/// A batch's entries cut into inserts: as many of the largest size in
+/// [`INSERT_ROWS`] as fit, then the smaller ones.
+fn insert_chunks(mut rest: &[Entry]) -> impl Iterator<Item = &[Entry]> {
+    std::iter::from_fn(move || {
+        let rows = INSERT_ROWS.iter().copied().find(|&n| n <= rest.len())?;
+        let (now, later) = rest.split_at(rows);
+        rest = later;
+        Some(now)
+    })
+}
+
 /// The insert of `rows` audit entries (one of [`INSERT_ROWS`]), made once
 /// for each database. SQLite's parameters are anonymous (`?`, bound in
 /// order): sqlx looks up the name of every numbered parameter, and SQLite
@@ -223,11 +234,8 @@ impl Store {
             // Several entries to a statement: each statement is a round
             // trip to the database (its worker thread on SQLite), and a
             // busy server audits thousands of reads a second (issue 14).
-            let mut rest = chained.as_slice();
-            while !rest.is_empty() {
-                let rows = INSERT_ROWS.iter().copied().find(|&n| n <= rest.len()).unwrap_or(1);
-                let (now, later) = rest.split_at(rows);
-                let mut insert = sqlx::query(AssertSqlSafe(insert_entries_sql(rows, postgres)));
+            for now in insert_chunks(&chained) {
+                let mut insert = sqlx::query(AssertSqlSafe(insert_entries_sql(now.len(), postgres)));
                 for e in now {
                     insert = insert
                         .bind(e.seq)
@@ -246,7 +254,6 @@ impl Store {
                         .bind(&e.reason_digest);
                 }
                 insert.execute(&mut *tx).await?;
-                rest = later;
             }
             let (checkpoint_seq, checkpoint_at) = match key {
                 Some(key) if checkpoint_due(seq, at, checkpoint_seq, checkpoint_at) => {
@@ -506,11 +513,8 @@ fn append_in_place(
         .prepare_cached(LOCK_HEAD_SQLITE)?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     let chained = chain_batch(entries, at, seq, prev.clone());
-    let mut rest = chained.as_slice();
-    while !rest.is_empty() {
-        let rows = INSERT_ROWS.iter().copied().find(|&n| n <= rest.len()).unwrap_or(1);
-        let (now, later) = rest.split_at(rows);
-        let mut insert = tx.prepare_cached(insert_entries_sql(rows, false))?;
+    for now in insert_chunks(&chained) {
+        let mut insert = tx.prepare_cached(insert_entries_sql(now.len(), false))?;
         let mut column = 0;
         let mut bind = |value: &dyn rusqlite::ToSql| {
             column += 1;
@@ -533,7 +537,6 @@ fn append_in_place(
             bind(&e.reason_digest)?;
         }
         insert.raw_execute()?;
-        rest = later;
     }
     let (seq, prev) = chained.last().map_or((seq, prev), |e| (e.seq, e.hash.clone()));
     let (checkpoint_seq, checkpoint_at) = match key {

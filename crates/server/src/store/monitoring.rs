@@ -105,36 +105,30 @@ macro_rules! write_dashboard_index {
                 .execute(&mut *$tx)
                 .await?;
             for r in &due {
-                sqlx::query(concat!(
-                    $crate::store::monitoring::insert_due!(),
-                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-                ))
-                .bind(&r.0)
-                .bind(&r.1)
-                .bind(r.2)
-                .bind(&r.3)
-                .bind(&r.4)
-                .bind(&r.5)
-                .bind(&r.6)
-                .bind(r.7)
-                .bind(&r.8)
-                .execute(&mut *$tx)
-                .await?;
+                sqlx::query($crate::store::monitoring::INSERT_DUE_ROW)
+                    .bind(&r.0)
+                    .bind(&r.1)
+                    .bind(r.2)
+                    .bind(&r.3)
+                    .bind(&r.4)
+                    .bind(&r.5)
+                    .bind(&r.6)
+                    .bind(r.7)
+                    .bind(&r.8)
+                    .execute(&mut *$tx)
+                    .await?;
             }
             if let Some(r) = &plan_row {
-                sqlx::query(concat!(
-                    $crate::store::monitoring::insert_plan_row!(),
-                    " VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                ))
-                .bind(&r.0)
-                .bind(&r.1)
-                .bind(&r.2)
-                .bind(r.3)
-                .bind(&r.4)
-                .bind(&r.5)
-                .bind(&r.6)
-                .execute(&mut *$tx)
-                .await?;
+                sqlx::query($crate::store::monitoring::INSERT_PLAN_ROW)
+                    .bind(&r.0)
+                    .bind(&r.1)
+                    .bind(&r.2)
+                    .bind(r.3)
+                    .bind(&r.4)
+                    .bind(&r.5)
+                    .bind(&r.6)
+                    .execute(&mut *$tx)
+                    .await?;
             }
         }
     }};
@@ -168,6 +162,9 @@ pub(super) static INDEX_REQUESTS: LazyLock<String> = LazyLock::new(|| {
         super::requests::SELECT
     )
 });
+/// One row of each, as a save writes them.
+pub(super) const INSERT_DUE_ROW: &str = concat!(insert_due!(), " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+pub(super) const INSERT_PLAN_ROW: &str = concat!(insert_plan_row!(), " VALUES ($1, $2, $3, $4, $5, $6, $7)");
 pub(super) const DELETE_DUE: &str = "DELETE FROM dashboard_due WHERE plan_id = $1";
 pub(super) const DELETE_PLAN_ROW: &str = "DELETE FROM dashboard_plans WHERE plan_id = $1";
 

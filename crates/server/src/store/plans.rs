@@ -763,29 +763,30 @@ impl SaveWrite {
         }
     }
 
+    /// Where the parties stand before and after the save, when the
+    /// dashboard's index needs it (from the content hashes worked out
+    /// before the turn).
+    fn standings(&self) -> Option<(Standings<'_>, Standings<'_>)> {
+        self.hashes.as_ref().map(|(before, after)| {
+            (
+                Standings::known(&self.current, before.clone()),
+                Standings::known(&self.plan, after.clone()),
+            )
+        })
+    }
+
     /// [`Self::write`] on SQLite's own connection, synchronously: the same
     /// statements in the same order, none of them a hand-off to another
     /// thread.
     fn write_in_place(self, connection: &mut rusqlite::Connection) -> Result<Option<String>> {
-        let SaveWrite {
-            id,
-            current,
-            plan,
-            state,
-            records,
-            actor,
-            new_party_user,
-            index_types,
-            hashes,
-        } = self;
-        let standings =
-            hashes.map(|(before, after)| (Standings::known(&current, before), Standings::known(&plan, after)));
-        let plan_id = id.to_string();
+        let (plan, current) = (&*self.plan, &*self.current);
+        let standings = self.standings();
+        let plan_id = self.id.to_string();
         let at = to_millis(plan.updated_at);
         // Dropped without a commit, the transaction is rolled back.
         let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let updated = tx.prepare_cached(UPDATE_PLAN)?.execute(rusqlite::params![
-            state,
+            self.state,
             plan.version,
             plan.details.title,
             plan.status.as_str(),
@@ -796,10 +797,10 @@ impl SaveWrite {
         if updated != 1 {
             return Ok(None);
         }
-        if let Some(user_id) = new_party_user {
+        if let Some(user_id) = self.new_party_user {
             use rusqlite::OptionalExtension;
             let active: Option<bool> = tx
-                .prepare_cached("SELECT active FROM users WHERE id = $1")?
+                .prepare_cached(ACTIVE_USER)?
                 .query_row([user_id.to_string()], |r| r.get(0))
                 .optional()?;
             if active != Some(true) {
@@ -807,19 +808,19 @@ impl SaveWrite {
             }
         }
         let mut hash = None;
-        for record in &records {
+        for record in &self.records {
             let change = serde_json::to_string(&record.change).expect("change serializes");
             hash = Some(super::chain::insert_plan_change_in_place(
                 &tx,
                 &plan_id,
                 record.seq,
                 to_millis(record.at),
-                &actor,
+                &self.actor,
                 record.reason.as_deref(),
                 &change,
             )?);
         }
-        if let Some(users) = access_to_write(&current, &plan) {
+        if let Some(users) = access_to_write(current, plan) {
             tx.prepare_cached(DELETE_PARTY_ACCESS)?.execute([&plan_id])?;
             for user_id in users {
                 tx.prepare_cached(INSERT_PARTY_ACCESS)?
@@ -847,9 +848,9 @@ impl SaveWrite {
             })?
             .collect::<rusqlite::Result<Vec<super::requests::Row>>>()?;
         let index = super::monitoring::index_to_write(
-            id,
-            &plan,
-            &index_types,
+            self.id,
+            plan,
+            &self.index_types,
             &meetings,
             requests,
             standings.as_ref().map(|(before, after)| (before, after)),
@@ -859,18 +860,12 @@ impl SaveWrite {
             tx.prepare_cached(super::monitoring::DELETE_PLAN_ROW)?
                 .execute([&plan_id])?;
             for r in &due {
-                tx.prepare_cached(concat!(
-                    super::monitoring::insert_due!(),
-                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-                ))?
-                .execute(rusqlite::params![r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8])?;
+                tx.prepare_cached(super::monitoring::INSERT_DUE_ROW)?
+                    .execute(rusqlite::params![r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8])?;
             }
             if let Some(r) = &plan_row {
-                tx.prepare_cached(concat!(
-                    super::monitoring::insert_plan_row!(),
-                    " VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                ))?
-                .execute(rusqlite::params![r.0, r.1, r.2, r.3, r.4, r.5, r.6])?;
+                tx.prepare_cached(super::monitoring::INSERT_PLAN_ROW)?
+                    .execute(rusqlite::params![r.0, r.1, r.2, r.3, r.4, r.5, r.6])?;
             }
         }
         tx.commit()?;
@@ -881,26 +876,21 @@ impl SaveWrite {
     /// database that lives only in memory (which the writer's thread's own
     /// connection cannot open).
     async fn write(self, store: &Store) -> Result<Option<String>> {
+        let standings = self.standings();
         let SaveWrite {
             id,
-            current,
-            plan,
             state,
             records,
             actor,
             new_party_user,
             index_types,
-            hashes,
-        } = self;
-        let actor = &actor;
-        let plan = &*plan;
-        let current = &*current;
-        let standings =
-            hashes.map(|(before, after)| (Standings::known(current, before), Standings::known(plan, after)));
+            ..
+        } = &self;
+        let (id, plan, current) = (*id, &*self.plan, &*self.current);
         let user_sql = match store {
             // Holds off a deactivation until this save is committed.
             Store::Postgres(_) => "SELECT active FROM users WHERE id = $1 FOR SHARE",
-            Store::Sqlite(_) => "SELECT active FROM users WHERE id = $1",
+            Store::Sqlite(_) => ACTIVE_USER,
         };
         on_pool!(store, pool => {
             let mut tx = pool.begin().await?;
@@ -909,7 +899,7 @@ impl SaveWrite {
             // commits, and then this matches nothing).
             let at = to_millis(plan.updated_at);
             let updated = sqlx::query(UPDATE_PLAN)
-            .bind(&state)
+            .bind(state)
             .bind(plan.version)
             .bind(&plan.details.title)
             .bind(plan.status.as_str())
@@ -933,7 +923,7 @@ impl SaveWrite {
                 }
             }
             let mut hash = None;
-            for record in &records {
+            for record in records {
                 let change = serde_json::to_string(&record.change).expect("change serializes");
                 hash = Some(insert_plan_change!(tx, id, record.seq, to_millis(record.at), actor, record.reason.as_deref(), &change));
             }
@@ -970,6 +960,9 @@ impl SaveWrite {
 /// worked out from only.
 const UPDATE_PLAN: &str = "UPDATE plans SET state = $1, version = $2, title = $3, status = $4, updated_at = $5 \
      WHERE id = $6 AND version = $7 AND removed_at IS NULL";
+/// Whether a user newly named on a party is active (on PostgreSQL the
+/// sqlx path also locks the row, see [`SaveWrite::write`]).
+const ACTIVE_USER: &str = "SELECT active FROM users WHERE id = $1";
 const DELETE_PARTY_ACCESS: &str = "DELETE FROM plan_access WHERE plan_id = $1 AND source = 'party'";
 const INSERT_PARTY_ACCESS: &str = "INSERT INTO plan_access (plan_id, user_id, source, granted_at) VALUES ($1, $2, 'party', $3) ON CONFLICT DO NOTHING";
 
