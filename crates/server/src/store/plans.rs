@@ -285,6 +285,29 @@ impl Store {
         Ok(plan)
     }
 
+    /// [`Store::plan`] for a save: the plan taken from the versions kept in
+    /// memory (store/recent.rs) when its latest version is kept there, with
+    /// its content hash if known; else read from the database. Found, and
+    /// audited, exactly as [`Store::plan`].
+    async fn plan_to_save(&self, actor: &Actor, id: Uuid) -> Result<super::recent::Kept> {
+        let sql = format!(
+            "SELECT p.version, c.hash FROM plans p LEFT JOIN plan_changes c ON c.plan_id = p.id AND c.seq = p.version \
+             WHERE p.id = $3 AND {PLAN_VISIBLE}"
+        );
+        let (version, hash): (i64, Option<String>) =
+            self.visible_row(&sql, actor, id).await?.ok_or(StoreError::NotFound)?;
+        match hash.and_then(|hash| super::recent::get(id, &hash)) {
+            Some(kept) if kept.plan.version == version => {
+                crate::audit::note_plan(id, kept.plan.person_id, version);
+                Ok(kept)
+            }
+            _ => Ok(super::recent::Kept {
+                plan: Arc::new(self.plan(actor, id).await?),
+                content_hash: None,
+            }),
+        }
+    }
+
     /// What a plan page is built from, without reading the plan itself:
     /// its version and its person's, whether the actor may change it, and
     /// its place in its series. Not found exactly when [`Store::plan`] or
@@ -449,18 +472,18 @@ impl Store {
         resolution: Option<Resolution>,
         plan_types: &Registry,
     ) -> Result<Plan> {
-        let visible = self.plan(actor, id).await?;
+        let visible = self.plan_to_save(actor, id).await?;
         // Writers may append; a party may give their own response
         // (see store/agreements.rs).
-        self.require_may_append(actor, &visible, &change, plan_types.get(&visible.plan_type))
+        self.require_may_append(actor, &visible.plan, &change, plan_types.get(&visible.plan.plan_type))
             .await?;
-        if base_version < 1 || base_version > visible.version {
+        if base_version < 1 || base_version > visible.plan.version {
             return Err(StoreError::Invalid(FieldErrors::conflict(
                 "base_version",
                 format!("There is no version {base_version} of this plan to base a change on"),
             )));
         }
-        let plan_type = plan_types.get(&visible.plan_type);
+        let plan_type = plan_types.get(&visible.plan.plan_type);
         // A document may only point at a file uploaded to this plan, as it was stored.
         if let Change::ItemAdded {
             item: Item::Appendix(a),
@@ -489,7 +512,10 @@ impl Store {
         // built from, else rebuilt from the history. Each time round,
         // another save of the plan was committed, so every save gets its
         // turn.
-        let mut current = Arc::new(visible);
+        let super::recent::Kept {
+            plan: mut current,
+            content_hash: mut current_hash,
+        } = visible;
         let mut attempts = 0;
         let mut held_turn = None;
         let saved = loop {
@@ -537,7 +563,13 @@ impl Store {
             let standings = (current.status.is_active()
                 || plan.status.is_active()
                 || plan.parties.iter().any(|p| p.user_id.is_some()))
-            .then(|| (Standings::of(&current), Standings::of(&plan)));
+            .then(|| {
+                let before = match &current_hash {
+                    Some(hash) => Standings::known(&current, hash.to_string()),
+                    None => Standings::of(&current),
+                };
+                (before, Standings::of(&plan))
+            });
             let record = &records[0];
             // A user named on a party gets access: they must exist and be
             // active, checked in the same transaction as the save.
@@ -574,7 +606,12 @@ impl Store {
             let written = written?;
             if let Some(hash) = written {
                 // The next save based on this version finds it kept.
-                super::recent::put(id, hash, Arc::clone(&plan));
+                super::recent::put(
+                    id,
+                    hash,
+                    Arc::clone(&plan),
+                    standings.as_ref().map(|(_, after)| after.content_hash()),
+                );
                 // Who is told about it (store/agreements.rs).
                 match &standings {
                     Some((before, after)) => self.after_save(actor, before, after).await,
@@ -592,7 +629,10 @@ impl Store {
             // is kept while the save is worked out again, so that it cannot
             // lose twice nor queue again behind everyone who came later.
             held_turn = turn;
-            current = Arc::new(self.plan(actor, id).await?);
+            super::recent::Kept {
+                plan: current,
+                content_hash: current_hash,
+            } = self.plan_to_save(actor, id).await?;
         };
         crate::audit::note_written(saved.version, audit_reason.as_deref());
         Ok(saved)
@@ -632,7 +672,7 @@ impl Store {
                 .find(|(seq, _)| seq == version)
                 .and_then(|(_, hash)| hash.as_deref());
             match hash.and_then(|hash| super::recent::get(id, hash)) {
-                Some(plan) if plan.version == *version => kept.push((*version, plan)),
+                Some(k) if k.plan.version == *version => kept.push((*version, k.plan)),
                 _ => return Ok(None),
             }
         }
