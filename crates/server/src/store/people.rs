@@ -14,9 +14,9 @@ use super::{Conflict, Result, Store, StoreError, from_millis, like_pattern, now,
 /// for administrators. A person is visible to whoever added them and to
 /// everyone who may see one of their plans.
 pub(super) const PERSON_VISIBLE: &str = "(pe.removed_at IS NULL AND ($2 OR EXISTS (SELECT 1 FROM person_access a WHERE a.person_id = pe.id AND a.user_id = $1) \
-     OR EXISTS (SELECT 1 FROM plans p WHERE p.person_id = pe.id AND (\
-        p.id IN (SELECT plan_id FROM plan_access WHERE user_id = $1) \
-        OR p.id IN (SELECT pa.plan_id FROM plan_access pa JOIN team_members tm ON tm.team_id = pa.team_id WHERE tm.user_id = $1))) \
+     OR EXISTS (SELECT 1 FROM plans vp JOIN plan_access va ON va.plan_id = vp.id WHERE vp.person_id = pe.id AND va.user_id = $1) \
+     OR EXISTS (SELECT 1 FROM plans vp JOIN plan_access vpa ON vpa.plan_id = vp.id JOIN team_members vtm ON vtm.team_id = vpa.team_id \
+        WHERE vp.person_id = pe.id AND vtm.user_id = $1) \
      OR EXISTS (SELECT 1 FROM person_team_access ta JOIN team_members tm ON tm.team_id = ta.team_id WHERE ta.person_id = pe.id AND tm.user_id = $1)))";
 
 /// The ids of the people a non-administrator `$1` may see, gathered from

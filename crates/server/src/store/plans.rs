@@ -22,9 +22,14 @@ use super::teams::PLAN_WRITABLE;
 use super::{Conflict, Result, Store, StoreError, from_millis, now, on_pool, parse_uuid, to_millis};
 
 /// Is plan `p` visible to the actor? `$1` is the actor's id, `$2` true for
-/// administrators.
-pub(super) const PLAN_VISIBLE: &str = "(p.removed_at IS NULL AND ($2 OR p.id IN (SELECT plan_id FROM plan_access WHERE user_id = $1) \
-     OR p.id IN (SELECT pa.plan_id FROM plan_access pa JOIN team_members tm ON tm.team_id = pa.team_id WHERE tm.user_id = $1)))";
+/// administrators. Asked of the plan (is there a grant of this plan to the
+/// user or one of their teams?), so that it costs an index look-up or two
+/// whatever the size of the user's caseload: asked as `p.id IN (the user's
+/// plans)`, SQLite gathered the whole caseload on every read (about 40 µs
+/// for 164 plans, against 4 µs).
+pub(super) const PLAN_VISIBLE: &str = "(p.removed_at IS NULL AND ($2 \
+     OR EXISTS (SELECT 1 FROM plan_access va WHERE va.plan_id = p.id AND va.user_id = $1) \
+     OR EXISTS (SELECT 1 FROM plan_access vpa JOIN team_members vtm ON vtm.team_id = vpa.team_id WHERE vpa.plan_id = p.id AND vtm.user_id = $1)))";
 
 /// What identifies the state of a plan page's plan (see
 /// [`Store::plan_stamp`]).
