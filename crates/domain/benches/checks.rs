@@ -546,6 +546,12 @@ fn content_hash_full_msp(c: &mut Criterion) {
     let plan = full_msp();
     let mut group = c.benchmark_group("content_hash_full_msp");
     group.bench_function("hash", |b| b.iter(|| black_box(&plan).content_hash()));
+    // Through the plan's JSON value, pruned and written by our own RFC 8785
+    // writer: how the hash was made before it was written straight from
+    // the plan (src/jcs.rs).
+    group.bench_function("hash_through_value", |b| {
+        b.iter(|| goldthread_domain::canonical::hash_of_value(content_value(black_box(&plan))))
+    });
     // The same bytes through the serde_json_canonicalizer crate, as the
     // hash was made before (for comparison in the same run).
     group.bench_function("hash_through_serde_json_canonicalizer", |b| {

@@ -14,6 +14,7 @@ pub mod consent;
 pub mod content;
 pub mod error;
 pub mod fhir;
+mod jcs;
 pub mod merge;
 pub mod money;
 pub mod monitoring;
