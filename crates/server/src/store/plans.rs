@@ -1071,20 +1071,24 @@ enum Earlier {
 }
 
 impl Earlier {
-    /// The plan at `version`; `current` (its latest) from there on.
-    fn at(&self, id: Uuid, version: i64, current: &Plan) -> Result<Plan> {
+    /// The plan at `version`; `current` (its latest) from there on. Lent
+    /// where it is at hand (the latest, or kept), not copied.
+    fn at<'a>(&'a self, id: Uuid, version: i64, current: &'a Plan) -> Result<std::borrow::Cow<'a, Plan>> {
+        use std::borrow::Cow;
         if version >= current.version {
-            return Ok(current.clone());
+            return Ok(Cow::Borrowed(current));
         }
         match self {
             Earlier::Log(log) => {
                 let version = usize::try_from(version).unwrap_or(0).clamp(1, log.len());
-                Plan::replay(id, &log[..version]).map_err(StoreError::corrupt)
+                Plan::replay(id, &log[..version])
+                    .map(Cow::Owned)
+                    .map_err(StoreError::corrupt)
             }
             Earlier::Kept(kept) => kept
                 .iter()
                 .find(|(v, _)| *v == version)
-                .map(|(_, plan)| Plan::clone(plan))
+                .map(|(_, plan)| Cow::Borrowed(&**plan))
                 .ok_or_else(|| StoreError::corrupt(format!("plan {id}: version {version} was not kept"))),
         }
     }
@@ -1193,7 +1197,7 @@ fn merge_change(
         }
         _ => None,
     };
-    let merged = match merge::rebase(&base, current, &change, seen.as_ref().map(|(p, k)| (p, *k))) {
+    let merged = match merge::rebase(&base, current, &change, seen.as_ref().map(|(p, k)| (&**p, *k))) {
         Ok(merged) => merged,
         Err(merge::Unresolved(fields)) => return Err(conflict(current, earlier, base_version, fields)),
     };
