@@ -98,8 +98,7 @@ fn write_jcs(value: &Value, out: &mut Vec<u8>) {
         Value::Bool(false) => out.extend_from_slice(b"false"),
         Value::Number(n) => {
             // JSON numbers are doubles: integers too are printed as one.
-            let n = n.as_f64().expect("a JSON number is finite");
-            out.extend_from_slice(ryu_js::Buffer::new().format_finite(n).as_bytes());
+            write_jcs_number(n.as_f64().expect("a JSON number is finite"), out);
         }
         Value::String(s) => write_jcs_string(s, out),
         Value::Array(items) => {
@@ -116,7 +115,7 @@ fn write_jcs(value: &Value, out: &mut Vec<u8>) {
             let mut members: Vec<(&String, &Value)> = members.iter().collect();
             // Usually in order already (the map sorts by bytes, the same
             // order for the ASCII names a plan has): then one pass.
-            members.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+            members.sort_by(|a, b| jcs_order(a.0, b.0));
             out.push(b'{');
             for (i, (name, member)) in members.into_iter().enumerate() {
                 if i > 0 {
@@ -131,9 +130,19 @@ fn write_jcs(value: &Value, out: &mut Vec<u8>) {
     }
 }
 
-fn write_jcs_string(s: &str, out: &mut Vec<u8>) {
+pub(crate) fn write_jcs_string(s: &str, out: &mut Vec<u8>) {
     // serde_json escapes exactly what JCS does, in the same forms.
     serde_json::to_writer(&mut *out, s).expect("writing to a Vec cannot fail");
+}
+
+/// A finite number as RFC 8785 writes it: as ECMAScript prints a double.
+pub(crate) fn write_jcs_number(n: f64, out: &mut Vec<u8>) {
+    out.extend_from_slice(ryu_js::Buffer::new().format_finite(n).as_bytes());
+}
+
+/// RFC 8785's order of members: by their names' UTF-16 code units.
+pub(crate) fn jcs_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
 }
 
 /// The hash (rule 5) of canonical bytes.

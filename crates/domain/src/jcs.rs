@@ -18,6 +18,8 @@ use std::borrow::Cow;
 
 use serde::ser::{self, Serialize};
 
+use crate::canonical::{jcs_order, write_jcs_number, write_jcs_string};
+
 type Error = serde_json::Error;
 
 /// The canonical bytes of `value` (rules 2 and 4), or `None` when rule 2
@@ -34,8 +36,11 @@ struct Canonical;
 
 fn number(n: f64) -> Written {
     // As serde_json's value does: a number that is not finite is `null`.
-    n.is_finite()
-        .then(|| ryu_js::Buffer::new().format_finite(n).as_bytes().to_vec())
+    n.is_finite().then(|| {
+        let mut out = Vec::new();
+        write_jcs_number(n, &mut out);
+        out
+    })
 }
 
 fn string(s: &str) -> Written {
@@ -43,8 +48,7 @@ fn string(s: &str) -> Written {
         return None;
     }
     let mut out = Vec::with_capacity(s.len() + 2);
-    // serde_json escapes exactly what JCS does, in the same forms.
-    serde_json::to_writer(&mut out, s).expect("writing to a Vec cannot fail");
+    write_jcs_string(s, &mut out);
     Some(out)
 }
 
@@ -287,7 +291,7 @@ impl Object {
         if self.members.is_empty() {
             return None;
         }
-        self.members.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+        self.members.sort_by(|a, b| jcs_order(&a.0, &b.0));
         let len: usize = self.members.iter().map(|(n, v)| n.len() + v.len() + 4).sum();
         let mut out = Vec::with_capacity(len + 2);
         out.push(b'{');
@@ -295,7 +299,7 @@ impl Object {
             if i > 0 {
                 out.push(b',');
             }
-            serde_json::to_writer(&mut out, name.as_ref()).expect("writing to a Vec cannot fail");
+            write_jcs_string(&name, &mut out);
             out.push(b':');
             out.extend_from_slice(&value);
         }
