@@ -513,31 +513,30 @@ fn append_in_place(
         .prepare_cached(LOCK_HEAD_SQLITE)?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     let chained = chain_batch(entries, at, seq, prev.clone());
-    for now in insert_chunks(&chained) {
-        let mut insert = tx.prepare_cached(insert_entries_sql(now.len(), false))?;
-        let mut column = 0;
-        let mut bind = |value: &dyn rusqlite::ToSql| {
-            column += 1;
-            insert.raw_bind_parameter(column, value)
-        };
-        for e in now {
-            bind(&e.seq)?;
-            bind(&e.at)?;
-            bind(&e.user_id)?;
-            bind(&e.address)?;
-            bind(&e.action)?;
-            bind(&e.person_id)?;
-            bind(&e.plan_id)?;
-            bind(&e.version)?;
-            bind(&e.outcome.as_str())?;
-            bind(&e.reason)?;
-            bind(&e.detail)?;
-            bind(&e.prev_hash)?;
-            bind(&e.hash)?;
-            bind(&e.reason_digest)?;
-        }
-        insert.raw_execute()?;
+    // One row per insert: an insert of several rows inside a transaction
+    // keeps a statement journal so that it could be undone alone, which
+    // cost more than the statements (issue 14). Here each statement is
+    // prepared once per connection and only executed again.
+    let mut insert = tx.prepare_cached(insert_entries_sql(1, false))?;
+    for e in &chained {
+        insert.execute(rusqlite::params![
+            e.seq,
+            e.at,
+            e.user_id,
+            e.address,
+            e.action,
+            e.person_id,
+            e.plan_id,
+            e.version,
+            e.outcome.as_str(),
+            e.reason,
+            e.detail,
+            e.prev_hash,
+            e.hash,
+            e.reason_digest,
+        ])?;
     }
+    drop(insert);
     let (seq, prev) = chained.last().map_or((seq, prev), |e| (e.seq, e.hash.clone()));
     let (checkpoint_seq, checkpoint_at) = match key {
         Some(key) if checkpoint_due(seq, at, checkpoint_seq, checkpoint_at) => {

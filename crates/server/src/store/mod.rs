@@ -62,7 +62,7 @@ pub use notifications::Notification;
 pub use outbox::{MAX_ATTEMPTS, OutboxMessage};
 pub use people::{PersonChange, PersonSummary};
 pub use photos::{MAX_PHOTO_BYTES, photo_type, reencode_photo};
-pub use plans::{FollowUp, PlanFilter, PlanStamp, PlanSummary, Resolution};
+pub use plans::{FollowUp, PlanFilter, PlanStamp, PlanSummary, Resolution, SavedPlan};
 pub use reminders::Reminder;
 pub use requests::RequestRecord;
 pub use retention::{Hold, HoldTarget, RetentionEvent, RetentionItem, RunReport, anonymised_details};

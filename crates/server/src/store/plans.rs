@@ -466,6 +466,24 @@ impl Store {
         resolution: Option<Resolution>,
         plan_types: &Registry,
     ) -> Result<Plan> {
+        self.change_plan_saved(actor, id, base_version, reason, change, resolution, plan_types)
+            .await
+            .map(SavedPlan::into_plan)
+    }
+
+    /// [`Store::change_plan_resolving`], answering with the plan as the
+    /// save wrote it (its JSON too, which the API sends as it is).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn change_plan_saved(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        base_version: i64,
+        reason: Option<&str>,
+        change: Change,
+        resolution: Option<Resolution>,
+        plan_types: &Registry,
+    ) -> Result<SavedPlan> {
         // The last review's closing starts the next plan, in one transaction.
         if let Change::ReviewClosed {
             review_id,
@@ -473,12 +491,12 @@ impl Store {
             supersedes: true,
         } = change
         {
-            return Ok(self
+            let (plan, _) = self
                 .close_review_superseding(actor, id, base_version, reason, review_id, on, plan_types)
-                .await?
-                .0);
+                .await?;
+            return Ok(SavedPlan::new(plan));
         }
-        self.append_changes(actor, id, base_version, reason, change, None, resolution, plan_types)
+        self.save_changes(actor, id, base_version, reason, change, None, resolution, plan_types)
             .await
     }
 
@@ -499,6 +517,33 @@ impl Store {
         resolution: Option<Resolution>,
         plan_types: &Registry,
     ) -> Result<Plan> {
+        self.save_changes(
+            actor,
+            id,
+            base_version,
+            reason,
+            change,
+            follow_up,
+            resolution,
+            plan_types,
+        )
+        .await
+        .map(SavedPlan::into_plan)
+    }
+
+    /// [`Store::append_changes`], answering with the plan as written.
+    #[allow(clippy::too_many_arguments)]
+    async fn save_changes(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        base_version: i64,
+        reason: Option<&str>,
+        change: Change,
+        follow_up: Option<FollowUp>,
+        resolution: Option<Resolution>,
+        plan_types: &Registry,
+    ) -> Result<SavedPlan> {
         let visible = self.plan_to_save(actor, id).await?;
         // Writers may append; a party may give their own response
         // (see store/agreements.rs).
@@ -579,10 +624,14 @@ impl Store {
                 (prepared, _) => prepared,
             };
             let Some(next) = prepared? else {
-                return Ok(Arc::unwrap_or_clone(current));
+                return Ok(SavedPlan {
+                    plan: current,
+                    json: None,
+                });
             };
             let PreparedSave { plan, records, state } = next;
             let plan = Arc::new(plan);
+            let json: Arc<str> = Arc::from(state);
             // Where the parties stand before and after, for the dashboard's
             // index (of an active plan) and for telling them (parties with
             // accounts): the plans' content hashes are the costly part,
@@ -613,7 +662,7 @@ impl Store {
                 id,
                 current: Arc::clone(&current),
                 plan: Arc::clone(&plan),
-                state,
+                state: Arc::clone(&json),
                 records,
                 actor: actor.clone(),
                 new_party_user,
@@ -644,7 +693,7 @@ impl Store {
                     Some((before, after)) => self.after_save(actor, before, after).await,
                     None => self.after_change(actor, &current, &plan).await,
                 }
-                break Arc::unwrap_or_clone(plan);
+                break SavedPlan { plan, json: Some(json) };
             }
             if attempts >= MAX_SAVE_ATTEMPTS {
                 return Err(StoreError::corrupt(format!(
@@ -661,7 +710,7 @@ impl Store {
                 content_hash: current_hash,
             } = self.plan_to_save(actor, id).await?;
         };
-        crate::audit::note_written(saved.version, audit_reason.as_deref());
+        crate::audit::note_written(saved.plan.version, audit_reason.as_deref());
         Ok(saved)
     }
 
@@ -797,7 +846,7 @@ struct SaveWrite {
     current: Arc<Plan>,
     plan: Arc<Plan>,
     /// `plan` as stored (JSON).
-    state: String,
+    state: Arc<str>,
     records: Vec<ChangeRecord>,
     actor: Actor,
     /// A user newly named on a party, who must exist and be active.
@@ -853,7 +902,7 @@ impl SaveWrite {
         // Dropped without a commit, the transaction is rolled back.
         let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let updated = tx.prepare_cached(UPDATE_PLAN)?.execute(rusqlite::params![
-            self.state,
+            &*self.state,
             plan.version,
             plan.details.title,
             plan.status.as_str(),
@@ -966,7 +1015,7 @@ impl SaveWrite {
             // commits, and then this matches nothing).
             let at = to_millis(plan.updated_at);
             let updated = sqlx::query(UPDATE_PLAN)
-            .bind(state)
+            .bind(&**state)
             .bind(plan.version)
             .bind(&plan.details.title)
             .bind(plan.status.as_str())
@@ -1090,6 +1139,37 @@ impl Earlier {
                 .find(|(v, _)| *v == version)
                 .map(|(_, plan)| Cow::Borrowed(&**plan))
                 .ok_or_else(|| StoreError::corrupt(format!("plan {id}: version {version} was not kept"))),
+        }
+    }
+}
+
+/// The plan as a save left it: shared with the versions kept for the next
+/// save (store/recent.rs), and with its JSON as stored when the save wrote
+/// it, so that an answer need not clone the plan nor write it out again.
+pub struct SavedPlan {
+    pub plan: Arc<Plan>,
+    /// `plan` as JSON (`serde_json::to_string`), when the save wrote it.
+    pub json: Option<Arc<str>>,
+}
+
+impl SavedPlan {
+    fn new(plan: Plan) -> SavedPlan {
+        SavedPlan {
+            plan: Arc::new(plan),
+            json: None,
+        }
+    }
+
+    /// The plan itself (cloned only when it is also kept).
+    pub fn into_plan(self) -> Plan {
+        Arc::unwrap_or_clone(self.plan)
+    }
+
+    /// The plan as JSON: the text the save stored, else written now.
+    pub fn into_json(self) -> String {
+        match self.json {
+            Some(json) => json.to_string(),
+            None => serde_json::to_string(&*self.plan).expect("plan serializes"),
         }
     }
 }

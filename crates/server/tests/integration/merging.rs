@@ -111,6 +111,49 @@ async fn edits_of_other_items_and_other_fields_are_merged(backend: Backend) {
 }
 both!(edits_of_other_items_and_other_fields_are_merged);
 
+/// A save's answer is the plan exactly as it was stored and is read back,
+/// also when the save was merged over someone else's (the API sends the
+/// stored JSON itself rather than writing the plan out again).
+async fn a_saves_answer_is_the_plan_as_read_back(backend: Backend) {
+    let (app, priya, sam, id, base) = plan_with_two_risks(backend).await;
+    let (status, saved) = change(
+        &priya,
+        &id,
+        base,
+        edit(risk(A, "Goes out late at night", "Payday weekends", "Check in at 10pm")),
+    )
+    .await;
+    assert_eq!(status, 201, "{saved}");
+    let (_, read) = priya.get(&format!("/plans/{id}")).await;
+    assert_eq!(saved, read);
+    // Sam saves on the old version: merged over Priya's change.
+    let (status, merged) = change(
+        &sam,
+        &id,
+        base,
+        edit(risk(B, "Misses medication", "Friends call round", "Weekly check")),
+    )
+    .await;
+    assert_eq!(status, 201, "{merged}");
+    assert_eq!(merged["version"], base + 2);
+    assert_eq!(risk_in(&merged, A)["triggers"], "Payday weekends");
+    let (_, read) = sam.get(&format!("/plans/{id}")).await;
+    assert_eq!(merged, read);
+    // Sent as JSON, as every other answer of the API.
+    let response = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/plans/{id}/changes")))
+        .bearer_auth(&sam.token)
+        .json(&json!({"base_version": base + 2, "change": edit(risk(B, "Misses medication", "Friends call round", "Daily check"))}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["version"], base + 3);
+}
+both!(a_saves_answer_is_the_plan_as_read_back);
+
 async fn the_same_field_is_a_409_with_the_differences(backend: Backend) {
     let (_app, priya, sam, id, base) = plan_with_two_risks(backend).await;
     let (status, _) = change(

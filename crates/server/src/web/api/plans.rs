@@ -357,9 +357,9 @@ async fn append_change(
         return Err(FieldErrors::single("change", "Plans are linked only by POST /plans/{id}/transfer").into());
     }
     let id = parse_id(&id)?;
-    let plan = state
+    let saved = state
         .store
-        .change_plan_resolving(
+        .change_plan_saved(
             &actor,
             id,
             body.base_version,
@@ -369,7 +369,13 @@ async fn append_change(
             &state.plan_types,
         )
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(plan)))
+    // The plan as the save stored it: the same JSON `axum::Json` would
+    // write, without writing the plan out a second time (issue 14).
+    Ok((
+        StatusCode::CREATED,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        saved.into_json(),
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
