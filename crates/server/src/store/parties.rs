@@ -58,5 +58,6 @@ impl Store {
             plan_types,
         )
         .await
+        .map(super::plans::SavedPlan::into_plan)
     }
 }

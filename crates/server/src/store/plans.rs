@@ -496,7 +496,7 @@ impl Store {
                 .await?;
             return Ok(SavedPlan::new(plan));
         }
-        self.save_changes(actor, id, base_version, reason, change, None, resolution, plan_types)
+        self.append_changes(actor, id, base_version, reason, change, None, resolution, plan_types)
             .await
     }
 
@@ -504,36 +504,10 @@ impl Store {
     /// decided by `follow_up` from the plan at the base version and the plan
     /// after the first change: both are appended in one transaction, after
     /// one check of the version, or neither is (a conflict or a refusal of
-    /// either leaves nothing written).
+    /// either leaves nothing written). Answers with the plan as written
+    /// (see [`SavedPlan`]).
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn append_changes(
-        &self,
-        actor: &Actor,
-        id: Uuid,
-        base_version: i64,
-        reason: Option<&str>,
-        change: Change,
-        follow_up: Option<FollowUp>,
-        resolution: Option<Resolution>,
-        plan_types: &Registry,
-    ) -> Result<Plan> {
-        self.save_changes(
-            actor,
-            id,
-            base_version,
-            reason,
-            change,
-            follow_up,
-            resolution,
-            plan_types,
-        )
-        .await
-        .map(SavedPlan::into_plan)
-    }
-
-    /// [`Store::append_changes`], answering with the plan as written.
-    #[allow(clippy::too_many_arguments)]
-    async fn save_changes(
         &self,
         actor: &Actor,
         id: Uuid,
