@@ -266,8 +266,16 @@ impl Store {
     /// PostgreSQL locks rows and queues writers itself: there is nothing to
     /// wait for.
     pub(crate) async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        match self.write_turns() {
+            Some(turns) => Some(turns.lock_owned().await),
+            None => None,
+        }
+    }
+
+    /// The lock behind [`Self::write_turn`] (SQLite only).
+    pub(crate) fn write_turns(&self) -> Option<std::sync::Arc<tokio::sync::Mutex<()>>> {
         match self {
-            Store::Sqlite(pool) => Some(sqlite_write_turns(pool).lock_owned().await),
+            Store::Sqlite(pool) => Some(sqlite_write_turns(pool)),
             Store::Postgres(_) => None,
         }
     }

@@ -518,6 +518,13 @@ impl Store {
         resolution: Option<Resolution>,
         plan_types: &Registry,
     ) -> Result<SavedPlan> {
+        // On SQLite kept in a file, saves are committed in groups
+        // (store/writer.rs); saves of one plan take turns from here to
+        // their commit, so that each is worked out from the one before.
+        let _plan_turn = match self.inline_reads() {
+            Some(_) => Some(super::writer::plan_turn(id).await),
+            None => None,
+        };
         let visible = self.plan_to_save(actor, id).await?;
         // Writers may append; a party may give their own response
         // (see store/agreements.rs).
@@ -631,7 +638,9 @@ impl Store {
                 _ => None,
             };
             // Written in turn with other writers (SQLite: on the writer's
-            // thread, store/writer.rs); a second attempt has kept its turn.
+            // thread, store/writer.rs, committed with the saves queued with
+            // it when the database is a file); a second attempt has kept
+            // its turn (or, grouped, its plan's turn).
             let write = SaveWrite {
                 id,
                 current: Arc::clone(&current),
@@ -645,13 +654,17 @@ impl Store {
                     .as_ref()
                     .map(|(before, after)| (before.content_hash().to_owned(), after.content_hash().to_owned())),
             };
-            let (written, turn) = match self {
-                Store::Sqlite(_) => {
+            let (written, turn) = match (self.inline_reads(), self.write_turns()) {
+                (Some(file), Some(turns)) => {
+                    let grouped = Box::new(move |connection: &rusqlite::Connection| write.write_in_place(connection));
+                    (super::writer::write_grouped(file.file(), turns, grouped).await, None)
+                }
+                _ if matches!(self, Store::Sqlite(_)) => {
                     let store = self.clone();
                     let held = held_turn.take();
                     super::writer::run(async move { write.run(&store, held).await }).await
                 }
-                Store::Postgres(_) => write.run(self, None).await,
+                _ => write.run(self, None).await,
             };
             let written = written?;
             if let Some(hash) = written {
@@ -676,8 +689,9 @@ impl Store {
             }
             // Someone saved meanwhile (or the plan was removed, or its
             // access withdrawn: then it is not found). On SQLite the turn
-            // is kept while the save is worked out again, so that it cannot
-            // lose twice nor queue again behind everyone who came later.
+            // (or the plan's turn) is kept while the save is worked out
+            // again, so that it cannot lose twice to this server's saves
+            // nor queue again behind everyone who came later.
             held_turn = turn;
             super::recent::Kept {
                 plan: current,
@@ -832,22 +846,19 @@ struct SaveWrite {
 }
 
 impl SaveWrite {
-    /// Writes the save in the database's turn (`held`, or taken here), over
-    /// the version it was worked out from. `Ok(Some(hash))` is the chain
-    /// hash of its last change; `Ok(None)` means someone saved the plan
+    /// Writes the save through sqlx (PostgreSQL, and SQLite kept only in
+    /// memory) in the database's turn (`held`, or taken here), over the
+    /// version it was worked out from. `Ok(Some(hash))` is the chain hash
+    /// of its last change; `Ok(None)` means someone saved the plan
     /// meanwhile, and then the turn is handed back, to be kept while the
-    /// save is worked out again.
+    /// save is worked out again. (SQLite kept in a file: see
+    /// [`Self::write_in_place`].)
     async fn run(self, store: &Store, held: Option<Turn>) -> (Result<Option<String>>, Option<Turn>) {
         let turn = match held {
             Some(turn) => Some(turn),
             None => store.write_turn().await,
         };
-        let written = match store.inline_reads() {
-            // On the writer's thread (store/writer.rs): its own connection.
-            Some(file) => super::writer::with_connection(file.file(), |connection| self.write_in_place(connection)),
-            None => self.write(store).await,
-        };
-        match written {
+        match self.write(store).await {
             Ok(None) => (Ok(None), turn),
             answer => (answer, None),
         }
@@ -865,16 +876,16 @@ impl SaveWrite {
         })
     }
 
-    /// [`Self::write`] on SQLite's own connection, synchronously: the same
-    /// statements in the same order, none of them a hand-off to another
-    /// thread.
-    fn write_in_place(self, connection: &mut rusqlite::Connection) -> Result<Option<String>> {
+    /// [`Self::write`]'s statements on the writer's own connection to
+    /// SQLite, synchronously and in the same order, none of them a hand-off
+    /// to another thread; run inside a savepoint of the group's
+    /// transaction (store/writer.rs), which rolls back what a save that
+    /// is refused or overtaken wrote.
+    fn write_in_place(self, tx: &rusqlite::Connection) -> Result<Option<String>> {
         let (plan, current) = (&*self.plan, &*self.current);
         let standings = self.standings();
         let plan_id = self.id.to_string();
         let at = to_millis(plan.updated_at);
-        // Dropped without a commit, the transaction is rolled back.
-        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let updated = tx.prepare_cached(UPDATE_PLAN)?.execute(rusqlite::params![
             &*self.state,
             plan.version,
@@ -901,7 +912,7 @@ impl SaveWrite {
         for record in &self.records {
             let change = serde_json::to_string(&record.change).expect("change serializes");
             hash = Some(super::chain::insert_plan_change_in_place(
-                &tx,
+                tx,
                 &plan_id,
                 record.seq,
                 to_millis(record.at),
@@ -958,7 +969,6 @@ impl SaveWrite {
                     .execute(rusqlite::params![r.0, r.1, r.2, r.3, r.4, r.5, r.6])?;
             }
         }
-        tx.commit()?;
         Ok(hash)
     }
 

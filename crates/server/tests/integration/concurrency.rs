@@ -172,3 +172,71 @@ async fn many_saves_at_once_are_all_kept(backend: Backend) {
     assert_eq!(indexed, 16, "the dashboard's index holds every action saved");
 }
 both!(many_saves_at_once_are_all_kept);
+
+/// Saves of many plans at once (on SQLite they are committed together, in
+/// one transaction with a savepoint each, store/writer.rs), among them
+/// saves that the transaction itself refuses (a party naming a user who
+/// does not exist): every other save is kept, each refused one leaves
+/// nothing, and every answer comes only once its save is durable.
+async fn saves_of_many_plans_at_once_are_kept_and_a_refused_one_spoils_none(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, priya) = app.api_user("priya@example.org", "practitioner").await;
+    let mut plans = Vec::new();
+    for n in 0..12 {
+        let plan = priya.plan(&format!("Person {n}"), "SH").await;
+        plans.push((
+            plan["id"].as_str().unwrap().to_owned(),
+            plan["version"].as_i64().unwrap(),
+        ));
+    }
+    let changes: Vec<String> = plans.iter().map(|(id, _)| format!("/plans/{id}/changes")).collect();
+    let parties: Vec<String> = plans.iter().map(|(id, _)| format!("/plans/{id}/parties")).collect();
+    let kept = plans.iter().zip(&changes).map(|((_, base), path)| {
+        priya.post(
+            path,
+            json!({"base_version": base, "change": {"type": "item_added", "item": {
+                "kind": "provision", "id": uuid::Uuid::new_v4(),
+                "what": "Phone the housing office about the deposit", "until": "2027-01-15"}}}),
+        )
+    });
+    let refused = plans.iter().zip(&parties).step_by(3).map(|((_, base), path)| {
+        priya.post(
+            path,
+            json!({"base_version": base, "name": "Nobody Known", "role": "senco", "user_id": uuid::Uuid::new_v4()}),
+        )
+    });
+    let (kept, refused) = tokio::join!(
+        futures_util::future::join_all(kept),
+        futures_util::future::join_all(refused)
+    );
+    for (status, body) in &kept {
+        assert_eq!(*status, 201, "{body}");
+    }
+    for (status, body) in &refused {
+        assert_eq!(*status, 409, "{body}");
+        assert!(
+            body.to_string().contains("There is no active user with this id"),
+            "{body}"
+        );
+    }
+    for ((id, base), (_, answer)) in plans.iter().zip(&kept) {
+        let (_, plan) = priya.get(&format!("/plans/{id}")).await;
+        assert_eq!(plan["version"], base + 1, "one change kept: {plan}");
+        assert_eq!(plan["version"], answer["version"]);
+        assert_eq!(plan["content"]["provision"].as_array().unwrap().len(), 1);
+        assert!(
+            plan["parties"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["name"] != "Nobody Known")
+        );
+        let (_, log) = priya.get(&format!("/plans/{id}/changes")).await;
+        assert_eq!(
+            log.as_array().unwrap().len() as i64,
+            base + 1,
+            "nothing of the refused save in the log"
+        );
+    }
+}
+both!(saves_of_many_plans_at_once_are_kept_and_a_refused_one_spoils_none);
