@@ -654,17 +654,20 @@ impl Store {
                     .as_ref()
                     .map(|(before, after)| (before.content_hash().to_owned(), after.content_hash().to_owned())),
             };
-            let (written, turn) = match (self.inline_reads(), self.write_turns()) {
-                (Some(file), Some(turns)) => {
-                    let grouped = Box::new(move |connection: &rusqlite::Connection| write.write_in_place(connection));
-                    (super::writer::write_grouped(file.file(), turns, grouped).await, None)
-                }
-                _ if matches!(self, Store::Sqlite(_)) => {
-                    let store = self.clone();
-                    let held = held_turn.take();
-                    super::writer::run(async move { write.run(&store, held).await }).await
-                }
-                _ => write.run(self, None).await,
+            let (written, turn) = match self {
+                Store::Sqlite(_) => match (self.inline_reads(), self.write_turns()) {
+                    (Some(file), Some(turns)) => {
+                        let grouped =
+                            Box::new(move |connection: &rusqlite::Connection| write.write_in_place(connection));
+                        (super::writer::write_grouped(file.file(), turns, grouped).await, None)
+                    }
+                    _ => {
+                        let store = self.clone();
+                        let held = held_turn.take();
+                        super::writer::run(async move { write.run(&store, held).await }).await
+                    }
+                },
+                Store::Postgres(_) => write.run(self, None).await,
             };
             let written = written?;
             if let Some(hash) = written {
