@@ -30,8 +30,6 @@
 //! durable. Under load a commit's `fsync` took more of the writer's time
 //! than everything else a save does. Each save still answers only once its
 //! group is committed, and a save refused or overtaken is rolled back alone.
-//! The write-ahead log is checkpointed on a thread of its own
-//! ([`checkpoint_now_and_then`]), not in the commit that fills it.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -109,71 +107,8 @@ pub(crate) fn with_connection<T>(
             connections.insert(file.to_path_buf(), open(file)?);
         }
         let connection = connections.get_mut(file).expect("just opened");
-        let written = write(connection);
-        checkpoint_now_and_then(file);
-        written
+        write(connection)
     })
-}
-
-/// Writes on the writer's connection between two checkpoints of the log.
-const WRITES_PER_CHECKPOINT: u32 = 16;
-
-/// Asks for a checkpoint of `file`'s write-ahead log after every
-/// [`WRITES_PER_CHECKPOINT`] writes on the writer's connection. SQLite's
-/// own checkpoint would run in the commit that fills the log, on this
-/// thread: copying the log into the database and syncing it stopped every
-/// writer waiting behind it (an `fsync` of the database took up to 13 ms
-/// under load). It runs instead on a thread of its own, as a passive
-/// checkpoint, which never holds up a writer or a reader.
-fn checkpoint_now_and_then(file: &Path) {
-    thread_local! {
-        static WRITES: RefCell<HashMap<PathBuf, u32>> = RefCell::new(HashMap::new());
-    }
-    let due = WRITES.with(|writes| {
-        let mut writes = writes.borrow_mut();
-        if writes.len() > MAX_CONNECTIONS && !writes.contains_key(file) {
-            writes.clear();
-        }
-        let count = writes.entry(file.to_path_buf()).or_default();
-        *count += 1;
-        (*count >= WRITES_PER_CHECKPOINT).then(|| *count = 0).is_some()
-    });
-    if due {
-        static CHECKPOINTS: LazyLock<std::sync::mpsc::SyncSender<PathBuf>> = LazyLock::new(|| {
-            let (sender, receiver) = std::sync::mpsc::sync_channel::<PathBuf>(MAX_CONNECTIONS);
-            std::thread::Builder::new()
-                .name("goldthread-checkpoint".into())
-                .spawn(move || checkpoint(receiver))
-                .expect("the checkpoint's thread starts");
-            sender
-        });
-        // One already asked for and not yet run covers this one.
-        let _ = CHECKPOINTS.try_send(file.to_path_buf());
-    }
-}
-
-/// The checkpoint's thread: a passive checkpoint of each file asked for,
-/// through a connection of its own.
-fn checkpoint(asked: std::sync::mpsc::Receiver<PathBuf>) {
-    let mut connections: HashMap<PathBuf, rusqlite::Connection> = HashMap::new();
-    for file in asked {
-        if !connections.contains_key(&file) {
-            if connections.len() >= MAX_CONNECTIONS {
-                connections.clear();
-            }
-            match rusqlite::Connection::open_with_flags(&file, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE) {
-                Ok(connection) => connections.insert(file.clone(), connection),
-                Err(e) => {
-                    tracing::warn!(file = %file.display(), error = %e, "could not open the database to checkpoint its log");
-                    continue;
-                }
-            };
-        }
-        let connection = &connections[&file];
-        if let Err(e) = connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-            tracing::warn!(file = %file.display(), error = %e, "could not checkpoint the database's log");
-        }
-    }
 }
 
 fn open(file: &Path) -> rusqlite::Result<rusqlite::Connection> {
@@ -187,8 +122,6 @@ fn open(file: &Path) -> rusqlite::Result<rusqlite::Connection> {
     connection.busy_timeout(Duration::from_secs(10))?;
     connection.pragma_update(None, "synchronous", "FULL")?;
     connection.pragma_update(None, "foreign_keys", true)?;
-    // Its log is checkpointed on another thread (checkpoint_now_and_then).
-    connection.pragma_update(None, "wal_autocheckpoint", 0)?;
     connection.set_prepared_statement_cache_capacity(64);
     Ok(connection)
 }
