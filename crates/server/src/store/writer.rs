@@ -202,27 +202,24 @@ fn write_group(connection: &mut rusqlite::Connection, writes: Vec<GroupedWrite>)
     };
     let mut answers = Vec::with_capacity(count);
     for write in writes {
-        if tx.is_autocommit() {
-            return failed(count, &"SQLite rolled back the group's transaction");
-        }
-        let mut savepoint = match tx.savepoint() {
+        let savepoint = match tx.savepoint() {
             Ok(savepoint) => savepoint,
             Err(e) => return failed(count, &e),
         };
         let answer = write(&savepoint);
+        // A savepoint dropped unfinished is rolled back.
         let ended = if matches!(answer, Ok(Some(_))) {
             savepoint.commit()
         } else {
-            savepoint.set_drop_behavior(rusqlite::DropBehavior::Rollback);
             savepoint.finish()
         };
         if let Err(e) = ended {
             return failed(count, &e);
         }
+        if tx.is_autocommit() {
+            return failed(count, &"SQLite rolled back the group's transaction");
+        }
         answers.push(answer);
-    }
-    if tx.is_autocommit() {
-        return failed(count, &"SQLite rolled back the group's transaction");
     }
     match tx.commit() {
         Ok(()) => answers,
@@ -373,7 +370,10 @@ mod tests {
         // Held, so the writes queue up and go as one group.
         let turn = Arc::clone(&turns).lock_owned().await;
         let writes: Vec<_> = (1..=40)
-            .map(|v| tokio::spawn(write_grouped_owned(file.clone(), Arc::clone(&turns), insert(v))))
+            .map(|v| {
+                let (file, turns) = (file.clone(), Arc::clone(&turns));
+                tokio::spawn(async move { write_grouped(&file, turns, insert(v)).await })
+            })
             .collect();
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert_eq!(stored(&file), Vec::<i64>::new(), "nothing before the turn");
@@ -382,13 +382,5 @@ mod tests {
             assert_eq!(write.await.unwrap().unwrap(), Some(format!("wrote {v}")));
         }
         assert_eq!(stored(&file), (1..=40).collect::<Vec<_>>());
-    }
-
-    async fn write_grouped_owned(
-        file: PathBuf,
-        turns: Arc<tokio::sync::Mutex<()>>,
-        write: GroupedWrite,
-    ) -> super::super::Result<Option<String>> {
-        write_grouped(&file, turns, write).await
     }
 }
