@@ -50,11 +50,17 @@ async fn parallel_guesses_get_at_most_the_limit_asvs_6_3_1(backend: Backend) {
         async move { attempt(&base, "sam@example.org", password).await }
     }))
     .await;
-    let checked = statuses.iter().filter(|s| **s == 422 || **s == 303).count();
-    assert!(checked <= 5, "{checked} passwords checked: {statuses:?}");
+    let wrong_checked = statuses.iter().filter(|s| **s == 422).count();
     if statuses[19] == 303 {
-        assert!(statuses.iter().filter(|s| **s == 422).count() <= 4);
+        // The right password was among the first five counted. Its success
+        // forgets the account's failures, so wrong guesses still in flight
+        // may be counted afresh: at most four before it and five after.
+        assert!(
+            wrong_checked <= 4 + 5,
+            "{wrong_checked} wrong passwords checked: {statuses:?}"
+        );
     } else {
+        assert!(wrong_checked <= 5, "{wrong_checked} passwords checked: {statuses:?}");
         assert_eq!(
             statuses[19], 429,
             "the right password past the limit waits: {statuses:?}"
