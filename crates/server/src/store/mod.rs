@@ -266,10 +266,7 @@ impl Store {
     /// PostgreSQL locks rows and queues writers itself: there is nothing to
     /// wait for.
     pub(crate) async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
-        match self.write_turns() {
-            Some(turns) => Some(turns.lock_owned().await),
-            None => None,
-        }
+        Some(self.write_turns()?.lock_owned().await)
     }
 
     /// The lock behind [`Self::write_turn`] (SQLite only).
