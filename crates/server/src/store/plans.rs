@@ -580,7 +580,7 @@ impl Store {
                 .collect();
             let earlier = match self.kept_versions(id, &needed).await? {
                 Some(kept) => Earlier::Kept(kept),
-                None => Earlier::Log(self.plan_log_to(id, current.version).await?),
+                None => self.log_since_kept(id, needed.iter().min().copied(), &current).await?,
             };
             let prepare = |earlier: &Earlier| {
                 prepare_save(
@@ -599,8 +599,17 @@ impl Store {
             // A conflict names what others saved since the editor's
             // version: that takes the history.
             let prepared = match (prepare(&earlier), &earlier) {
-                (Err(StoreError::Conflict(_)), Earlier::Kept(_)) => {
-                    prepare(&Earlier::Log(self.plan_log_to(id, current.version).await?))
+                (Err(StoreError::Conflict(_)), Earlier::Kept(kept)) => {
+                    // The earliest version needed, and the changes since.
+                    let from = kept.iter().min_by_key(|(version, _)| *version).map(|(_, plan)| plan);
+                    let log = match from {
+                        Some(from) => Earlier::Log {
+                            log: self.plan_log_between(id, from.version, current.version).await?,
+                            from: Some(Arc::clone(from)),
+                        },
+                        None => self.log_since_kept(id, None, &current).await?,
+                    };
+                    prepare(&log)
                 }
                 (prepared, _) => prepared,
             };
@@ -705,16 +714,48 @@ impl Store {
         Ok(saved)
     }
 
-    /// The plan's history up to its projection's `version`.
-    async fn plan_log_to(&self, id: Uuid, version: i64) -> Result<Vec<ChangeRecord>> {
-        let mut log = self.plan_changes(id, 0).await?;
-        log.truncate(usize::try_from(version).map_err(StoreError::corrupt)?);
-        if log.len() as i64 != version {
+    /// The plan's changes after version `after` up to its projection's
+    /// `version`.
+    async fn plan_log_between(&self, id: Uuid, after: i64, version: i64) -> Result<Vec<ChangeRecord>> {
+        let mut log = self.plan_changes(id, after).await?;
+        log.truncate(usize::try_from(version - after).map_err(StoreError::corrupt)?);
+        if log.len() as i64 != version - after {
             return Err(StoreError::corrupt(format!(
                 "plan {id}: its log is shorter than its projection's version"
             )));
         }
         Ok(log)
+    }
+
+    /// What a save needs of the plan's history to work out its versions
+    /// from `earliest` on (`current` is where it ends): the changes since
+    /// the nearest version kept in memory no later than `earliest` whose
+    /// history is the database's (see store/recent.rs), else the whole
+    /// history.
+    async fn log_since_kept(&self, id: Uuid, earliest: Option<i64>, current: &Plan) -> Result<Earlier> {
+        let from = match earliest.and_then(|v| super::recent::at_or_before(id, v)) {
+            Some((hash, kept)) if self.change_hash(id, kept.plan.version).await?.as_deref() == Some(&*hash) => {
+                Some(kept.plan)
+            }
+            _ => None,
+        };
+        let after = from.as_ref().map_or(0, |plan| plan.version);
+        Ok(Earlier::Log {
+            log: self.plan_log_between(id, after, current.version).await?,
+            from,
+        })
+    }
+
+    /// The chain hash of the change that made version `seq` of plan `id`.
+    async fn change_hash(&self, id: Uuid, seq: i64) -> Result<Option<String>> {
+        let hash: Option<Option<String>> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT hash FROM plan_changes WHERE plan_id = $1 AND seq = $2")
+                .bind(id.to_string())
+                .bind(seq)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(hash.flatten())
     }
 
     /// Plan `id` at each of `versions`, if every one is kept in memory
@@ -1100,8 +1141,13 @@ const MAX_SAVE_ATTEMPTS: u32 = 100;
 /// The earlier versions of a plan a save may need (the one the editor
 /// saw, the one a conflict was shown at).
 enum Earlier {
-    /// Its history up to the version the save starts from.
-    Log(Vec<ChangeRecord>),
+    /// Its history up to the version the save starts from: all of it
+    /// (`from` is `None`), or the changes after `from`, a version kept in
+    /// memory no later than any version needed (store/recent.rs).
+    Log {
+        from: Option<Arc<Plan>>,
+        log: Vec<ChangeRecord>,
+    },
     /// The versions needed, kept in memory (store/recent.rs).
     Kept(Vec<(i64, Arc<Plan>)>),
 }
@@ -1115,11 +1161,27 @@ impl Earlier {
             return Ok(Cow::Borrowed(current));
         }
         match self {
-            Earlier::Log(log) => {
+            Earlier::Log { from: None, log } => {
                 let version = usize::try_from(version).unwrap_or(0).clamp(1, log.len());
                 Plan::replay(id, &log[..version])
                     .map(Cow::Owned)
                     .map_err(StoreError::corrupt)
+            }
+            Earlier::Log { from: Some(from), log } => {
+                if version == from.version {
+                    return Ok(Cow::Borrowed(&**from));
+                }
+                if version < from.version {
+                    return Err(StoreError::corrupt(format!(
+                        "plan {id}: version {version} is before the version {} its save started from",
+                        from.version
+                    )));
+                }
+                let mut plan = (**from).clone();
+                for record in log.iter().take_while(|r| r.seq <= version) {
+                    plan.apply(record).map_err(StoreError::corrupt)?;
+                }
+                Ok(Cow::Owned(plan))
             }
             Earlier::Kept(kept) => kept
                 .iter()
@@ -1210,7 +1272,10 @@ fn prepare_save(
             // The second change's earlier versions include the plan
             // before the first.
             let earlier = match earlier {
-                Earlier::Log(log) => Earlier::Log(log.iter().chain(&records).cloned().collect()),
+                Earlier::Log { from, log } => Earlier::Log {
+                    from: from.clone(),
+                    log: log.iter().chain(&records).cloned().collect(),
+                },
                 Earlier::Kept(kept) => Earlier::Kept(
                     kept.iter()
                         .cloned()
@@ -1302,7 +1367,7 @@ fn conflict(current: &Plan, earlier: &Earlier, base_version: i64, fields: Vec<Fi
     // Kept versions carry no records: the save is worked out again from
     // the history, which does (see `append_changes`).
     let log = match earlier {
-        Earlier::Log(log) => log.as_slice(),
+        Earlier::Log { log, .. } => log.as_slice(),
         Earlier::Kept(_) => &[],
     };
     let records: Vec<ChangeRecord> = log.iter().filter(|r| r.seq > base_version).cloned().collect();

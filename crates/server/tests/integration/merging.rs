@@ -873,3 +873,69 @@ async fn a_stale_save_merges_against_its_own_databases_version(backend: Backend)
     let _ = theirs.1;
 }
 both!(a_stale_save_merges_against_its_own_databases_version);
+
+/// Saves based on a version that hundreds of saves since have pushed out
+/// of the versions kept in memory (store/recent.rs keeps the latest few
+/// and some older anchors, and works an earlier version out from the
+/// nearest one kept before it): merged, refused and resolved exactly as
+/// from the plan's whole history.
+async fn a_save_based_on_a_version_long_gone_from_memory(backend: Backend) {
+    let (_app, priya, sam, id, base) = plan_with_two_risks(backend).await;
+    // More saves since than versions are kept (256): B's staff text.
+    let mut version = base;
+    for n in 1..=300 {
+        let staff = format!("Check in {n} times a week");
+        let (status, body) = change(
+            &priya,
+            &id,
+            version,
+            edit(risk(B, "Misses medication", "Friends call round", &staff)),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        version = body["version"].as_i64().unwrap();
+    }
+    assert_eq!(version, base + 300);
+
+    // From the base: Sam's change to A merges, B keeps its latest text.
+    let sams = edit(risk(A, "Goes out late at night", "Payday weekends", "Check in at 10pm"));
+    let (status, plan) = change(&sam, &id, base, sams).await;
+    assert_eq!(status, 201, "{plan}");
+    assert_eq!(plan["version"], version + 1);
+    assert_eq!(risk_in(&plan, A)["triggers"], "Payday weekends");
+    assert_eq!(risk_in(&plan, B)["what_staff_do"], "Check in 300 times a week");
+
+    // From a version in between, B's staff text changed both ways: the
+    // conflict names that version's value and every change since it.
+    let mine = edit(risk(B, "Misses medication", "Friends call round", "Call at 9pm"));
+    let (status, problem) = change(&sam, &id, base + 150, mine.clone()).await;
+    assert_eq!(status, 409, "{problem}");
+    assert_eq!(problem["base_version"], base + 150);
+    assert_eq!(problem["current_version"], version + 1);
+    assert_eq!(
+        problem["fields"],
+        json!([{"field": "risk.what_staff_do", "base": "Check in 150 times a week",
+                "theirs": "Check in 300 times a week", "yours": "Call at 9pm"}])
+    );
+    assert_eq!(problem["changes"].as_array().unwrap().len(), 151);
+
+    // Resolved by keeping Sam's: saved, with what it replaced recorded.
+    let (status, plan) = sam
+        .post(
+            &format!("/plans/{id}/changes"),
+            json!({"base_version": base + 150, "change": mine,
+                   "resolve": {"seen_version": version + 1, "keep": "yours"}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{plan}");
+    assert_eq!(risk_in(&plan, B)["what_staff_do"], "Call at 9pm");
+    assert_eq!(risk_in(&plan, A)["triggers"], "Payday weekends");
+    let (_, log) = sam.get(&format!("/plans/{id}/changes")).await;
+    let last = log.as_array().unwrap().last().unwrap();
+    let reason = last["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("risk.what_staff_do (replacing") && reason.contains("Check in 300 times a week"),
+        "{last}"
+    );
+}
+both!(a_save_based_on_a_version_long_gone_from_memory);
