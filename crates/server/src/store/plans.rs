@@ -597,19 +597,16 @@ impl Store {
                 )
             };
             // A conflict names what others saved since the editor's
-            // version: that takes the history.
+            // version: that takes the changes since the earliest version
+            // needed.
             let prepared = match (prepare(&earlier), &earlier) {
                 (Err(StoreError::Conflict(_)), Earlier::Kept(kept)) => {
-                    // The earliest version needed, and the changes since.
                     let from = kept.iter().min_by_key(|(version, _)| *version).map(|(_, plan)| plan);
-                    let log = match from {
-                        Some(from) => Earlier::Log {
-                            log: self.plan_log_between(id, from.version, current.version).await?,
-                            from: Some(Arc::clone(from)),
-                        },
-                        None => self.log_since_kept(id, None, &current).await?,
-                    };
-                    prepare(&log)
+                    let after = from.map_or(0, |plan| plan.version);
+                    prepare(&Earlier::Log {
+                        log: self.plan_log_between(id, after, current.version).await?,
+                        from: from.cloned(),
+                    })
                 }
                 (prepared, _) => prepared,
             };
@@ -1365,7 +1362,8 @@ fn merge_change(
 /// the fields changed both ways.
 fn conflict(current: &Plan, earlier: &Earlier, base_version: i64, fields: Vec<FieldConflict>) -> StoreError {
     // Kept versions carry no records: the save is worked out again from
-    // the history, which does (see `append_changes`).
+    // the changes since the earliest of them, which do (see
+    // `append_changes`).
     let log = match earlier {
         Earlier::Log { log, .. } => log.as_slice(),
         Earlier::Kept(_) => &[],
