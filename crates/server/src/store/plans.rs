@@ -602,11 +602,7 @@ impl Store {
             let prepared = match (prepare(&earlier), &earlier) {
                 (Err(StoreError::Conflict(_)), Earlier::Kept(kept)) => {
                     let from = kept.iter().min_by_key(|(version, _)| *version).map(|(_, plan)| plan);
-                    let after = from.map_or(0, |plan| plan.version);
-                    prepare(&Earlier::Log {
-                        log: self.plan_log_between(id, after, current.version).await?,
-                        from: from.cloned(),
-                    })
+                    prepare(&self.log_after(id, from.cloned(), current.version).await?)
                 }
                 (prepared, _) => prepared,
             };
@@ -736,9 +732,15 @@ impl Store {
             }
             _ => None,
         };
+        self.log_after(id, from, current.version).await
+    }
+
+    /// The plan's history from `from` (a version kept in memory; `None`:
+    /// from its first change) up to its projection's `version`.
+    async fn log_after(&self, id: Uuid, from: Option<Arc<Plan>>, version: i64) -> Result<Earlier> {
         let after = from.as_ref().map_or(0, |plan| plan.version);
         Ok(Earlier::Log {
-            log: self.plan_log_between(id, after, current.version).await?,
+            log: self.plan_log_between(id, after, version).await?,
             from,
         })
     }
