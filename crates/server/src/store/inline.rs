@@ -10,10 +10,11 @@
 //! SQLite itself.
 //!
 //! These reads are lookups by primary key in a WAL database, where a
-//! reader never waits for the writer: they take microseconds, so they run
-//! here, synchronously, on a connection of a small set kept per database
-//! file. Everything else (writes, transactions, searches, anything that
-//! may take long) stays with sqlx. The SQL is the same text as the
+//! reader never waits for the writer, and a practitioner's caseload for a
+//! name search (a few index look-ups per person): they take microseconds,
+//! so they run here, synchronously, on a connection of a small set kept
+//! per database file. Everything else (writes, transactions, searches of
+//! the whole county, anything that may take long) stays with sqlx. The SQL is the same text as the
 //! PostgreSQL branch's, access rules included.
 
 use std::collections::HashMap;
@@ -107,6 +108,17 @@ impl InlineReads {
         self.read(|c| c.prepare_cached(sql)?.query_row(params, row).optional())
     }
 
+    /// Every row `sql` finds with `params` (its statement prepared once
+    /// per connection), each read by `row`.
+    pub(crate) fn rows<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        self.read(|c| c.prepare_cached(sql)?.query_map(params, row)?.collect())
+    }
+
     fn open(&self) -> rusqlite::Result<rusqlite::Connection> {
         use rusqlite::OpenFlags;
         // Opened for reading and writing (a read-only connection to a WAL
@@ -152,6 +164,12 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(count(&reads), 2, "the next read sees the commit");
+        let values = reads
+            .rows("SELECT v FROM t WHERE id >= $1 ORDER BY id", rusqlite::named_params! {"$1": 1}, |r| {
+                r.get::<_, String>(0)
+            })
+            .unwrap();
+        assert_eq!(values, ["a", "b"], "every row found, in order");
         let write = reads.read(|c| c.execute("INSERT INTO t (v) VALUES ('c')", []));
         assert!(write.is_err(), "in-place connections only read");
         assert_eq!(count(&reads), 2);
