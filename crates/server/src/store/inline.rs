@@ -165,9 +165,11 @@ mod tests {
             .unwrap();
         assert_eq!(count(&reads), 2, "the next read sees the commit");
         let values = reads
-            .rows("SELECT v FROM t WHERE id >= $1 ORDER BY id", rusqlite::named_params! {"$1": 1}, |r| {
-                r.get::<_, String>(0)
-            })
+            .rows(
+                "SELECT v FROM t WHERE id >= $1 ORDER BY id",
+                rusqlite::named_params! {"$1": 1},
+                |r| r.get::<_, String>(0),
+            )
             .unwrap();
         assert_eq!(values, ["a", "b"], "every row found, in order");
         let write = reads.read(|c| c.execute("INSERT INTO t (v) VALUES ('c')", []));
