@@ -14,8 +14,9 @@
 //! name search (a few index look-ups per person): they take microseconds,
 //! so they run here, synchronously, on a connection of a small set kept
 //! per database file. Everything else (writes, transactions, searches of
-//! the whole county, anything that may take long) stays with sqlx. The SQL is the same text as the
-//! PostgreSQL branch's, access rules included.
+//! the whole county, anything that may take long) stays with sqlx. The
+//! SQL is the same text as the PostgreSQL branch's, access rules
+//! included.
 
 use std::collections::HashMap;
 use std::path::PathBuf;

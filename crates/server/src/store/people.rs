@@ -316,8 +316,8 @@ impl Store {
             let (with, from) = people_source(actor);
             let sql = format!("{with}SELECT pe.id, pe.details, pe.search_text FROM {from} WHERE {scope}");
             // On SQLite read in place (store::inline): a caseload is a
-            // few index look-ups, cheaper than handing the query to a
-            // connection's thread and back.
+            // few index look-ups a person, cheaper than handing the query
+            // to a connection's thread and back.
             if let Some(reads) = self.inline_reads() {
                 return reads.rows(
                     &sql,
