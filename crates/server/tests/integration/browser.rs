@@ -93,7 +93,29 @@ const PATIENCE: Duration = Duration::from_secs(15);
 /// Runs a WebDriver step until it works or [`PATIENCE`] runs out. A page
 /// that is still navigating answers "no such element" or "stale element";
 /// those are retried, so tests do not depend on timing.
-pub(crate) async fn retry<T, F, Fut>(what: &str, mut step: F) -> T
+pub(crate) async fn retry<T, F, Fut>(what: &str, step: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, fantoccini::error::CmdError>>,
+{
+    patiently(step).await.unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
+/// [`retry`] in `client`'s page: when it gives up, it also says where the
+/// browser was (address, heading, any error summary), so that a failure
+/// on a CI machine can be understood from its message alone.
+pub(crate) async fn retry_in<T, F, Fut>(client: &Client, what: &str, step: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, fantoccini::error::CmdError>>,
+{
+    match patiently(step).await {
+        Ok(value) => value,
+        Err(e) => panic!("{what}: {e}; {}", whereabouts(client).await),
+    }
+}
+
+async fn patiently<T, F, Fut>(mut step: F) -> Result<T, fantoccini::error::CmdError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, fantoccini::error::CmdError>>,
@@ -101,18 +123,29 @@ where
     let started = std::time::Instant::now();
     loop {
         match step().await {
-            Ok(value) => return value,
-            Err(e) if started.elapsed() < PATIENCE => {
-                let _ = e;
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            Err(e) => panic!("{what}: {e}"),
+            Ok(value) => return Ok(value),
+            Err(_) if started.elapsed() < PATIENCE => tokio::time::sleep(Duration::from_millis(100)).await,
+            Err(e) => return Err(e),
         }
     }
 }
 
+/// Where the browser is: its address, the page's heading and any error
+/// summary's text.
+pub(crate) async fn whereabouts(client: &Client) -> String {
+    let url = client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+    let mut said = format!("the browser was at {url}");
+    if let Ok(h1) = client.find(Locator::Css("h1")).await {
+        said.push_str(&format!(", heading “{}”", h1.text().await.unwrap_or_default()));
+    }
+    if let Ok(summary) = client.find(Locator::Css(".govuk-error-summary")).await {
+        said.push_str(&format!(", errors “{}”", summary.text().await.unwrap_or_default()));
+    }
+    said
+}
+
 pub(crate) async fn fill(client: &Client, css: &str, text: &str) {
-    retry(&format!("no field {css}"), || async {
+    retry_in(client, &format!("no field {css}"), || async {
         let field = client.find(Locator::Css(css)).await?;
         field.clear().await?;
         field.send_keys(text).await
@@ -131,7 +164,7 @@ pub(crate) async fn fill_date(client: &Client, name: &str, iso: &str) {
 }
 
 pub(crate) async fn click(client: &Client, css: &str) {
-    retry(&format!("nothing to click at {css}"), || async {
+    retry_in(client, &format!("nothing to click at {css}"), || async {
         client.find(Locator::Css(css)).await?.click().await
     })
     .await;
@@ -139,7 +172,7 @@ pub(crate) async fn click(client: &Client, css: &str) {
 
 /// Clicks the link with exactly this text, once there is one.
 pub(crate) async fn click_link(client: &Client, link_text: &str) {
-    retry(&format!("no link “{link_text}”"), || async {
+    retry_in(client, &format!("no link “{link_text}”"), || async {
         client.find(Locator::LinkText(link_text)).await?.click().await
     })
     .await;
@@ -147,7 +180,7 @@ pub(crate) async fn click_link(client: &Client, link_text: &str) {
 
 /// The text of the first element matching `css`, once there is one.
 pub(crate) async fn text(client: &Client, css: &str) -> String {
-    retry(&format!("no element {css}"), || async {
+    retry_in(client, &format!("no element {css}"), || async {
         client.find(Locator::Css(css)).await?.text().await
     })
     .await

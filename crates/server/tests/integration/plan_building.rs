@@ -8,7 +8,7 @@ use fantoccini::{Client, Locator};
 
 use crate::both;
 use crate::browser::{
-    artifacts_dir, browser, click, click_link, fill, fill_date, heading_becomes, retry, start_driver, text,
+    artifacts_dir, browser, click, click_link, fill, fill_date, heading_becomes, retry_in, start_driver, text,
 };
 use crate::helpers::{Backend, PASSWORD, spawn_app};
 
@@ -21,7 +21,22 @@ async fn save(client: &Client, plan_title: &str) {
             Ok(summary) => summary.text().await.unwrap_or_default(),
             Err(_) => String::new(),
         };
-        panic!("expected to be back on “{plan_title}”, still on “{seen}”: {errors}");
+        panic!(
+            "expected to be back on “{plan_title}”, still on “{seen}”: {errors}; {}",
+            crate::browser::whereabouts(client).await
+        );
+    }
+}
+
+/// Waits for the page's heading to become `expected`, and says where the
+/// browser is if it does not.
+async fn expect_heading(client: &Client, expected: &str) {
+    let seen = heading_becomes(client, expected).await;
+    if seen != expected {
+        panic!(
+            "expected the page “{expected}”, still on “{seen}”; {}",
+            crate::browser::whereabouts(client).await
+        );
     }
 }
 
@@ -32,7 +47,7 @@ async fn open(client: &Client, link_text: &str) {
 /// Opens the n-th (1-based) link whose text starts with `link_text`.
 async fn open_nth(client: &Client, link_text: &str, n: usize) {
     let xpath = format!("(//a[starts-with(normalize-space(.), '{link_text}')])[{n}]");
-    retry(&format!("no link {n} “{link_text}”"), || async {
+    retry_in(client, &format!("no link {n} “{link_text}”"), || async {
         client.find(Locator::XPath(&xpath)).await?.click().await
     })
     .await;
@@ -40,7 +55,7 @@ async fn open_nth(client: &Client, link_text: &str, n: usize) {
 
 async fn count_links(client: &Client, link_text: &str) -> usize {
     let xpath = format!("//a[starts-with(normalize-space(.), '{link_text}')]");
-    retry("counting links", || async {
+    retry_in(client, "counting links", || async {
         client.find_all(Locator::XPath(&xpath)).await
     })
     .await
@@ -48,7 +63,7 @@ async fn count_links(client: &Client, link_text: &str) -> usize {
 }
 
 async fn select_value(client: &Client, css: &str, value: &str) {
-    retry(&format!("no option {value} in {css}"), || async {
+    retry_in(client, &format!("no option {value} in {css}"), || async {
         client.find(Locator::Css(css)).await?.select_by_value(value).await
     })
     .await;
@@ -59,7 +74,7 @@ async fn choose(client: &Client, name: &str, value: &str) {
 }
 
 async fn select(client: &Client, css: &str, label: &str) {
-    retry(&format!("no option “{label}” in {css}"), || async {
+    retry_in(client, &format!("no option “{label}” in {css}"), || async {
         client.find(Locator::Css(css)).await?.select_by_label(label).await
     })
     .await;
@@ -119,7 +134,7 @@ async fn build_msp_and_cp(backend: Backend) {
     fill(&client, "#email", "priya@example.org").await;
     fill(&client, "#password", PASSWORD).await;
     click(&client, "form[action='/sign-in'] button").await;
-    heading_becomes(&client, "Plans you can see").await;
+    expect_heading(&client, "Plans you can see").await;
 
     // ---- My Support Plan for Leo -------------------------------------------------
     client.goto(&app.url("/people/new")).await.unwrap();
@@ -127,7 +142,7 @@ async fn build_msp_and_cp(backend: Backend) {
     fill(&client, "#family_name", "Martin").await;
     fill_date(&client, "date_of_birth", "2018-03-14").await;
     click(&client, "main form button[type=submit]").await;
-    assert_eq!(heading_becomes(&client, "Leo Martin").await, "Leo Martin");
+    expect_heading(&client, "Leo Martin").await;
     open(&client, "Start a plan").await;
     choose(&client, "plan_type", "MSP").await;
     fill_date(&client, "start_date", "2026-09-07").await;
@@ -187,7 +202,7 @@ async fn build_msp_and_cp(backend: Backend) {
         for n in 1..=sections {
             client.goto(&msp).await.unwrap();
             open_nth(&client, "Add a need", n).await;
-            assert_eq!(heading_becomes(&client, "Add a need").await, "Add a need");
+            expect_heading(&client, "Add a need").await;
             if client
                 .find(Locator::Css(&format!("input[name=area][value={area}]")))
                 .await
@@ -397,7 +412,7 @@ async fn build_msp_and_cp(backend: Backend) {
     fill(&client, "#given_name", "Ruby").await;
     fill(&client, "#family_name", "Campbell").await;
     click(&client, "main form button[type=submit]").await;
-    assert_eq!(heading_becomes(&client, "Ruby Campbell").await, "Ruby Campbell");
+    expect_heading(&client, "Ruby Campbell").await;
     open(&client, "Start a plan").await;
     choose(&client, "plan_type", "CP").await;
     fill_date(&client, "start_date", "2026-08-18").await;
