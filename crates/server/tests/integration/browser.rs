@@ -31,6 +31,19 @@ fn free_port() -> u16 {
 }
 
 pub(crate) async fn start_driver() -> Driver {
+    // The port is free when asked for, but another test's server may take
+    // it before chromedriver binds it: then chromedriver exits, and it is
+    // started again on another port, rather than this test talking to
+    // whatever holds the port.
+    for _ in 0..5 {
+        if let Some(driver) = try_start_driver().await {
+            return driver;
+        }
+    }
+    panic!("chromedriver did not start");
+}
+
+async fn try_start_driver() -> Option<Driver> {
     let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".to_owned());
     let port = free_port();
     let child = Command::new(&binary)
@@ -41,14 +54,43 @@ pub(crate) async fn start_driver() -> Driver {
         .unwrap_or_else(|e| {
             panic!("the browser tests need chromedriver at {binary} (apt-get install chromium-driver): {e}")
         });
-    let driver = Driver { child, port };
+    let mut driver = Driver { child, port };
     for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return driver;
+        if driver.child.try_wait().ok().flatten().is_some() {
+            return None;
+        }
+        if answers_as_chromedriver(port) {
+            return Some(driver);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("chromedriver did not start on port {port}");
+    None
+}
+
+/// Whether what listens on `port` is a chromedriver (its `/status`
+/// answers as WebDriver's does), not another test's server.
+fn answers_as_chromedriver(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    if stream
+        .write_all(b"GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .is_err()
+    {
+        return false;
+    }
+    // chromedriver keeps the connection open: read until its answer is in.
+    let mut answer = Vec::new();
+    let mut chunk = [0; 4096];
+    while let Ok(n @ 1..) = stream.read(&mut chunk) {
+        answer.extend_from_slice(&chunk[..n]);
+        if answer.windows(7).any(|w| w == b"\"ready\"") {
+            return true;
+        }
+    }
+    false
 }
 
 pub(crate) async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
