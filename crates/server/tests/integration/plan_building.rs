@@ -15,17 +15,7 @@ use crate::helpers::{Backend, PASSWORD, spawn_app};
 /// Submits the page's main form and waits to be back on the plan page.
 async fn save(client: &Client, plan_title: &str) {
     click(client, "main form button[type=submit]").await;
-    let seen = heading_becomes(client, plan_title).await;
-    if seen != plan_title {
-        let errors = match client.find(Locator::Css(".govuk-error-summary")).await {
-            Ok(summary) => summary.text().await.unwrap_or_default(),
-            Err(_) => String::new(),
-        };
-        panic!(
-            "expected to be back on “{plan_title}”, still on “{seen}”: {errors}; {}",
-            crate::browser::whereabouts(client).await
-        );
-    }
+    expect_heading(client, plan_title).await;
 }
 
 /// Waits for the page's heading to become `expected`, and says where the
