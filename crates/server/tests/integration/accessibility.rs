@@ -278,10 +278,14 @@ pub(crate) async fn loaded(client: &Client) {
     panic!("the page did not finish loading");
 }
 
-/// Waits (up to 10 s) for the page's heading to be `expected`.
+/// Waits (up to 10 s) for the page's heading to be `expected`; if it is
+/// not, says where the browser is.
 pub(crate) async fn heading_is(client: &Client, expected: &str) {
     let seen = crate::browser::heading_becomes(client, expected).await;
-    assert_eq!(seen, expected, "expected the page headed {expected:?}");
+    if seen != expected {
+        let whereabouts = crate::browser::whereabouts(client).await;
+        assert_eq!(seen, expected, "expected the page headed {expected:?}; {whereabouts}");
+    }
 }
 
 /// Waits for a form to come back with its error summary.
@@ -362,7 +366,7 @@ async fn main_pages_pass_axe(backend: Backend) {
     errors_shown(&client).await;
     audit.check(&client, "Add someone to a plan, with errors").await;
     fill(&client, "#name", "Claire Martin").await;
-    crate::browser::retry("select", || async {
+    crate::browser::retry(&client, "select", || async {
         client
             .find(Locator::Css("#role"))
             .await?

@@ -11,7 +11,7 @@ const GOAL: &str = "By June 2027 Jade will pay her rent on time every month, che
 
 /// Is the accordion section headed `#{key}-heading` open?
 async fn expanded(client: &fantoccini::Client, key: &str) -> bool {
-    let button = crate::browser::retry("the section's button", || async {
+    let button = crate::browser::retry(client, "the section's button", || async {
         client
             .find(fantoccini::Locator::Css(&format!("#{key}-heading button")))
             .await?

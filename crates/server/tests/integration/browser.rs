@@ -134,19 +134,11 @@ const PATIENCE: Duration = Duration::from_secs(15);
 
 /// Runs a WebDriver step until it works or [`PATIENCE`] runs out. A page
 /// that is still navigating answers "no such element" or "stale element";
-/// those are retried, so tests do not depend on timing.
-pub(crate) async fn retry<T, F, Fut>(what: &str, step: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, fantoccini::error::CmdError>>,
-{
-    patiently(step).await.unwrap_or_else(|e| panic!("{what}: {e}"))
-}
-
-/// [`retry`] in `client`'s page: when it gives up, it also says where the
-/// browser was (address, heading, any error summary), so that a failure
-/// on a CI machine can be understood from its message alone.
-pub(crate) async fn retry_in<T, F, Fut>(client: &Client, what: &str, step: F) -> T
+/// those are retried, so tests do not depend on timing. When it gives up,
+/// it also says where `client`'s browser was (address, heading, any error
+/// summary), so that a failure on a CI machine can be understood from its
+/// message alone.
+pub(crate) async fn retry<T, F, Fut>(client: &Client, what: &str, step: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, fantoccini::error::CmdError>>,
@@ -187,7 +179,7 @@ pub(crate) async fn whereabouts(client: &Client) -> String {
 }
 
 pub(crate) async fn fill(client: &Client, css: &str, text: &str) {
-    retry_in(client, &format!("no field {css}"), || async {
+    retry(client, &format!("no field {css}"), || async {
         let field = client.find(Locator::Css(css)).await?;
         field.clear().await?;
         field.send_keys(text).await
@@ -206,7 +198,7 @@ pub(crate) async fn fill_date(client: &Client, name: &str, iso: &str) {
 }
 
 pub(crate) async fn click(client: &Client, css: &str) {
-    retry_in(client, &format!("nothing to click at {css}"), || async {
+    retry(client, &format!("nothing to click at {css}"), || async {
         client.find(Locator::Css(css)).await?.click().await
     })
     .await;
@@ -214,7 +206,7 @@ pub(crate) async fn click(client: &Client, css: &str) {
 
 /// Clicks the link with exactly this text, once there is one.
 pub(crate) async fn click_link(client: &Client, link_text: &str) {
-    retry_in(client, &format!("no link “{link_text}”"), || async {
+    retry(client, &format!("no link “{link_text}”"), || async {
         client.find(Locator::LinkText(link_text)).await?.click().await
     })
     .await;
@@ -222,7 +214,7 @@ pub(crate) async fn click_link(client: &Client, link_text: &str) {
 
 /// The text of the first element matching `css`, once there is one.
 pub(crate) async fn text(client: &Client, css: &str) -> String {
-    retry_in(client, &format!("no element {css}"), || async {
+    retry(client, &format!("no element {css}"), || async {
         client.find(Locator::Css(css)).await?.text().await
     })
     .await
@@ -313,7 +305,7 @@ async fn sign_in_create_find_plan_sign_out(backend: Backend) {
     );
     click_link(&client, "Add someone").await;
     fill(&client, "#name", "Claire Martin").await;
-    retry("select", || async {
+    retry(&client, "select", || async {
         client
             .find(Locator::Css("#role"))
             .await?

@@ -509,7 +509,7 @@ async fn two_browsers_edit_one_plan(backend: Backend) {
         let client = client.clone();
         async move {
             client.goto(&url).await.unwrap();
-            retry("the party form", || async {
+            retry(&client, "the party form", || async {
                 client.find(Locator::Css("#contact")).await
             })
             .await;
@@ -580,7 +580,7 @@ async fn two_browsers_edit_one_plan(backend: Backend) {
             row.contains(&hers) && row.contains(&his),
             "theirs and yours shown: {row}"
         );
-        let kept = retry("the agency field", || async {
+        let kept = retry(&sam, "the agency field", || async {
             sam.find(Locator::Css("#agency")).await?.prop("value").await
         })
         .await;
@@ -593,7 +593,7 @@ async fn two_browsers_edit_one_plan(backend: Backend) {
             )
             .unwrap();
         }
-        retry(choice, || async {
+        retry(&sam, choice, || async {
             sam.find(Locator::XPath(&format!("//button[normalize-space()='{choice}']")))
                 .await?
                 .click()
@@ -603,7 +603,7 @@ async fn two_browsers_edit_one_plan(backend: Backend) {
         if choice == "Keep theirs and edit" {
             // Saved, then the form again, at the new version with theirs in it.
             wait_for_url(&sam, |u| u.ends_with("/edit")).await;
-            retry("the form again, with theirs", || async {
+            retry(&sam, "the form again, with theirs", || async {
                 let value = sam.find(Locator::Css("#agency")).await?.prop("value").await?;
                 if value.as_deref() == Some(hers.as_str()) {
                     Ok(())

@@ -15,7 +15,7 @@ use crate::helpers::*;
 use crate::monitoring::plan_with_content;
 
 pub(crate) async fn fill_name(client: &Client, name: &str, value: &str) {
-    retry(&format!("no field named {name}"), || async {
+    retry(client, &format!("no field named {name}"), || async {
         let field = client.find(Locator::Css(&format!("[name='{name}']"))).await?;
         field.clear().await?;
         field.send_keys(value).await
@@ -32,7 +32,7 @@ pub(crate) async fn fill_date_named(client: &Client, name: &str, iso: &str) {
 }
 
 pub(crate) async fn choose(client: &Client, name: &str, value: &str) {
-    retry(&format!("no select named {name}"), || async {
+    retry(client, &format!("no select named {name}"), || async {
         client
             .find(Locator::Css(&format!("select[name='{name}']")))
             .await?
@@ -105,7 +105,7 @@ async fn cp_plan_through_two_meetings(backend: Backend) {
     choose(&client, "actions[1].owner_party_id", &mair).await;
     fill_date_named(&client, "actions[1].due", "2026-11-30").await;
     click(&client, "#save-meeting").await;
-    retry("the meeting is saved", || async {
+    retry(&client, "the meeting is saved", || async {
         client.find(Locator::Css("#saved-banner")).await
     })
     .await;
@@ -125,7 +125,7 @@ async fn cp_plan_through_two_meetings(backend: Backend) {
     fill_name(&client, "follow_ups[1].note", "On the clinic's waiting list").await;
     audit.check(&client, "Record the second meeting, following up").await;
     click(&client, "#save-meeting").await;
-    retry("the second meeting is saved", || async {
+    retry(&client, "the second meeting is saved", || async {
         client.find(Locator::Css("#saved-banner")).await
     })
     .await;
@@ -175,7 +175,7 @@ async fn cp_plan_through_two_meetings(backend: Backend) {
     tick(&client, "rating-rater", "person").await;
     tick(&client, "rating-score", "1").await;
     click(&client, "#save-rating").await;
-    retry("the rating is saved", || async {
+    retry(&client, "the rating is saved", || async {
         client.find(Locator::Css("#saved-banner")).await
     })
     .await;

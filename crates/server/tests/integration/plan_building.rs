@@ -6,28 +6,15 @@
 
 use fantoccini::{Client, Locator};
 
+use crate::accessibility::heading_is;
 use crate::both;
-use crate::browser::{
-    artifacts_dir, browser, click, click_link, fill, fill_date, heading_becomes, retry_in, start_driver, text,
-};
+use crate::browser::{artifacts_dir, browser, click, click_link, fill, fill_date, retry, start_driver, text};
 use crate::helpers::{Backend, PASSWORD, spawn_app};
 
 /// Submits the page's main form and waits to be back on the plan page.
 async fn save(client: &Client, plan_title: &str) {
     click(client, "main form button[type=submit]").await;
-    expect_heading(client, plan_title).await;
-}
-
-/// Waits for the page's heading to become `expected`, and says where the
-/// browser is if it does not.
-async fn expect_heading(client: &Client, expected: &str) {
-    let seen = heading_becomes(client, expected).await;
-    if seen != expected {
-        panic!(
-            "expected the page “{expected}”, still on “{seen}”; {}",
-            crate::browser::whereabouts(client).await
-        );
-    }
+    heading_is(client, plan_title).await;
 }
 
 async fn open(client: &Client, link_text: &str) {
@@ -37,7 +24,7 @@ async fn open(client: &Client, link_text: &str) {
 /// Opens the n-th (1-based) link whose text starts with `link_text`.
 async fn open_nth(client: &Client, link_text: &str, n: usize) {
     let xpath = format!("(//a[starts-with(normalize-space(.), '{link_text}')])[{n}]");
-    retry_in(client, &format!("no link {n} “{link_text}”"), || async {
+    retry(client, &format!("no link {n} “{link_text}”"), || async {
         client.find(Locator::XPath(&xpath)).await?.click().await
     })
     .await;
@@ -45,7 +32,7 @@ async fn open_nth(client: &Client, link_text: &str, n: usize) {
 
 async fn count_links(client: &Client, link_text: &str) -> usize {
     let xpath = format!("//a[starts-with(normalize-space(.), '{link_text}')]");
-    retry_in(client, "counting links", || async {
+    retry(client, "counting links", || async {
         client.find_all(Locator::XPath(&xpath)).await
     })
     .await
@@ -53,7 +40,7 @@ async fn count_links(client: &Client, link_text: &str) -> usize {
 }
 
 async fn select_value(client: &Client, css: &str, value: &str) {
-    retry_in(client, &format!("no option {value} in {css}"), || async {
+    retry(client, &format!("no option {value} in {css}"), || async {
         client.find(Locator::Css(css)).await?.select_by_value(value).await
     })
     .await;
@@ -64,7 +51,7 @@ async fn choose(client: &Client, name: &str, value: &str) {
 }
 
 async fn select(client: &Client, css: &str, label: &str) {
-    retry_in(client, &format!("no option “{label}” in {css}"), || async {
+    retry(client, &format!("no option “{label}” in {css}"), || async {
         client.find(Locator::Css(css)).await?.select_by_label(label).await
     })
     .await;
@@ -124,7 +111,7 @@ async fn build_msp_and_cp(backend: Backend) {
     fill(&client, "#email", "priya@example.org").await;
     fill(&client, "#password", PASSWORD).await;
     click(&client, "form[action='/sign-in'] button").await;
-    expect_heading(&client, "Plans you can see").await;
+    heading_is(&client, "Plans you can see").await;
 
     // ---- My Support Plan for Leo -------------------------------------------------
     client.goto(&app.url("/people/new")).await.unwrap();
@@ -132,7 +119,7 @@ async fn build_msp_and_cp(backend: Backend) {
     fill(&client, "#family_name", "Martin").await;
     fill_date(&client, "date_of_birth", "2018-03-14").await;
     click(&client, "main form button[type=submit]").await;
-    expect_heading(&client, "Leo Martin").await;
+    heading_is(&client, "Leo Martin").await;
     open(&client, "Start a plan").await;
     choose(&client, "plan_type", "MSP").await;
     fill_date(&client, "start_date", "2026-09-07").await;
@@ -192,7 +179,7 @@ async fn build_msp_and_cp(backend: Backend) {
         for n in 1..=sections {
             client.goto(&msp).await.unwrap();
             open_nth(&client, "Add a need", n).await;
-            expect_heading(&client, "Add a need").await;
+            heading_is(&client, "Add a need").await;
             if client
                 .find(Locator::Css(&format!("input[name=area][value={area}]")))
                 .await
@@ -402,7 +389,7 @@ async fn build_msp_and_cp(backend: Backend) {
     fill(&client, "#given_name", "Ruby").await;
     fill(&client, "#family_name", "Campbell").await;
     click(&client, "main form button[type=submit]").await;
-    expect_heading(&client, "Ruby Campbell").await;
+    heading_is(&client, "Ruby Campbell").await;
     open(&client, "Start a plan").await;
     choose(&client, "plan_type", "CP").await;
     fill_date(&client, "start_date", "2026-08-18").await;

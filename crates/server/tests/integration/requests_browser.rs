@@ -71,7 +71,7 @@ async fn a_request_and_the_managers_dashboard(backend: Backend) {
     )
     .await;
     click(&client, "#save-request").await;
-    retry("the request is saved", || async {
+    retry(&client, "the request is saved", || async {
         client.find(Locator::Css("#saved-banner")).await
     })
     .await;
@@ -127,7 +127,7 @@ async fn a_request_and_the_managers_dashboard(backend: Backend) {
     audit.check(&client, "Mark a request as met").await;
     fill_date_named(&client, "met-date", "2026-12-09").await;
     click(&client, "#save-met").await;
-    retry("the request is met", || async {
+    retry(&client, "the request is met", || async {
         client.find(Locator::Css("#saved-banner")).await
     })
     .await;

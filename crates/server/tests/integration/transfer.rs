@@ -354,7 +354,7 @@ async fn the_transfer_in_a_browser(backend: Backend) {
         .check(&client, "New plan, opening on what the form still needs")
         .await;
     click(&client, "#transferred-from").await;
-    crate::browser::retry("the blank sheet's link on", || async {
+    crate::browser::retry(&client, "the blank sheet's link on", || async {
         client.find(fantoccini::Locator::Css("#transferred-to")).await
     })
     .await;
