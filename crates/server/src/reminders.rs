@@ -36,7 +36,15 @@ pub struct ReminderEmail {
 
 /// [`run_once`], e-mailing as `email` says (`None`: in-app only).
 pub async fn run_with(store: &Store, today: Date, email: Option<&ReminderEmail>) -> anyhow::Result<Vec<Reminder>> {
+    let started = std::time::Instant::now();
     let written = store.write_reminders(today, WARN_DAYS, email).await?;
+    if !written.is_empty() {
+        tracing::info!(
+            written = written.len(),
+            seconds = started.elapsed().as_secs_f64(),
+            "reminders round"
+        );
+    }
     deliver(store, &written).await?;
     Ok(written)
 }
@@ -45,7 +53,7 @@ pub async fn run_with(store: &Store, today: Date, email: Option<&ReminderEmail>)
 /// [`Store::write_reminders`] (in the claim's transaction); this logs it.
 pub async fn deliver(_store: &Store, reminders: &[Reminder]) -> anyhow::Result<()> {
     for reminder in reminders {
-        tracing::info!(key = %reminder.key, kind = %reminder.kind, "reminder written and e-mailed");
+        tracing::debug!(key = %reminder.key, kind = %reminder.kind, "reminder written and e-mailed");
     }
     Ok(())
 }

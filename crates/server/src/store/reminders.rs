@@ -37,8 +37,26 @@ pub struct Reminder {
 /// SQLite's write turn, which the audit log's batches (and so every read)
 /// wait for: with 500 (four statements each), a county's first round kept
 /// reads waiting about 100 ms at a time for half a minute (the plan page
-/// at 463 requests/s instead of 16,000, docs/PERFORMANCE.md).
-const REMINDERS_PER_TRANSACTION: usize = 50;
+/// at 463 requests/s instead of 16,000); with 50 it still took the plan
+/// page from 22,400 requests/s to 8,400 while it lasted
+/// (docs/PERFORMANCE.md).
+const REMINDERS_PER_TRANSACTION: usize = 10;
+
+/// How much longer than a transaction of reminders took the round waits
+/// before its next one, so that a long round (a county's first, or the
+/// first after a restore) takes at most a quarter of the writer's time
+/// and people's reads and saves keep the rest.
+const PAUSE_PER_TRANSACTION_TIME: u32 = 3;
+
+/// How many items a round reads at a time.
+const ITEMS_PER_READ: i64 = 1000;
+
+/// A round's progress: the reminders it wrote, and how long its last
+/// transaction took (the next waits in proportion).
+struct Round {
+    written: Vec<Reminder>,
+    took: Option<std::time::Duration>,
+}
 
 /// The stage an item reaches when its reminder is written, and what the
 /// item was when read (a rewrite of the plan's index since then keeps it
@@ -70,69 +88,133 @@ impl Store {
         warn_days: i64,
         email: Option<&crate::reminders::ReminderEmail>,
     ) -> Result<Vec<Reminder>> {
+        self.write_reminders_reading(today, warn_days, email, ITEMS_PER_READ)
+            .await
+    }
+
+    /// [`Self::write_reminders`], reading `per_read` items at a time (for
+    /// tests of the reading's pages).
+    #[doc(hidden)]
+    pub async fn write_reminders_reading(
+        &self,
+        today: Date,
+        warn_days: i64,
+        email: Option<&crate::reminders::ReminderEmail>,
+        per_read: i64,
+    ) -> Result<Vec<Reminder>> {
         let until = today + time::Duration::days(warn_days);
+        let mut round = Round {
+            written: Vec::new(),
+            took: None,
+        };
         // Only items whose next reminder may be due: none written yet and
-        // inside the warning window, or the "due soon" one written and now
-        // overdue (the `reminded` stage, reset when a plan's index is
+        // inside the warning window, then the "due soon" one written and
+        // now overdue (the `reminded` stage, reset when a plan's index is
         // rewritten). The key below, not the stage, makes each reminder
-        // exactly once. Two ranges of one index (dashboard_due_to_remind),
-        // as a UNION: with an OR, PostgreSQL read every open item. Each
-        // branch repeats the index's own condition (`reminded < 2`), which
-        // SQLite needs to see before it uses a partial index.
-        type Row = (String, String, String, String, Option<String>, String, String);
-        let rows: Vec<Row> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT d.plan_id, d.item_key, d.label, d.due, d.owner_id, u.id, u.email FROM ( \
-                     SELECT * FROM dashboard_due WHERE done_on IS NULL AND NOT closed AND reminded < 2 \
-                         AND reminded = 0 AND due <= $1 \
-                     UNION ALL \
-                     SELECT * FROM dashboard_due WHERE done_on IS NULL AND NOT closed AND reminded < 2 \
-                         AND reminded = 1 AND due < $2) d \
-                 JOIN plans p ON p.id = d.plan_id \
-                 JOIN users u ON u.active AND u.id = COALESCE( \
-                     (SELECT o.id FROM users o WHERE o.id = d.owner_id AND o.active), \
-                     (SELECT a.user_id FROM plan_access a WHERE a.plan_id = d.plan_id AND a.user_id IS NOT NULL \
-                         AND a.source = 'creator' ORDER BY a.granted_at LIMIT 1)) \
-                 WHERE p.status NOT IN ('superseded', 'closed') \
-                 ORDER BY d.due, d.plan_id, d.item_key, u.id",
-            )
-            .bind(iso(until))
-            .bind(iso(today))
-            .fetch_all(pool)
-            .await?
-        });
-        let mut pending = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        let wants_email = email.is_some();
-        for (plan_id, item_key, label, due, owner, user_id, address) in rows {
-            let due = parse_date(&due)?;
-            let overdue = due < today;
-            let kind = if overdue { "overdue" } else { "due_soon" };
-            let key = format!("{plan_id}:{item_key}:{}:{kind}:{user_id}", iso(due));
-            if !seen.insert(key.clone()) {
-                continue;
+        // exactly once. Each is a range of one index
+        // (dashboard_due_to_remind), read a page at a time from where the
+        // last page ended, so that a county's first round (a hundred
+        // thousand items) holds a page in memory, not the county. Writing
+        // an item moves it out of its range (stage 0 to 1 or 2, 1 to 2),
+        // and an item written "due soon" is not yet overdue, so no item is
+        // met twice. Each query repeats the index's own condition
+        // (`reminded < 2`), which SQLite needs to see before it uses a
+        // partial index.
+        for (stage, before) in [(0_i16, iso(until + time::Duration::days(1))), (1, iso(today))] {
+            let mut after = (String::new(), String::new(), String::new());
+            loop {
+                type Row = (
+                    String,
+                    String,
+                    String,
+                    String,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                );
+                let rows: Vec<Row> = on_pool!(self, pool => {
+                    sqlx::query_as(
+                        "SELECT d.plan_id, d.item_key, d.label, d.due, d.owner_id, u.id, u.email, p.status FROM ( \
+                             SELECT plan_id, item_key, label, due, owner_id FROM dashboard_due \
+                             WHERE done_on IS NULL AND NOT closed AND reminded < 2 AND reminded = $1 AND due < $2 \
+                                 AND (due, plan_id, item_key) > ($3, $4, $5) \
+                             ORDER BY due, plan_id, item_key LIMIT $6) d \
+                         LEFT JOIN plans p ON p.id = d.plan_id \
+                         LEFT JOIN users u ON u.active AND u.id = COALESCE( \
+                             (SELECT o.id FROM users o WHERE o.id = d.owner_id AND o.active), \
+                             (SELECT a.user_id FROM plan_access a WHERE a.plan_id = d.plan_id AND a.user_id IS NOT NULL \
+                                 AND a.source = 'creator' ORDER BY a.granted_at LIMIT 1)) \
+                         ORDER BY d.due, d.plan_id, d.item_key",
+                    )
+                    .bind(stage)
+                    .bind(&before)
+                    .bind(&after.0)
+                    .bind(&after.1)
+                    .bind(&after.2)
+                    .bind(per_read)
+                    .fetch_all(pool)
+                    .await?
+                });
+                let last_page = i64::try_from(rows.len()).unwrap_or(i64::MAX) < per_read;
+                if let Some((plan_id, item_key, _, due, ..)) = rows.last() {
+                    after = (due.clone(), plan_id.clone(), item_key.clone());
+                }
+                let mut pending = Vec::new();
+                for (plan_id, item_key, label, due, owner, user_id, address, status) in rows {
+                    // Nobody to remind, or a plan no longer in force.
+                    let (Some(user_id), Some(status)) = (user_id, status) else {
+                        continue;
+                    };
+                    if matches!(status.as_str(), "superseded" | "closed") {
+                        continue;
+                    }
+                    let due = parse_date(&due)?;
+                    let overdue = due < today;
+                    let kind = if overdue { "overdue" } else { "due_soon" };
+                    let stage = Stage {
+                        item_key,
+                        owner,
+                        reached: if overdue { 2 } else { 1 },
+                    };
+                    let reminder = Reminder {
+                        key: format!("{plan_id}:{}:{}:{kind}:{user_id}", stage.item_key, iso(due)),
+                        user_id: parse_uuid(&user_id)?,
+                        plan_id: parse_uuid(&plan_id)?,
+                        kind: kind.to_owned(),
+                        label,
+                        due,
+                        created_at: now(),
+                    };
+                    pending.push((reminder, address.unwrap_or_default(), stage));
+                }
+                self.write_reminder_batches(&pending, email, &mut round).await?;
+                if last_page {
+                    break;
+                }
             }
-            let stage = Stage {
-                item_key,
-                owner,
-                reached: if overdue { 2 } else { 1 },
-            };
-            let reminder = Reminder {
-                key,
-                user_id: parse_uuid(&user_id)?,
-                plan_id: parse_uuid(&plan_id)?,
-                kind: kind.to_owned(),
-                label,
-                due,
-                created_at: now(),
-            };
-            pending.push((reminder, address, stage));
         }
+        Ok(round.written)
+    }
+
+    /// Writes one page of a round's reminders, in transactions of
+    /// [`REMINDERS_PER_TRANSACTION`], pausing between them (see
+    /// [`PAUSE_PER_TRANSACTION_TIME`]).
+    async fn write_reminder_batches(
+        &self,
+        pending: &[(Reminder, String, Stage)],
+        email: Option<&crate::reminders::ReminderEmail>,
+        round: &mut Round,
+    ) -> Result<()> {
+        let wants_email = email.is_some();
         // Written in batches, in turn with other writers: a county's
         // first round can be a hundred thousand reminders.
-        let mut written = Vec::new();
         for batch in pending.chunks(REMINDERS_PER_TRANSACTION) {
+            if let Some(took) = round.took {
+                tokio::time::sleep(took * PAUSE_PER_TRANSACTION_TIME).await;
+            }
             let _turn = self.write_turn().await;
+            let started = std::time::Instant::now();
             let inserted: Vec<bool> = on_pool!(self, pool => {
                 async {
                     let mut tx = pool.begin().await?;
@@ -198,7 +280,8 @@ impl Store {
                 }
                 .await
             })?;
-            written.extend(
+            round.took = Some(started.elapsed());
+            round.written.extend(
                 batch
                     .iter()
                     .zip(inserted)
@@ -206,7 +289,7 @@ impl Store {
                     .map(|((r, _, _), _)| r.clone()),
             );
         }
-        Ok(written)
+        Ok(())
     }
 
     /// The actor's latest reminders, newest first, for plans they may

@@ -712,6 +712,44 @@ async fn each_item_is_reminded_due_soon_then_overdue_and_again_when_its_date_mov
 }
 both!(each_item_is_reminded_due_soon_then_overdue_and_again_when_its_date_moves);
 
+/// A round reads the items to remind a page at a time, each page after the
+/// last item of the one before (a county's first round is a hundred
+/// thousand items): read one item at a time, it writes every reminder, in
+/// both of its ranges (not yet reminded; reminded "due soon" and now
+/// overdue), and no reminder twice.
+async fn a_round_read_one_item_at_a_time_misses_none(backend: Backend) {
+    let app = spawn_app_with(backend, |c| c.today = Some(date!(2026 - 12 - 09))).await;
+    let (_, priya) = app.api_user("priya@example.org", "practitioner").await;
+    ruby_with_two_actions(&priya).await;
+    plan_with_content(&priya, "Kai", "CP", "2026-09-02", 12).await;
+    let round = |today| {
+        let store = app.store.clone();
+        async move {
+            let mut written: Vec<String> = store
+                .write_reminders_reading(today, goldthread::reminders::WARN_DAYS, None, 1)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| format!("{} {}", r.kind, r.due))
+                .collect();
+            written.sort();
+            written
+        }
+    };
+    let first = round(date!(2026 - 12 - 09)).await;
+    assert_eq!(first.len(), 3, "{first:?}");
+    assert_eq!(first[..2], ["due_soon 2026-12-09", "due_soon 2026-12-11"]);
+    assert!(first[2].starts_with("overdue "), "Kai's review: {first:?}");
+    assert!(round(date!(2026 - 12 - 09)).await.is_empty());
+    assert_eq!(
+        round(date!(2026 - 12 - 12)).await,
+        ["overdue 2026-12-09", "overdue 2026-12-11"]
+    );
+    assert!(round(date!(2026 - 12 - 12)).await.is_empty());
+    assert_eq!(app.store.all_reminders().await.unwrap().len(), 5);
+}
+both!(a_round_read_one_item_at_a_time_misses_none);
+
 /// The pages follow the plan's access: someone who may not see it finds
 /// nothing; a team reader sees the meetings and progress but no form, and
 /// a form sent anyway is refused.
