@@ -656,6 +656,13 @@ async fn reminders_once_across_two_instances(backend: Backend) {
 }
 both!(reminders_once_across_two_instances);
 
+/// What a round wrote, as "kind due-date", sorted.
+fn kinds_and_dates(written: Vec<goldthread::store::Reminder>) -> Vec<String> {
+    let mut written: Vec<String> = written.into_iter().map(|r| format!("{} {}", r.kind, r.due)).collect();
+    written.sort();
+    written
+}
+
 /// Each item is reminded "due soon" and then "overdue", once each, round
 /// after round; when its date moves (the plan's index rewritten), the new
 /// date is reminded again. A round reads only items whose next reminder
@@ -669,16 +676,7 @@ async fn each_item_is_reminded_due_soon_then_overdue_and_again_when_its_date_mov
     let r = ruby["id"].as_str().unwrap();
     let round = |today| {
         let store = app.store.clone();
-        async move {
-            let mut written: Vec<String> = goldthread::reminders::run_once(&store, today)
-                .await
-                .unwrap()
-                .into_iter()
-                .map(|r| format!("{} {}", r.kind, r.due))
-                .collect();
-            written.sort();
-            written
-        }
+        async move { kinds_and_dates(goldthread::reminders::run_once(&store, today).await.unwrap()) }
     };
     assert_eq!(
         round(date!(2026 - 12 - 09)).await,
@@ -725,15 +723,12 @@ async fn a_round_read_one_item_at_a_time_misses_none(backend: Backend) {
     let round = |today| {
         let store = app.store.clone();
         async move {
-            let mut written: Vec<String> = store
-                .write_reminders_reading(today, goldthread::reminders::WARN_DAYS, None, 1)
-                .await
-                .unwrap()
-                .into_iter()
-                .map(|r| format!("{} {}", r.kind, r.due))
-                .collect();
-            written.sort();
-            written
+            kinds_and_dates(
+                store
+                    .write_reminders_reading(today, goldthread::reminders::WARN_DAYS, None, 1)
+                    .await
+                    .unwrap(),
+            )
         }
     };
     let first = round(date!(2026 - 12 - 09)).await;
