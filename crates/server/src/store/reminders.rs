@@ -55,6 +55,7 @@ const ITEMS_PER_READ: i64 = 1000;
 
 /// A round's progress: the reminders it wrote, and how long its last
 /// transaction took (the next waits in proportion).
+#[derive(Default)]
 struct Round {
     written: Vec<Reminder>,
     took: Option<std::time::Duration>,
@@ -77,6 +78,51 @@ fn iso(date: Date) -> String {
 fn parse_date(text: &str) -> Result<Date> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(text, &format).map_err(|e| super::StoreError::corrupt(format!("date {text:?}: {e}")))
+}
+
+/// An item a round may remind: plan, item, label, due date, owner, the
+/// user to remind and their e-mail address (none: nobody to remind), and
+/// the plan's status.
+type Candidate = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The reminder `candidate` is due on `today`, with its address and the
+/// stage it reaches; none when there is nobody to remind or its plan is no
+/// longer in force.
+fn to_remind(candidate: Candidate, today: Date) -> Result<Option<(Reminder, String, Stage)>> {
+    let (plan_id, item_key, label, due, owner, user_id, address, status) = candidate;
+    let (Some(user_id), Some(status)) = (user_id, status) else {
+        return Ok(None);
+    };
+    if matches!(status.as_str(), "superseded" | "closed") {
+        return Ok(None);
+    }
+    let due = parse_date(&due)?;
+    let overdue = due < today;
+    let kind = if overdue { "overdue" } else { "due_soon" };
+    let stage = Stage {
+        item_key,
+        owner,
+        reached: if overdue { 2 } else { 1 },
+    };
+    let reminder = Reminder {
+        key: format!("{plan_id}:{}:{}:{kind}:{user_id}", stage.item_key, iso(due)),
+        user_id: parse_uuid(&user_id)?,
+        plan_id: parse_uuid(&plan_id)?,
+        kind: kind.to_owned(),
+        label,
+        due,
+        created_at: now(),
+    };
+    Ok(Some((reminder, address.unwrap_or_default(), stage)))
 }
 
 impl Store {
@@ -105,14 +151,11 @@ impl Store {
         per_read: i64,
     ) -> Result<Vec<Reminder>> {
         let until = today + time::Duration::days(warn_days);
-        let mut round = Round {
-            written: Vec::new(),
-            took: None,
-        };
+        let mut round = Round::default();
         // Only items whose next reminder may be due: none written yet and
         // inside the warning window, then the "due soon" one written and
         // now overdue (the `reminded` stage, reset when a plan's index is
-        // rewritten). The key below, not the stage, makes each reminder
+        // rewritten). The reminder's key (`to_remind`), not the stage, makes each reminder
         // exactly once. Each is a range of one index
         // (dashboard_due_to_remind), read a page at a time from where the
         // last page ended, so that a county's first round (a hundred
@@ -125,70 +168,14 @@ impl Store {
         for (stage, before) in [(0_i16, iso(until + time::Duration::days(1))), (1, iso(today))] {
             let mut after = (String::new(), String::new(), String::new());
             loop {
-                type Row = (
-                    String,
-                    String,
-                    String,
-                    String,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                );
-                let rows: Vec<Row> = on_pool!(self, pool => {
-                    sqlx::query_as(
-                        "SELECT d.plan_id, d.item_key, d.label, d.due, d.owner_id, u.id, u.email, p.status FROM ( \
-                             SELECT plan_id, item_key, label, due, owner_id FROM dashboard_due \
-                             WHERE done_on IS NULL AND NOT closed AND reminded < 2 AND reminded = $1 AND due < $2 \
-                                 AND (due, plan_id, item_key) > ($3, $4, $5) \
-                             ORDER BY due, plan_id, item_key LIMIT $6) d \
-                         LEFT JOIN plans p ON p.id = d.plan_id \
-                         LEFT JOIN users u ON u.active AND u.id = COALESCE( \
-                             (SELECT o.id FROM users o WHERE o.id = d.owner_id AND o.active), \
-                             (SELECT a.user_id FROM plan_access a WHERE a.plan_id = d.plan_id AND a.user_id IS NOT NULL \
-                                 AND a.source = 'creator' ORDER BY a.granted_at LIMIT 1)) \
-                         ORDER BY d.due, d.plan_id, d.item_key",
-                    )
-                    .bind(stage)
-                    .bind(&before)
-                    .bind(&after.0)
-                    .bind(&after.1)
-                    .bind(&after.2)
-                    .bind(per_read)
-                    .fetch_all(pool)
-                    .await?
-                });
+                let rows = self.reminder_candidates(stage, &before, &after, per_read).await?;
                 let last_page = i64::try_from(rows.len()).unwrap_or(i64::MAX) < per_read;
                 if let Some((plan_id, item_key, _, due, ..)) = rows.last() {
                     after = (due.clone(), plan_id.clone(), item_key.clone());
                 }
                 let mut pending = Vec::new();
-                for (plan_id, item_key, label, due, owner, user_id, address, status) in rows {
-                    // Nobody to remind, or a plan no longer in force.
-                    let (Some(user_id), Some(status)) = (user_id, status) else {
-                        continue;
-                    };
-                    if matches!(status.as_str(), "superseded" | "closed") {
-                        continue;
-                    }
-                    let due = parse_date(&due)?;
-                    let overdue = due < today;
-                    let kind = if overdue { "overdue" } else { "due_soon" };
-                    let stage = Stage {
-                        item_key,
-                        owner,
-                        reached: if overdue { 2 } else { 1 },
-                    };
-                    let reminder = Reminder {
-                        key: format!("{plan_id}:{}:{}:{kind}:{user_id}", stage.item_key, iso(due)),
-                        user_id: parse_uuid(&user_id)?,
-                        plan_id: parse_uuid(&plan_id)?,
-                        kind: kind.to_owned(),
-                        label,
-                        due,
-                        created_at: now(),
-                    };
-                    pending.push((reminder, address.unwrap_or_default(), stage));
+                for row in rows {
+                    pending.extend(to_remind(row, today)?);
                 }
                 self.write_reminder_batches(&pending, email, &mut round).await?;
                 if last_page {
@@ -197,6 +184,41 @@ impl Store {
             }
         }
         Ok(round.written)
+    }
+
+    /// Up to `per_read` items of one range (`stage`, due before `before`),
+    /// after the item `after` (due date, plan, item), in that order, each
+    /// with whom to remind and its plan's status.
+    async fn reminder_candidates(
+        &self,
+        stage: i16,
+        before: &str,
+        after: &(String, String, String),
+        per_read: i64,
+    ) -> Result<Vec<Candidate>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT d.plan_id, d.item_key, d.label, d.due, d.owner_id, u.id, u.email, p.status FROM ( \
+                     SELECT plan_id, item_key, label, due, owner_id FROM dashboard_due \
+                     WHERE done_on IS NULL AND NOT closed AND reminded < 2 AND reminded = $1 AND due < $2 \
+                         AND (due, plan_id, item_key) > ($3, $4, $5) \
+                     ORDER BY due, plan_id, item_key LIMIT $6) d \
+                 LEFT JOIN plans p ON p.id = d.plan_id \
+                 LEFT JOIN users u ON u.active AND u.id = COALESCE( \
+                     (SELECT o.id FROM users o WHERE o.id = d.owner_id AND o.active), \
+                     (SELECT a.user_id FROM plan_access a WHERE a.plan_id = d.plan_id AND a.user_id IS NOT NULL \
+                         AND a.source = 'creator' ORDER BY a.granted_at LIMIT 1)) \
+                 ORDER BY d.due, d.plan_id, d.item_key",
+            )
+            .bind(stage)
+            .bind(before)
+            .bind(&after.0)
+            .bind(&after.1)
+            .bind(&after.2)
+            .bind(per_read)
+            .fetch_all(pool)
+            .await?
+        }))
     }
 
     /// Writes one page of a round's reminders, in transactions of
