@@ -155,8 +155,8 @@ impl Store {
         // Only items whose next reminder may be due: none written yet and
         // inside the warning window, then the "due soon" one written and
         // now overdue (the `reminded` stage, reset when a plan's index is
-        // rewritten). The reminder's key (`to_remind`), not the stage, makes each reminder
-        // exactly once. Each is a range of one index
+        // rewritten). The reminder's key (`to_remind`), not the stage,
+        // makes each reminder exactly once. Each is a range of one index
         // (dashboard_due_to_remind), read a page at a time from where the
         // last page ended, so that a county's first round (a hundred
         // thousand items) holds a page in memory, not the county. Writing
