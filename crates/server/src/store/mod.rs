@@ -11,6 +11,7 @@
 
 pub mod agreements;
 mod audit;
+pub(crate) mod batched;
 pub mod bulk;
 pub(crate) mod chain;
 mod copies;
@@ -52,6 +53,8 @@ use sqlx::{PgPool, SqlitePool};
 use time::OffsetDateTime;
 
 pub use audit::AuditFilter;
+#[doc(hidden)]
+pub use batched::gathered_statements;
 pub use copies::Copy;
 pub use fhir::ImportedPlan;
 pub use files::{MAX_FILE_BYTES, check_content, check_upload};

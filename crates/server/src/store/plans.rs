@@ -261,7 +261,8 @@ impl Store {
     /// The one row `sql` finds, its parameters the actor (`$1` id, `$2`
     /// administrator) and `id` (`$3`), as the access rules above take
     /// them. The reads every plan page and API read makes: on SQLite in
-    /// place (store::inline), otherwise through the pool.
+    /// place (store::inline), on PostgreSQL gathered with the same read of
+    /// other requests at the same moment (store::batched).
     async fn visible_row<T>(&self, sql: &str, actor: &Actor, id: Uuid) -> Result<Option<T>>
     where
         T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
@@ -277,14 +278,24 @@ impl Store {
                 |r| T::try_from(r),
             );
         }
-        Ok(on_pool!(self, pool => {
-            sqlx::query_as(AssertSqlSafe(sql))
+        match self {
+            Store::Sqlite(pool) => Ok(sqlx::query_as(AssertSqlSafe(sql))
                 .bind(actor.id.to_string())
                 .bind(actor.is_admin())
                 .bind(id.to_string())
                 .fetch_optional(pool)
-                .await?
-        }))
+                .await?),
+            Store::Postgres(pool) => {
+                use super::batched::{Param, fetch_optional};
+                let params = vec![
+                    Param::Text(actor.id.to_string()),
+                    Param::Bool(actor.is_admin()),
+                    Param::Text(id.to_string()),
+                ];
+                let row = fetch_optional(pool, sql, params).await?;
+                Ok(row.map(|row| T::from_row(&row)).transpose()?)
+            }
+        }
     }
 
     /// The plan as it stands, if the actor may see it.

@@ -134,24 +134,40 @@ impl SessionStore for Store {
                 )
                 .map_err(backend)?
         } else {
-            on_pool!(self, pool => {
-                match sqlx::query(AssertSqlSafe(SQL.as_str()))
-                    .bind(id.to_string())
-                    .bind(to_millis(now()))
-                    .fetch_optional(pool)
-                    .await
-                    .map_err(backend)?
-                {
-                    Some(row) => {
-                        let user = match row.try_get::<Option<String>, _>("id").map_err(backend)? {
-                            Some(_) => Some(UserColumns::from_row(&row).map_err(backend)?),
-                            None => None,
-                        };
-                        Some((row.try_get("data").map_err(backend)?, row.try_get("expires_at").map_err(backend)?, user))
+            // On PostgreSQL gathered with other requests' (store::batched).
+            macro_rules! decode {
+                ($found:expr) => {
+                    match $found {
+                        Some(row) => {
+                            let user = match row.try_get::<Option<String>, _>("id").map_err(backend)? {
+                                Some(_) => Some(UserColumns::from_row(&row).map_err(backend)?),
+                                None => None,
+                            };
+                            Some((
+                                row.try_get("data").map_err(backend)?,
+                                row.try_get("expires_at").map_err(backend)?,
+                                user,
+                            ))
+                        }
+                        None => None,
                     }
-                    None => None,
+                };
+            }
+            match self {
+                Store::Sqlite(pool) => decode!(
+                    sqlx::query(AssertSqlSafe(SQL.as_str()))
+                        .bind(id.to_string())
+                        .bind(to_millis(now()))
+                        .fetch_optional(pool)
+                        .await
+                        .map_err(backend)?
+                ),
+                Store::Postgres(pool) => {
+                    use super::batched::{Param, fetch_optional};
+                    let params = vec![Param::Text(id.to_string()), Param::Int(to_millis(now()))];
+                    decode!(fetch_optional(pool, &SQL, params).await.map_err(backend)?)
                 }
-            })
+            }
         };
         let Some((data, expires_at, user)) = loaded else {
             return Ok(None);

@@ -320,7 +320,8 @@ impl Store {
         let sql = "SELECT u.id, u.email, u.name, u.role, u.active, u.created_at FROM api_tokens t \
                    JOIN users u ON u.id = t.user_id \
                    WHERE t.token_hash = $1 AND u.active = TRUE AND t.revoked_at IS NULL AND t.expires_at > $2";
-        // Every API request asks: on SQLite in place (store::inline).
+        // Every API request asks: on SQLite in place (store::inline), on
+        // PostgreSQL gathered with other requests' (store::batched).
         if let Some(reads) = self.inline_reads() {
             let columns = reads.row(
                 sql,
@@ -329,12 +330,26 @@ impl Store {
             )?;
             return columns.map(UserColumns::user).transpose();
         }
-        Ok(on_pool!(self, pool => {
-            match sqlx::query(sql).bind(token_hash).bind(to_millis(now())).fetch_optional(pool).await? {
+        Ok(match self {
+            Store::Sqlite(pool) => match sqlx::query(sql)
+                .bind(token_hash)
+                .bind(to_millis(now()))
+                .fetch_optional(pool)
+                .await?
+            {
                 Some(row) => Some(user_from_row(&row)?),
                 None => None,
+            },
+            // Gathered with other requests' (store::batched).
+            Store::Postgres(pool) => {
+                use super::batched::{Param, fetch_optional};
+                let params = vec![Param::Text(token_hash.to_owned()), Param::Int(to_millis(now()))];
+                match fetch_optional(pool, sql, params).await? {
+                    Some(row) => Some(user_from_row(&row)?),
+                    None => None,
+                }
             }
-        }))
+        })
     }
 
     /// Records when a token was last used. Callers do this at most once a

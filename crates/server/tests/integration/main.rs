@@ -28,6 +28,7 @@ mod documents_docx;
 mod documents_pdf;
 mod fhir;
 mod fuzz;
+mod gathered_reads;
 mod history;
 mod mail;
 mod merging;
