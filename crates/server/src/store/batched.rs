@@ -155,14 +155,10 @@ impl Drop for Slot {
 /// Makes every job's read in one statement and gives each its row. A
 /// lone read is sent as it is.
 async fn run(pool: &PgPool, reads: &Reads, jobs: Vec<Job>) {
-    if let [job] = jobs.as_slice() {
-        let answer = bind_each(sqlx::query(AssertSqlSafe(reads.lone.as_str())), &job.params)
-            .fetch_optional(pool)
-            .await;
-        let [job] = <[Job; 1]>::try_from(jobs).unwrap_or_else(|_| unreachable!());
-        let _ = job.answer.send(answer);
-        return;
-    }
+    let jobs = match <[Job; 1]>::try_from(jobs) {
+        Ok([job]) => return alone(pool, reads, job).await,
+        Err(jobs) => jobs,
+    };
     GATHERED.fetch_add(1, Ordering::Relaxed);
     let mut query = sqlx::query(AssertSqlSafe(reads.gathered.as_str()));
     for column in 0..jobs[0].params.len() {
@@ -204,15 +200,17 @@ async fn run(pool: &PgPool, reads: &Reads, jobs: Vec<Job>) {
             // its own, at the same time, so that each request gets the
             // answer (or the error) a read of its own would have had.
             tracing::warn!(error = %e, reads = jobs.len(), "a gathered read failed; reading one at a time");
-            let lone = jobs.into_iter().map(|job| async move {
-                let answer = bind_each(sqlx::query(AssertSqlSafe(reads.lone.as_str())), &job.params)
-                    .fetch_optional(pool)
-                    .await;
-                let _ = job.answer.send(answer);
-            });
-            futures_util::future::join_all(lone).await;
+            futures_util::future::join_all(jobs.into_iter().map(|job| alone(pool, reads, job))).await;
         }
     }
+}
+
+/// Makes one job's read as the SQL it was given.
+async fn alone(pool: &PgPool, reads: &Reads, job: Job) {
+    let answer = bind_each(sqlx::query(AssertSqlSafe(reads.lone.as_str())), &job.params)
+        .fetch_optional(pool)
+        .await;
+    let _ = job.answer.send(answer);
 }
 
 type Query<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
