@@ -233,21 +233,19 @@ fn column_of<T>(jobs: &[Job], column: usize, value: impl Fn(&Param) -> Option<T>
     jobs.iter().map(|job| job.params.get(column).and_then(&value)).collect()
 }
 
-/// The reads of `sql` on `pool`'s database, made the first time asked.
+/// The reads of `sql` on `pool`, made the first time asked. Each pool
+/// gathers its own requests' reads (two pools on one database, such as two
+/// instances in one test, never share a statement). A pool is known by its
+/// connection options, which it holds from its start to its end; a task
+/// making reads holds its pool, so an address is known again only for a
+/// new pool once the old one and its reads are gone.
 fn reads_of(pool: &PgPool, sql: &str, params: &[Param]) -> Arc<Reads> {
-    type Known = HashMap<String, HashMap<String, Arc<Reads>>>;
+    type Known = HashMap<usize, HashMap<String, Arc<Reads>>>;
     static KNOWN: LazyLock<Mutex<Known>> = LazyLock::new(Default::default);
-    let options = pool.connect_options();
-    let database = format!(
-        "{}:{}/{}/{}",
-        options.get_host(),
-        options.get_port(),
-        options.get_database().unwrap_or_default(),
-        options.get_username()
-    );
+    let of_pool = Arc::as_ptr(&pool.connect_options()) as usize;
     let mut known = KNOWN.lock().unwrap_or_else(PoisonError::into_inner);
-    let of_database = known.entry(database).or_default();
-    if let Some(reads) = of_database.get(sql) {
+    let of_pool = known.entry(of_pool).or_default();
+    if let Some(reads) = of_pool.get(sql) {
         return reads.clone();
     }
     let reads = Arc::new(Reads {
@@ -255,7 +253,7 @@ fn reads_of(pool: &PgPool, sql: &str, params: &[Param]) -> Arc<Reads> {
         gathered: gathered_sql(sql, params),
         queue: Mutex::new(Queue::default()),
     });
-    of_database.insert(sql.to_owned(), reads.clone());
+    of_pool.insert(sql.to_owned(), reads.clone());
     reads
 }
 
