@@ -164,46 +164,97 @@ fn insert_chunks(mut rest: &[Entry]) -> impl Iterator<Item = &[Entry]> {
     })
 }
 
-/// The insert of `rows` audit entries (one of [`INSERT_ROWS`]), made once
-/// for each database. SQLite's parameters are anonymous (`?`, bound in
-/// order): sqlx looks up the name of every numbered parameter, and SQLite
-/// finds each name by walking the statement's list, which for hundreds of
-/// parameters cost more than the insert.
-fn insert_entries_sql(rows: usize, postgres: bool) -> &'static str {
+/// Inserts a batch's entries, as each database does it best.
+trait InsertEntries {
+    async fn insert_entries(&mut self, entries: &[Entry]) -> sqlx::Result<()>;
+}
+
+impl InsertEntries for sqlx::SqliteConnection {
+    /// Several entries to a statement: each statement is a round trip to
+    /// the connection's worker thread, and a busy server audits thousands
+    /// of reads a second (issue 14).
+    async fn insert_entries(&mut self, entries: &[Entry]) -> sqlx::Result<()> {
+        for now in insert_chunks(entries) {
+            let mut insert = sqlx::query(AssertSqlSafe(insert_entries_sql(now.len())));
+            for e in now {
+                insert = insert
+                    .bind(e.seq)
+                    .bind(e.at)
+                    .bind(&e.user_id)
+                    .bind(&e.address)
+                    .bind(&e.action)
+                    .bind(&e.person_id)
+                    .bind(&e.plan_id)
+                    .bind(e.version)
+                    .bind(e.outcome.as_str())
+                    .bind(&e.reason)
+                    .bind(&e.detail)
+                    .bind(&e.prev_hash)
+                    .bind(&e.hash)
+                    .bind(&e.reason_digest);
+            }
+            insert.execute(&mut *self).await?;
+        }
+        Ok(())
+    }
+}
+
+impl InsertEntries for sqlx::PgConnection {
+    /// One statement for the whole batch, of the same text whatever its
+    /// size: each column's values as an array.
+    async fn insert_entries(&mut self, entries: &[Entry]) -> sqlx::Result<()> {
+        const SQL: &str = "INSERT INTO audit_log (seq, at, user_id, address, action, person_id, plan_id, version, \
+             outcome, reason, detail, prev_hash, hash, reason_digest) \
+             SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], \
+             $7::text[], $8::int8[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])";
+        fn column<T>(entries: &[Entry], value: impl Fn(&Entry) -> T) -> Vec<T> {
+            entries.iter().map(value).collect()
+        }
+        sqlx::query(SQL)
+            .bind(column(entries, |e| e.seq))
+            .bind(column(entries, |e| e.at))
+            .bind(column(entries, |e| e.user_id.clone()))
+            .bind(column(entries, |e| e.address.clone()))
+            .bind(column(entries, |e| e.action.clone()))
+            .bind(column(entries, |e| e.person_id.clone()))
+            .bind(column(entries, |e| e.plan_id.clone()))
+            .bind(column(entries, |e| e.version))
+            .bind(column(entries, |e| e.outcome.as_str()))
+            .bind(column(entries, |e| e.reason.clone()))
+            .bind(column(entries, |e| e.detail.clone()))
+            .bind(column(entries, |e| e.prev_hash.clone()))
+            .bind(column(entries, |e| e.hash.clone()))
+            .bind(column(entries, |e| e.reason_digest.clone()))
+            .execute(self)
+            .await?;
+        Ok(())
+    }
+}
+
+/// The insert of `rows` audit entries (one of [`INSERT_ROWS`]) on SQLite,
+/// made once. Its parameters are anonymous (`?`, bound in order): sqlx
+/// looks up the name of every numbered parameter, and SQLite finds each
+/// name by walking the statement's list, which for hundreds of parameters
+/// cost more than the insert.
+fn insert_entries_sql(rows: usize) -> &'static str {
     const COLUMNS: usize = 14;
-    type Made = Vec<((usize, bool), String)>;
-    static SQL: LazyLock<Made> = LazyLock::new(|| {
-        let mut made = Vec::new();
-        for postgres in [false, true] {
-            for rows in INSERT_ROWS {
-                let values = (0..rows)
-                    .map(|row| {
-                        let params = (1..=COLUMNS)
-                            .map(|column| {
-                                if postgres {
-                                    format!("${}", row * COLUMNS + column)
-                                } else {
-                                    "?".to_owned()
-                                }
-                            })
-                            .collect::<Vec<_>>()
-                            .join(", ");
-                        format!("({params})")
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                made.push((
-                    (rows, postgres),
+    static SQL: LazyLock<Vec<(usize, String)>> = LazyLock::new(|| {
+        let row = format!("({})", vec!["?"; COLUMNS].join(", "));
+        INSERT_ROWS
+            .iter()
+            .map(|&rows| {
+                let values = vec![row.as_str(); rows].join(", ");
+                (
+                    rows,
                     format!(
                         "INSERT INTO audit_log (seq, at, user_id, address, action, person_id, plan_id, version, outcome, reason, detail, prev_hash, hash, reason_digest) VALUES {values}"
                     ),
-                ));
-            }
-        }
-        made
+                )
+            })
+            .collect()
     });
     SQL.iter()
-        .find(|(made, _)| *made == (rows, postgres))
+        .find(|(made, _)| *made == rows)
         .map(|(_, sql)| sql.as_str())
         .expect("a size of INSERT_ROWS")
 }
@@ -231,30 +282,8 @@ impl Store {
                 sqlx::query_as(head_sql).fetch_one(&mut *tx).await?;
             let chained = chain_batch(entries, at, seq, prev.clone());
             let (seq, prev) = chained.last().map_or((seq, prev), |e| (e.seq, e.hash.clone()));
-            // Several entries to a statement: each statement is a round
-            // trip to the database (its worker thread on SQLite), and a
-            // busy server audits thousands of reads a second (issue 14).
-            for now in insert_chunks(&chained) {
-                let mut insert = sqlx::query(AssertSqlSafe(insert_entries_sql(now.len(), postgres)));
-                for e in now {
-                    insert = insert
-                        .bind(e.seq)
-                        .bind(e.at)
-                        .bind(&e.user_id)
-                        .bind(&e.address)
-                        .bind(&e.action)
-                        .bind(&e.person_id)
-                        .bind(&e.plan_id)
-                        .bind(e.version)
-                        .bind(e.outcome.as_str())
-                        .bind(&e.reason)
-                        .bind(&e.detail)
-                        .bind(&e.prev_hash)
-                        .bind(&e.hash)
-                        .bind(&e.reason_digest);
-                }
-                insert.execute(&mut *tx).await?;
-            }
+            // Several entries to a statement (issue 14).
+            InsertEntries::insert_entries(&mut *tx, &chained).await?;
             let (checkpoint_seq, checkpoint_at) = match key {
                 Some(key) if checkpoint_due(seq, at, checkpoint_seq, checkpoint_at) => {
                     insert_checkpoint!(tx, key, seq, &prev, at);
@@ -517,7 +546,7 @@ fn append_in_place(
     // keeps a statement journal so that it could be undone alone, which
     // cost more than the statements (issue 14). Here each statement is
     // prepared once per connection and only executed again.
-    let mut insert = tx.prepare_cached(insert_entries_sql(1, false))?;
+    let mut insert = tx.prepare_cached(insert_entries_sql(1))?;
     for e in &chained {
         insert.execute(rusqlite::params![
             e.seq,
