@@ -207,24 +207,25 @@ impl InsertEntries for sqlx::PgConnection {
              outcome, reason, detail, prev_hash, hash, reason_digest) \
              SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], \
              $7::text[], $8::int8[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])";
-        fn column<T>(entries: &[Entry], value: impl Fn(&Entry) -> T) -> Vec<T> {
+        // Each column borrows the entries' text: nothing is copied.
+        fn column<'e, T>(entries: &'e [Entry], value: impl Fn(&'e Entry) -> T) -> Vec<T> {
             entries.iter().map(value).collect()
         }
         sqlx::query(SQL)
             .bind(column(entries, |e| e.seq))
             .bind(column(entries, |e| e.at))
-            .bind(column(entries, |e| e.user_id.clone()))
-            .bind(column(entries, |e| e.address.clone()))
-            .bind(column(entries, |e| e.action.clone()))
-            .bind(column(entries, |e| e.person_id.clone()))
-            .bind(column(entries, |e| e.plan_id.clone()))
+            .bind(column(entries, |e| e.user_id.as_deref()))
+            .bind(column(entries, |e| e.address.as_deref()))
+            .bind(column(entries, |e| e.action.as_str()))
+            .bind(column(entries, |e| e.person_id.as_deref()))
+            .bind(column(entries, |e| e.plan_id.as_deref()))
             .bind(column(entries, |e| e.version))
             .bind(column(entries, |e| e.outcome.as_str()))
-            .bind(column(entries, |e| e.reason.clone()))
-            .bind(column(entries, |e| e.detail.clone()))
-            .bind(column(entries, |e| e.prev_hash.clone()))
-            .bind(column(entries, |e| e.hash.clone()))
-            .bind(column(entries, |e| e.reason_digest.clone()))
+            .bind(column(entries, |e| e.reason.as_deref()))
+            .bind(column(entries, |e| e.detail.as_str()))
+            .bind(column(entries, |e| e.prev_hash.as_str()))
+            .bind(column(entries, |e| e.hash.as_str()))
+            .bind(column(entries, |e| e.reason_digest.as_deref()))
             .execute(self)
             .await?;
         Ok(())

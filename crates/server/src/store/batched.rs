@@ -123,12 +123,8 @@ fn spawn(pool: PgPool, reads: Arc<Reads>, jobs: Vec<Job>) {
         return;
     };
     runtime.spawn(async move {
-        let slot = Slot {
-            pool: pool.clone(),
-            reads: reads.clone(),
-        };
-        run(&pool, &reads, jobs).await;
-        drop(slot);
+        let slot = Slot { pool, reads };
+        run(&slot.pool, &slot.reads, jobs).await;
     });
 }
 
