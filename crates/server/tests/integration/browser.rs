@@ -197,7 +197,23 @@ pub(crate) async fn fill_date(client: &Client, name: &str, iso: &str) {
     fill(client, &format!("#{name}-year"), year).await;
 }
 
+/// Waits (up to [`PATIENCE`]) until no part of the page is `aria-busy`,
+/// as the SMART panel is from a keystroke until its check is drawn. A
+/// panel redrawn between WebDriver finding a button and pressing it moves
+/// the button away from the press, and the click is lost.
+pub(crate) async fn settled(client: &Client) {
+    let started = std::time::Instant::now();
+    while started.elapsed() < PATIENCE {
+        match client.find_all(Locator::Css("[aria-busy=true]")).await {
+            Ok(busy) if busy.is_empty() => return,
+            _ => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
+    panic!("the page stayed busy; {}", whereabouts(client).await);
+}
+
 pub(crate) async fn click(client: &Client, css: &str) {
+    settled(client).await;
     retry(client, &format!("nothing to click at {css}"), || async {
         client.find(Locator::Css(css)).await?.click().await
     })

@@ -67,8 +67,12 @@ for (const field of document.querySelectorAll("textarea[data-smart]")) {
   let latest = 0;
   field.addEventListener("input", () => {
     clearTimeout(timer);
+    // Each keystroke takes a ticket; only the newest redraws the panel.
+    // The panel is aria-busy from the keystroke until its check is drawn,
+    // so a screen reader announces the settled result, not each step.
+    const ticket = ++latest;
+    panel.setAttribute("aria-busy", "true");
     timer = setTimeout(async () => {
-      const ticket = ++latest;
       const body = new URLSearchParams({ _csrf: token.value, text: field.value });
       try {
         const response = await fetch("/checks/smart", { method: "POST", body, credentials: "same-origin" });
@@ -76,6 +80,8 @@ for (const field of document.querySelectorAll("textarea[data-smart]")) {
         drawSmart(panel, await response.json());
       } catch {
         // Offline or signed out: the check still runs when the form is saved.
+      } finally {
+        if (ticket === latest) panel.removeAttribute("aria-busy");
       }
     }, 250);
   });
