@@ -27,7 +27,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::chain::chained_hash;
-use super::monitoring::{DueRow, IndexPlanRow, dashboard_index, index_rows, insert_due, insert_plan_row, iso};
+use super::monitoring::{DueRow, IndexPlanRow, dashboard_index, due_table, index_rows, iso, plan_row_table};
 use super::{Result, Store, StoreError, on_pool, to_millis};
 use crate::audit::{Key, NewEntry, Outcome};
 
@@ -263,23 +263,177 @@ impl BulkRows {
     }
 }
 
-/// Inserts `$rows` into `$head` (`INSERT INTO t (a, b) `) in chunks of
-/// `$chunk` rows per statement (the same text each time, so it is
-/// prepared once), binding each row's fields with `$push`.
+/// Inserts `$rows` into `$table` (`t (a, b)`) in chunks of `$chunk`
+/// rows per statement (the same text each time, so it is prepared once),
+/// binding each row's fields with `$push`. SQLite's path.
 macro_rules! insert_rows {
-    ($tx:ident, $head:expr, $tail:expr, $rows:expr, $chunk:expr, |$b:ident, $r:ident| $push:block) => {
+    ($tx:ident, $table:expr, $rows:expr, $chunk:expr, |$b:ident, $r:ident| $push:block) => {
         for chunk in $rows.chunks($chunk) {
-            let mut qb = sqlx::QueryBuilder::new($head);
+            let mut qb = sqlx::QueryBuilder::new(concat!("INSERT INTO ", $table, " "));
             qb.push_values(chunk, |mut $b, $r| $push);
-            qb.push($tail);
             qb.build().execute(&mut *$tx).await?;
         }
     };
 }
 
-/// How many rows one INSERT carries (SQLite allows 32,766 bound values,
-/// PostgreSQL 65,535).
+/// How many rows one INSERT carries (SQLite allows 32,766 bound values).
 const CHUNK: usize = 400;
+
+/// The tables the bulk path writes, with their columns in the order of
+/// each row's fields.
+macro_rules! people_table {
+    () => {
+        "people (id, details, family_name, given_name, search_text, version, created_by, created_at, updated_at)"
+    };
+}
+macro_rules! person_changes_table {
+    () => {
+        "person_changes (person_id, seq, at, author_id, author_name, reason, details, hash, digest)"
+    };
+}
+macro_rules! person_access_table {
+    () => {
+        "person_access (person_id, user_id, granted_at)"
+    };
+}
+macro_rules! plans_table {
+    () => {
+        "plans (id, person_id, plan_type, number, title, status, version, state, created_at, updated_at)"
+    };
+}
+macro_rules! plan_changes_table {
+    () => {
+        "plan_changes (plan_id, seq, at, author_id, author_name, reason, change, hash, digest)"
+    };
+}
+macro_rules! plan_access_table {
+    () => {
+        "plan_access (plan_id, user_id, source, granted_at)"
+    };
+}
+macro_rules! records_table {
+    () => {
+        "monitoring_records (id, plan_id, kind, on_date, record, recorded_by, recorded_by_name, recorded_at)"
+    };
+}
+
+/// A value as a field of PostgreSQL's `COPY … FROM STDIN` text format.
+trait CopyField {
+    fn write_to(&self, out: &mut Vec<u8>);
+}
+
+impl CopyField for str {
+    /// Backslash, tab, newline and carriage return are escaped; every
+    /// other character (UTF-8) stands for itself.
+    fn write_to(&self, out: &mut Vec<u8>) {
+        for &byte in self.as_bytes() {
+            match byte {
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                b'\t' => out.extend_from_slice(b"\\t"),
+                b'\n' => out.extend_from_slice(b"\\n"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                _ => out.push(byte),
+            }
+        }
+    }
+}
+
+impl CopyField for String {
+    fn write_to(&self, out: &mut Vec<u8>) {
+        self.as_str().write_to(out);
+    }
+}
+
+impl CopyField for i64 {
+    fn write_to(&self, out: &mut Vec<u8>) {
+        use std::io::Write as _;
+        write!(out, "{self}").expect("writing to memory");
+    }
+}
+
+impl CopyField for bool {
+    fn write_to(&self, out: &mut Vec<u8>) {
+        out.push(if *self { b't' } else { b'f' });
+    }
+}
+
+impl<T: CopyField> CopyField for Option<T> {
+    fn write_to(&self, out: &mut Vec<u8>) {
+        match self {
+            Some(value) => value.write_to(out),
+            None => out.extend_from_slice(b"\\N"),
+        }
+    }
+}
+
+impl<T: CopyField + ?Sized> CopyField for &T {
+    fn write_to(&self, out: &mut Vec<u8>) {
+        (**self).write_to(out);
+    }
+}
+
+/// A row of fields, each written in turn, tab-separated.
+trait CopyRow {
+    fn write_to(&self, out: &mut Vec<u8>);
+}
+
+macro_rules! copy_row_for_tuples {
+    ($(($($name:ident . $index:tt),+))+) => {$(
+        impl<$($name: CopyField),+> CopyRow for ($($name,)+) {
+            fn write_to(&self, out: &mut Vec<u8>) {
+                let mut first = true;
+                $(
+                    if !std::mem::take(&mut first) {
+                        out.push(b'\t');
+                    }
+                    self.$index.write_to(out);
+                )+
+                out.push(b'\n');
+            }
+        }
+    )+};
+}
+copy_row_for_tuples! {
+    (A.0, B.1, C.2)
+    (A.0, B.1, C.2, D.3)
+    (A.0, B.1, C.2, D.3, E.4)
+    (A.0, B.1, C.2, D.3, E.4, F.5, G.6)
+    (A.0, B.1, C.2, D.3, E.4, F.5, G.6, H.7)
+    (A.0, B.1, C.2, D.3, E.4, F.5, G.6, H.7, I.8)
+    (A.0, B.1, C.2, D.3, E.4, F.5, G.6, H.7, I.8, J.9)
+}
+
+impl<R: CopyRow> CopyRow for &R {
+    fn write_to(&self, out: &mut Vec<u8>) {
+        (**self).write_to(out);
+    }
+}
+
+/// How much COPY data is sent at a time.
+const COPY_SEND: usize = 1 << 20;
+
+/// Copies `rows` into `table` (`t (a, b)`) with one `COPY … FROM STDIN`:
+/// PostgreSQL's bulk path, which parses no statement per row.
+async fn copy_rows<R: CopyRow>(
+    conn: &mut sqlx::PgConnection,
+    table: &str,
+    rows: impl IntoIterator<Item = R>,
+) -> Result<()> {
+    let mut copy = conn.copy_in_raw(&format!("COPY {table} FROM STDIN")).await?;
+    let mut buffer = Vec::with_capacity(COPY_SEND);
+    for row in rows {
+        row.write_to(&mut buffer);
+        if buffer.len() >= COPY_SEND {
+            copy.send(std::mem::replace(&mut buffer, Vec::with_capacity(COPY_SEND)))
+                .await?;
+        }
+    }
+    if !buffer.is_empty() {
+        copy.send(buffer).await?;
+    }
+    copy.finish().await?;
+    Ok(())
+}
 
 impl Store {
     /// Adds the users whose e-mail address is not taken yet, in one
@@ -349,71 +503,143 @@ impl Store {
         if rows.is_empty() {
             return Ok(());
         }
-        let sqlite = matches!(self, Store::Sqlite(_));
-        on_pool!(self, pool => {
-            let mut conn = pool.acquire().await?;
-            if sqlite {
-                // A large page cache for this writer: the indexes of the
-                // histories grow to hundreds of megabytes.
-                sqlx::query("PRAGMA cache_size = -262144").execute(&mut *conn).await?;
-            }
-            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-            insert_rows!(tx,
-                "INSERT INTO people (id, details, family_name, given_name, search_text, version, created_by, created_at, updated_at) ",
-                "", rows.people, CHUNK, |b, r| {
-                b.push_bind(&r.0).push_bind(&r.1).push_bind(&r.2).push_bind(&r.3).push_bind(&r.4)
-                    .push_bind(1_i64).push_bind(&r.5).push_bind(r.6).push_bind(r.6);
-            });
-            insert_rows!(tx,
-                "INSERT INTO person_changes (person_id, seq, at, author_id, author_name, reason, details, hash, digest) ",
-                "", rows.person_changes, CHUNK, |b, r| {
-                b.push_bind(&r.0).push_bind(r.1).push_bind(r.2).push_bind(&r.3).push_bind(&r.4)
-                    .push_bind(&r.5).push_bind(&r.6).push_bind(&r.7).push_bind(&r.8);
-            });
-            insert_rows!(tx, "INSERT INTO person_access (person_id, user_id, granted_at) ", "",
-                rows.person_access, CHUNK, |b, r| {
-                b.push_bind(&r.0).push_bind(&r.1).push_bind(r.2);
-            });
-            insert_rows!(tx,
-                "INSERT INTO plans (id, person_id, plan_type, number, title, status, version, state, created_at, updated_at) ",
-                "", rows.plans, 64, |b, r| {
-                b.push_bind(&r.0).push_bind(&r.1).push_bind(&r.2).push_bind(r.3).push_bind(&r.4)
-                    .push_bind(&r.5).push_bind(r.6).push_bind(&r.7).push_bind(r.8).push_bind(r.9);
-            });
-            insert_rows!(tx,
-                "INSERT INTO plan_changes (plan_id, seq, at, author_id, author_name, reason, change, hash, digest) ",
-                "", rows.plan_changes, CHUNK, |b, r| {
-                b.push_bind(&r.0).push_bind(r.1).push_bind(r.2).push_bind(&r.3).push_bind(&r.4)
-                    .push_bind(&r.5).push_bind(&r.6).push_bind(&r.7).push_bind(&r.8);
-            });
-            insert_rows!(tx, "INSERT INTO plan_access (plan_id, user_id, source, granted_at) ", "",
-                rows.plan_access, CHUNK, |b, r| {
-                b.push_bind(&r.0).push_bind(&r.1).push_bind(r.2).push_bind(r.3);
-            });
-            insert_rows!(tx,
-                "INSERT INTO monitoring_records (id, plan_id, kind, on_date, record, recorded_by, recorded_by_name, recorded_at) ",
-                "", rows.records, CHUNK, |b, r| {
-                b.push_bind(&r.0).push_bind(&r.1).push_bind(r.2).push_bind(&r.3).push_bind(&r.4)
-                    .push_bind(&r.5).push_bind(&r.6).push_bind(r.7);
-            });
-            insert_rows!(tx,
-                concat!(insert_due!(), " "),
-                "", rows.due, CHUNK, |b, r| {
-                b.push_bind(&r.0).push_bind(&r.1).push_bind(r.2).push_bind(&r.3).push_bind(&r.4)
-                    .push_bind(&r.5).push_bind(&r.6).push_bind(r.7).push_bind(&r.8);
-            });
-            insert_rows!(tx,
-                concat!(insert_plan_row!(), " "),
-                "", rows.dashboard_plans, CHUNK, |b, r| {
-                b.push_bind(&r.0).push_bind(&r.1).push_bind(&r.2).push_bind(r.3).push_bind(&r.4)
-                    .push_bind(&r.5).push_bind(&r.6);
-            });
-            tx.commit().await?;
-        });
+        match self {
+            Store::Sqlite(pool) => write_bulk_sqlite(pool, rows).await?,
+            Store::Postgres(pool) => write_bulk_postgres(pool, rows).await?,
+        }
         let entries: Vec<&NewEntry> = rows.audit.iter().collect();
         for chunk in entries.chunks(4096) {
             self.append_audit(chunk, key).await?;
         }
         Ok(())
+    }
+}
+
+/// SQLite's bulk path: multi-row INSERTs.
+async fn write_bulk_sqlite(pool: &sqlx::SqlitePool, rows: &BulkRows) -> Result<()> {
+    let mut conn = pool.acquire().await?;
+    // A large page cache for this writer: the indexes of the histories
+    // grow to hundreds of megabytes.
+    sqlx::query("PRAGMA cache_size = -262144").execute(&mut *conn).await?;
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    insert_rows!(tx, people_table!(), rows.people, CHUNK, |b, r| {
+        b.push_bind(&r.0)
+            .push_bind(&r.1)
+            .push_bind(&r.2)
+            .push_bind(&r.3)
+            .push_bind(&r.4)
+            .push_bind(1_i64)
+            .push_bind(&r.5)
+            .push_bind(r.6)
+            .push_bind(r.6);
+    });
+    insert_rows!(tx, person_changes_table!(), rows.person_changes, CHUNK, |b, r| {
+        b.push_bind(&r.0)
+            .push_bind(r.1)
+            .push_bind(r.2)
+            .push_bind(&r.3)
+            .push_bind(&r.4)
+            .push_bind(&r.5)
+            .push_bind(&r.6)
+            .push_bind(&r.7)
+            .push_bind(&r.8);
+    });
+    insert_rows!(tx, person_access_table!(), rows.person_access, CHUNK, |b, r| {
+        b.push_bind(&r.0).push_bind(&r.1).push_bind(r.2);
+    });
+    insert_rows!(tx, plans_table!(), rows.plans, 64, |b, r| {
+        b.push_bind(&r.0)
+            .push_bind(&r.1)
+            .push_bind(&r.2)
+            .push_bind(r.3)
+            .push_bind(&r.4)
+            .push_bind(&r.5)
+            .push_bind(r.6)
+            .push_bind(&r.7)
+            .push_bind(r.8)
+            .push_bind(r.9);
+    });
+    insert_rows!(tx, plan_changes_table!(), rows.plan_changes, CHUNK, |b, r| {
+        b.push_bind(&r.0)
+            .push_bind(r.1)
+            .push_bind(r.2)
+            .push_bind(&r.3)
+            .push_bind(&r.4)
+            .push_bind(&r.5)
+            .push_bind(&r.6)
+            .push_bind(&r.7)
+            .push_bind(&r.8);
+    });
+    insert_rows!(tx, plan_access_table!(), rows.plan_access, CHUNK, |b, r| {
+        b.push_bind(&r.0).push_bind(&r.1).push_bind(r.2).push_bind(r.3);
+    });
+    insert_rows!(tx, records_table!(), rows.records, CHUNK, |b, r| {
+        b.push_bind(&r.0)
+            .push_bind(&r.1)
+            .push_bind(r.2)
+            .push_bind(&r.3)
+            .push_bind(&r.4)
+            .push_bind(&r.5)
+            .push_bind(&r.6)
+            .push_bind(r.7);
+    });
+    insert_rows!(tx, due_table!(), rows.due, CHUNK, |b, r| {
+        b.push_bind(&r.0)
+            .push_bind(&r.1)
+            .push_bind(r.2)
+            .push_bind(&r.3)
+            .push_bind(&r.4)
+            .push_bind(&r.5)
+            .push_bind(&r.6)
+            .push_bind(r.7)
+            .push_bind(&r.8);
+    });
+    insert_rows!(tx, plan_row_table!(), rows.dashboard_plans, CHUNK, |b, r| {
+        b.push_bind(&r.0)
+            .push_bind(&r.1)
+            .push_bind(&r.2)
+            .push_bind(r.3)
+            .push_bind(&r.4)
+            .push_bind(&r.5)
+            .push_bind(&r.6);
+    });
+    tx.commit().await?;
+    Ok(())
+}
+
+/// PostgreSQL's bulk path: one COPY a table, each row's fields in the
+/// order of its table's columns, as SQLite's path binds them.
+async fn write_bulk_postgres(pool: &sqlx::PgPool, rows: &BulkRows) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let people = rows
+        .people
+        .iter()
+        .map(|r| (&r.0, &r.1, &r.2, &r.3, &r.4, 1_i64, &r.5, r.6, r.6));
+    copy_rows(&mut tx, people_table!(), people).await?;
+    copy_rows(&mut tx, person_changes_table!(), &rows.person_changes).await?;
+    copy_rows(&mut tx, person_access_table!(), &rows.person_access).await?;
+    copy_rows(&mut tx, plans_table!(), &rows.plans).await?;
+    copy_rows(&mut tx, plan_changes_table!(), &rows.plan_changes).await?;
+    copy_rows(&mut tx, plan_access_table!(), &rows.plan_access).await?;
+    copy_rows(&mut tx, records_table!(), &rows.records).await?;
+    copy_rows(&mut tx, due_table!(), &rows.due).await?;
+    copy_rows(&mut tx, plan_row_table!(), &rows.dashboard_plans).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CopyRow;
+
+    #[test]
+    fn copy_text_escapes_what_would_end_a_field_or_row() {
+        let mut out = Vec::new();
+        let row = ("a\tb\nc\rd\\e \"f\" £12,50", Some(42_i64), None::<String>, true, "\\N");
+        row.write_to(&mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a\\tb\\nc\\rd\\\\e \"f\" £12,50\t42\t\\N\tt\t\\\\N\n"
+        );
     }
 }

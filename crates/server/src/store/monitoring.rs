@@ -135,23 +135,23 @@ macro_rules! write_dashboard_index {
 }
 pub(crate) use write_dashboard_index;
 
-/// The start of the statement that adds a row of the dashboard's due
-/// items (its values follow: a [`DueRow`]).
-macro_rules! insert_due {
+/// The table and columns of the dashboard's due items (a row of them is a
+/// [`DueRow`]).
+macro_rules! due_table {
     () => {
-        "INSERT INTO dashboard_due (plan_id, item_key, kind, label, agency, due, done_on, closed, owner_id)"
+        "dashboard_due (plan_id, item_key, kind, label, agency, due, done_on, closed, owner_id)"
     };
 }
-pub(crate) use insert_due;
+pub(crate) use due_table;
 
-/// The start of the statement that adds a plan's row of the dashboard's
-/// index (its values follow: a [`IndexPlanRow`]).
-macro_rules! insert_plan_row {
+/// The table and columns of a plan's row of the dashboard's index (a row
+/// of them is an [`IndexPlanRow`]).
+macro_rules! plan_row_table {
     () => {
-        "INSERT INTO dashboard_plans (plan_id, agreement_asked_on, still_to_agree, safety_plan, safety_checked_on, weekly_from, last_weekly_review)"
+        "dashboard_plans (plan_id, agreement_asked_on, still_to_agree, safety_plan, safety_checked_on, weekly_from, last_weekly_review)"
     };
 }
-pub(crate) use insert_plan_row;
+pub(crate) use plan_row_table;
 
 /// A plan's meetings, as the index reads them in a save's transaction.
 pub(super) const INDEX_MEETINGS: &str = "SELECT record FROM monitoring_records WHERE plan_id = $1 AND kind = 'meeting'";
@@ -163,12 +163,20 @@ pub(super) static INDEX_REQUESTS: LazyLock<String> = LazyLock::new(|| {
     )
 });
 /// One row of each, as a save writes them.
-pub(super) const INSERT_DUE_ROW: &str = concat!(insert_due!(), " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
-pub(super) const INSERT_PLAN_ROW: &str = concat!(insert_plan_row!(), " VALUES ($1, $2, $3, $4, $5, $6, $7)");
+pub(super) const INSERT_DUE_ROW: &str = concat!(
+    "INSERT INTO ",
+    due_table!(),
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+);
+pub(super) const INSERT_PLAN_ROW: &str = concat!(
+    "INSERT INTO ",
+    plan_row_table!(),
+    " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+);
 pub(super) const DELETE_DUE: &str = "DELETE FROM dashboard_due WHERE plan_id = $1";
 pub(super) const DELETE_PLAN_ROW: &str = "DELETE FROM dashboard_plans WHERE plan_id = $1";
 
-/// A row of `dashboard_due`, in the order of [`insert_due!`]'s columns.
+/// A row of `dashboard_due`, in the order of [`due_table!`]'s columns.
 pub(super) type DueRow = (
     String,
     String,
@@ -181,7 +189,7 @@ pub(super) type DueRow = (
     Option<String>,
 );
 
-/// A row of `dashboard_plans`, in the order of [`insert_plan_row!`]'s
+/// A row of `dashboard_plans`, in the order of [`plan_row_table!`]'s
 /// columns.
 pub(super) type IndexPlanRow = (
     String,
