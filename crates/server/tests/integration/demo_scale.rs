@@ -46,9 +46,13 @@ async fn county_of_two_hundred(backend: Backend) {
     let app = spawn_app(backend).await;
     let types = Registry::builtin();
     let started = std::time::Instant::now();
-    let done = county::generate(&app.store, &types, 200, None, |_, _| {})
-        .await
-        .unwrap();
+    // Batches of 25, so that PostgreSQL writes several at once.
+    let told = std::sync::Mutex::new(Vec::new());
+    let done = county::generate_in_batches(&app.store, &types, 200, 25, None, |done, to_do| {
+        told.lock().unwrap().push((done, to_do));
+    })
+    .await
+    .unwrap();
     eprintln!("{backend:?}: 200 people generated in {:?}", started.elapsed());
     assert_eq!(
         done,
@@ -57,6 +61,9 @@ async fn county_of_two_hundred(backend: Backend) {
             existing: 0
         }
     );
+    let told = told.into_inner().unwrap();
+    let expected: Vec<(u64, u64)> = (0..=8).map(|n| (n * 25, 200)).collect();
+    assert_eq!(told, expected, "progress is told after each batch, in order");
 
     // The mix: every plan type, in roughly the county's shares.
     let counts: Vec<(String, i64)> = rows(

@@ -1104,13 +1104,30 @@ const BATCH: u64 = 500;
 /// How many threads make batches.
 const MAKERS: usize = 2;
 
+/// How many batches are written at once on PostgreSQL.
+const WRITERS: usize = 2;
+
 /// Makes sure generated people `0..people` exist, adding those missing
 /// (and their practitioners); `progress(done, to_do)` is told after each
-/// batch. Generation runs on a blocking thread beside the writer.
+/// batch. Batches are made on [`MAKERS`] blocking threads beside the
+/// writers.
 pub async fn generate(
     store: &Store,
     types: &Registry,
     people: u64,
+    audit_key: Option<crate::audit::Key>,
+    progress: impl Fn(u64, u64),
+) -> anyhow::Result<Generated> {
+    generate_in_batches(store, types, people, BATCH, audit_key, progress).await
+}
+
+/// [`generate`] with `batch` people to a transaction (tests use small
+/// batches to have several written at once).
+pub async fn generate_in_batches(
+    store: &Store,
+    types: &Registry,
+    people: u64,
+    batch: u64,
     audit_key: Option<crate::audit::Key>,
     progress: impl Fn(u64, u64),
 ) -> anyhow::Result<Generated> {
@@ -1138,11 +1155,11 @@ pub async fn generate(
 
     let to_do = missing.len() as u64;
     progress(0, to_do);
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<anyhow::Result<BulkRows>>(2);
+    let (sender, receiver) = tokio::sync::mpsc::channel::<anyhow::Result<BulkRows>>(2);
     let detail = format!("goldthread demo --people {people}");
     // Batches are made on two threads (the machine's cores), each taking
     // every other batch, and written as they come.
-    let batches: Vec<Vec<u64>> = missing.chunks(BATCH as usize).map(<[u64]>::to_vec).collect();
+    let batches: Vec<Vec<u64>> = missing.chunks(batch as usize).map(<[u64]>::to_vec).collect();
     let mut makers = Vec::new();
     for worker in 0..MAKERS {
         let sender = sender.clone();
@@ -1167,16 +1184,37 @@ pub async fn generate(
         }));
     }
     drop(sender);
-    let mut done = 0;
-    while let Some(rows) = receiver.recv().await {
-        let rows = rows?;
-        store.write_bulk(&rows, audit_key.as_ref()).await?;
-        done += rows.count as u64;
-        progress(done, to_do);
-    }
+    // PostgreSQL writes two batches at once, each through a backend of its
+    // own: one backend inserting was the limit, with the cores a third
+    // idle. SQLite has one writer.
+    let writers = if matches!(store, Store::Postgres(_)) {
+        WRITERS
+    } else {
+        1
+    };
+    let receiver = tokio::sync::Mutex::new(receiver);
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let writer = || async {
+        loop {
+            let Some(rows) = receiver.lock().await.recv().await else {
+                return Ok::<_, anyhow::Error>(());
+            };
+            let rows = rows?;
+            store.write_bulk(&rows, audit_key.as_ref()).await?;
+            let count = rows.count as u64;
+            progress(
+                done.fetch_add(count, std::sync::atomic::Ordering::Relaxed) + count,
+                to_do,
+            );
+        }
+    };
+    futures_util::future::try_join_all((0..writers).map(|_| writer())).await?;
     for maker in makers {
         maker.await?;
     }
     store.analyze().await?;
-    Ok(Generated { added: done, existing })
+    Ok(Generated {
+        added: done.into_inner(),
+        existing,
+    })
 }
