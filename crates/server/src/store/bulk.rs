@@ -1,6 +1,7 @@
 //! The bulk path (issue 14): many people, each with their plans, their
 //! histories and what was recorded while carrying the plans out, written
-//! in a few large transactions with multi-row INSERTs.
+//! in a few large transactions: multi-row INSERTs on SQLite, one
+//! `COPY … FROM STDIN` a table on PostgreSQL.
 //!
 //! It writes exactly the rows the normal path writes, derived the same
 //! way: every plan's log was built change by change through
