@@ -30,6 +30,23 @@ async fn open_nth(client: &Client, link_text: &str, n: usize) {
     .await;
 }
 
+/// Notes in `window.busySeen` whether the element `id` is ever marked
+/// `aria-busy="true"`, once the page that has it is open.
+async fn watch_busy(client: &Client, id: &str) {
+    let script = format!(
+        "const panel = document.getElementById('{id}'); if (!panel) return false; window.busySeen = false; \
+         new MutationObserver(() => {{ if (panel.getAttribute('aria-busy') === 'true') window.busySeen = true; }}) \
+         .observe(panel, {{ attributes: true, attributeFilter: ['aria-busy'] }}); return true;"
+    );
+    for _ in 0..150 {
+        if client.execute(&script, vec![]).await.ok() == Some(serde_json::Value::Bool(true)) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no #{id} to watch");
+}
+
 async fn count_links(client: &Client, link_text: &str) -> usize {
     let xpath = format!("//a[starts-with(normalize-space(.), '{link_text}')]");
     retry(client, "counting links", || async {
@@ -214,6 +231,9 @@ async fn build_msp_and_cp(backend: Backend) {
     ];
     for (n, (outcome_text, area)) in outcomes.into_iter().enumerate() {
         open(&client, "Add an outcome").await;
+        if n == 1 {
+            watch_busy(&client, "text-smart").await;
+        }
         fill(&client, "#text", outcome_text).await;
         if n == 1 {
             // With JavaScript on, the SMART check follows the typing.
@@ -227,6 +247,21 @@ async fn build_msp_and_cp(backend: Backend) {
                 tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             }
             assert_eq!(summary, "SMART", "the SMART panel updates as you type");
+            // The panel was busy while its check was on its way (so a
+            // screen reader announces the settled result, and the Save
+            // button below it does not move under a press), and no longer.
+            let busy = client
+                .execute(
+                    "return [window.busySeen, document.getElementById('text-smart').getAttribute('aria-busy')];",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(
+                busy,
+                serde_json::json!([true, null]),
+                "aria-busy while checking, then cleared"
+            );
         }
         fill_date(&client, "by_when", "2029-07-20").await;
         choose(&client, "areas", area).await;
