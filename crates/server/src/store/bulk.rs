@@ -264,19 +264,6 @@ impl BulkRows {
     }
 }
 
-/// Inserts `$rows` into `$table` (`t (a, b)`) in chunks of `$chunk`
-/// rows per statement (the same text each time, so it is prepared once),
-/// binding each row's fields with `$push`. SQLite's path.
-macro_rules! insert_rows {
-    ($tx:ident, $table:expr, $rows:expr, $chunk:expr, |$b:ident, $r:ident| $push:block) => {
-        for chunk in $rows.chunks($chunk) {
-            let mut qb = sqlx::QueryBuilder::new(concat!("INSERT INTO ", $table, " "));
-            qb.push_values(chunk, |mut $b, $r| $push);
-            qb.build().execute(&mut *$tx).await?;
-        }
-    };
-}
-
 /// How many rows one INSERT carries (SQLite allows 32,766 bound values).
 const CHUNK: usize = 400;
 
@@ -373,14 +360,23 @@ impl<T: CopyField + ?Sized> CopyField for &T {
     }
 }
 
-/// A row of fields, each written in turn, tab-separated.
-trait CopyRow {
+/// A field of a bulk row: written into COPY's text on PostgreSQL, bound
+/// as a parameter on SQLite.
+trait BulkField: CopyField + for<'t> sqlx::Encode<'t, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> {}
+impl<T: CopyField + for<'t> sqlx::Encode<'t, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>> BulkField for T {}
+
+/// A row of a table the bulk path writes, its fields in the order of the
+/// table's columns.
+trait BulkRow {
+    /// As a line of COPY's text format: fields tab-separated.
     fn write_to(&self, out: &mut Vec<u8>);
+    /// As the parameters of one row of a multi-row INSERT.
+    fn bind(&self, values: &mut sqlx::query_builder::Separated<'_, sqlx::Sqlite, &'static str>);
 }
 
-macro_rules! copy_row_for_tuples {
+macro_rules! bulk_row_for_tuples {
     ($(($($name:ident . $index:tt),+))+) => {$(
-        impl<$($name: CopyField),+> CopyRow for ($($name,)+) {
+        impl<$($name: BulkField),+> BulkRow for ($($name,)+) {
             fn write_to(&self, out: &mut Vec<u8>) {
                 let mut first = true;
                 $(
@@ -391,10 +387,14 @@ macro_rules! copy_row_for_tuples {
                 )+
                 out.push(b'\n');
             }
+
+            fn bind(&self, values: &mut sqlx::query_builder::Separated<'_, sqlx::Sqlite, &'static str>) {
+                $(values.push_bind(&self.$index);)+
+            }
         }
     )+};
 }
-copy_row_for_tuples! {
+bulk_row_for_tuples! {
     (A.0, B.1, C.2)
     (A.0, B.1, C.2, D.3)
     (A.0, B.1, C.2, D.3, E.4)
@@ -404,10 +404,31 @@ copy_row_for_tuples! {
     (A.0, B.1, C.2, D.3, E.4, F.5, G.6, H.7, I.8, J.9)
 }
 
-impl<R: CopyRow> CopyRow for &R {
+impl<R: BulkRow> BulkRow for &R {
     fn write_to(&self, out: &mut Vec<u8>) {
         (**self).write_to(out);
     }
+
+    fn bind(&self, values: &mut sqlx::query_builder::Separated<'_, sqlx::Sqlite, &'static str>) {
+        (**self).bind(values);
+    }
+}
+
+/// Inserts `rows` into `table` (`t (a, b)`) with INSERTs of `chunk` rows
+/// (the same text each time, so it is prepared once): SQLite's bulk path.
+async fn insert_rows<R: BulkRow>(
+    conn: &mut sqlx::SqliteConnection,
+    table: &str,
+    rows: impl IntoIterator<Item = R>,
+    chunk: usize,
+) -> Result<()> {
+    let rows: Vec<R> = rows.into_iter().collect();
+    for chunk in rows.chunks(chunk) {
+        let mut qb = sqlx::QueryBuilder::new(format!("INSERT INTO {table} "));
+        qb.push_values(chunk, |mut values, row| row.bind(&mut values));
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// How much COPY data is sent at a time.
@@ -415,7 +436,7 @@ const COPY_SEND: usize = 1 << 20;
 
 /// Copies `rows` into `table` (`t (a, b)`) with one `COPY … FROM STDIN`:
 /// PostgreSQL's bulk path, which parses no statement per row.
-async fn copy_rows<R: CopyRow>(
+async fn copy_rows<R: BulkRow>(
     conn: &mut sqlx::PgConnection,
     table: &str,
     rows: impl IntoIterator<Item = R>,
@@ -516,6 +537,14 @@ impl Store {
     }
 }
 
+/// The people's rows, in the order of [`people_table!`]'s columns (a new
+/// person is at version 1, updated when created).
+fn people_rows(rows: &BulkRows) -> impl Iterator<Item = impl BulkRow + '_> {
+    rows.people
+        .iter()
+        .map(|r| (&r.0, &r.1, &r.2, &r.3, &r.4, 1_i64, &r.5, r.6, r.6))
+}
+
 /// SQLite's bulk path: multi-row INSERTs.
 async fn write_bulk_sqlite(pool: &sqlx::SqlitePool, rows: &BulkRows) -> Result<()> {
     let mut conn = pool.acquire().await?;
@@ -523,100 +552,24 @@ async fn write_bulk_sqlite(pool: &sqlx::SqlitePool, rows: &BulkRows) -> Result<(
     // grow to hundreds of megabytes.
     sqlx::query("PRAGMA cache_size = -262144").execute(&mut *conn).await?;
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    insert_rows!(tx, people_table!(), rows.people, CHUNK, |b, r| {
-        b.push_bind(&r.0)
-            .push_bind(&r.1)
-            .push_bind(&r.2)
-            .push_bind(&r.3)
-            .push_bind(&r.4)
-            .push_bind(1_i64)
-            .push_bind(&r.5)
-            .push_bind(r.6)
-            .push_bind(r.6);
-    });
-    insert_rows!(tx, person_changes_table!(), rows.person_changes, CHUNK, |b, r| {
-        b.push_bind(&r.0)
-            .push_bind(r.1)
-            .push_bind(r.2)
-            .push_bind(&r.3)
-            .push_bind(&r.4)
-            .push_bind(&r.5)
-            .push_bind(&r.6)
-            .push_bind(&r.7)
-            .push_bind(&r.8);
-    });
-    insert_rows!(tx, person_access_table!(), rows.person_access, CHUNK, |b, r| {
-        b.push_bind(&r.0).push_bind(&r.1).push_bind(r.2);
-    });
-    insert_rows!(tx, plans_table!(), rows.plans, 64, |b, r| {
-        b.push_bind(&r.0)
-            .push_bind(&r.1)
-            .push_bind(&r.2)
-            .push_bind(r.3)
-            .push_bind(&r.4)
-            .push_bind(&r.5)
-            .push_bind(r.6)
-            .push_bind(&r.7)
-            .push_bind(r.8)
-            .push_bind(r.9);
-    });
-    insert_rows!(tx, plan_changes_table!(), rows.plan_changes, CHUNK, |b, r| {
-        b.push_bind(&r.0)
-            .push_bind(r.1)
-            .push_bind(r.2)
-            .push_bind(&r.3)
-            .push_bind(&r.4)
-            .push_bind(&r.5)
-            .push_bind(&r.6)
-            .push_bind(&r.7)
-            .push_bind(&r.8);
-    });
-    insert_rows!(tx, plan_access_table!(), rows.plan_access, CHUNK, |b, r| {
-        b.push_bind(&r.0).push_bind(&r.1).push_bind(r.2).push_bind(r.3);
-    });
-    insert_rows!(tx, records_table!(), rows.records, CHUNK, |b, r| {
-        b.push_bind(&r.0)
-            .push_bind(&r.1)
-            .push_bind(r.2)
-            .push_bind(&r.3)
-            .push_bind(&r.4)
-            .push_bind(&r.5)
-            .push_bind(&r.6)
-            .push_bind(r.7);
-    });
-    insert_rows!(tx, due_table!(), rows.due, CHUNK, |b, r| {
-        b.push_bind(&r.0)
-            .push_bind(&r.1)
-            .push_bind(r.2)
-            .push_bind(&r.3)
-            .push_bind(&r.4)
-            .push_bind(&r.5)
-            .push_bind(&r.6)
-            .push_bind(r.7)
-            .push_bind(&r.8);
-    });
-    insert_rows!(tx, plan_row_table!(), rows.dashboard_plans, CHUNK, |b, r| {
-        b.push_bind(&r.0)
-            .push_bind(&r.1)
-            .push_bind(&r.2)
-            .push_bind(r.3)
-            .push_bind(&r.4)
-            .push_bind(&r.5)
-            .push_bind(&r.6);
-    });
+    insert_rows(&mut tx, people_table!(), people_rows(rows), CHUNK).await?;
+    insert_rows(&mut tx, person_changes_table!(), &rows.person_changes, CHUNK).await?;
+    insert_rows(&mut tx, person_access_table!(), &rows.person_access, CHUNK).await?;
+    // A plan's row carries its whole state: fewer to a statement.
+    insert_rows(&mut tx, plans_table!(), &rows.plans, 64).await?;
+    insert_rows(&mut tx, plan_changes_table!(), &rows.plan_changes, CHUNK).await?;
+    insert_rows(&mut tx, plan_access_table!(), &rows.plan_access, CHUNK).await?;
+    insert_rows(&mut tx, records_table!(), &rows.records, CHUNK).await?;
+    insert_rows(&mut tx, due_table!(), &rows.due, CHUNK).await?;
+    insert_rows(&mut tx, plan_row_table!(), &rows.dashboard_plans, CHUNK).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// PostgreSQL's bulk path: one COPY a table, each row's fields in the
-/// order of its table's columns, as SQLite's path binds them.
+/// PostgreSQL's bulk path: one COPY a table.
 async fn write_bulk_postgres(pool: &sqlx::PgPool, rows: &BulkRows) -> Result<()> {
     let mut tx = pool.begin().await?;
-    let people = rows
-        .people
-        .iter()
-        .map(|r| (&r.0, &r.1, &r.2, &r.3, &r.4, 1_i64, &r.5, r.6, r.6));
-    copy_rows(&mut tx, people_table!(), people).await?;
+    copy_rows(&mut tx, people_table!(), people_rows(rows)).await?;
     copy_rows(&mut tx, person_changes_table!(), &rows.person_changes).await?;
     copy_rows(&mut tx, person_access_table!(), &rows.person_access).await?;
     copy_rows(&mut tx, plans_table!(), &rows.plans).await?;
@@ -631,7 +584,7 @@ async fn write_bulk_postgres(pool: &sqlx::PgPool, rows: &BulkRows) -> Result<()>
 
 #[cfg(test)]
 mod tests {
-    use super::CopyRow;
+    use super::BulkRow;
 
     #[test]
     fn copy_text_escapes_what_would_end_a_field_or_row() {
